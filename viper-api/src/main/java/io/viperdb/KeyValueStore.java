@@ -1,0 +1,152 @@
+package io.viperdb;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * A persistent map from {@code String} keys to values, stored in one directory.
+ *
+ * <p>Writes append to a value log and a key log; every live key is held in memory with the place of its value, so a
+ * read is one hash lookup and one read from a memory mapping. Removed, expired and overwritten values keep their
+ * space on disk until {@link #reclaim()} rewrites only the live ones. Values are turned into bytes by the store's
+ * {@link io.viperdb.spi.ValueCodec codec}, chosen when the store is created and recorded in it.
+ *
+ * <pre>{@code
+ * try (KeyValueStore<Object> store = KeyValueStore.open(Path.of("data"))) {
+ *     store.put("greeting", "hello");
+ *     store.put("session", Map.of("user", 42), Duration.ofMinutes(30));
+ *     Object greeting = store.get("greeting");
+ * }
+ * }</pre>
+ *
+ * <h2>Keys</h2>
+ * Any {@code String} whose UTF-8 encoding is at most {@link #MAX_KEY_BYTES} bytes, the empty string and any Unicode
+ * text included. A string with an unpaired surrogate {@code char} is not Unicode text and is refused, because it has
+ * no UTF-8 encoding that would give it back.
+ *
+ * <h2>Threads</h2>
+ * A store is safe for concurrent use. Reads run concurrently with each other and with writes and never see a
+ * partly written value; writes are applied one at a time, in the order they take the store's write lock.
+ *
+ * <h2>Durability</h2>
+ * A write returns when its record is in the store's write buffer, and is visible to every reader at once. After
+ * {@link #flush()} returns, every earlier write survives a crash of the process; {@link #close()} also forces the
+ * files to the device. A crash loses at most the writes made since the last flush, never anything before them.
+ *
+ * <h2>Errors</h2>
+ * Null keys and values get {@link NullPointerException}; an oversized key, a key that is not Unicode text or a
+ * non-positive time to live get {@link IllegalArgumentException}; everything the store itself reports is a
+ * {@link ViperException}. A failed call changes nothing.
+ *
+ * @param <V> the type of the values, as the store's codec reads and writes them
+ */
+public interface KeyValueStore<V> extends AutoCloseable {
+
+    /** The largest key, in bytes of its UTF-8 encoding. */
+    int MAX_KEY_BYTES = 4096;
+
+    /** The largest value, in bytes as the codec encodes it: 1023 MiB. */
+    int MAX_VALUE_BYTES = (1 << 30) - (1 << 20);
+
+    /**
+     * Opens the store in {@code directory} with default options, creating the directory and an empty store if there
+     * is none. An existing store opens with the codec it was written with; a new one uses {@code json}.
+     *
+     * @throws StoreLockedException if another opener holds the store
+     * @throws ViperException if no engine is on the module path, the path is a regular file, or the store is damaged
+     */
+    static <V> KeyValueStore<V> open(Path directory) {
+        return open(directory, StoreOptions.defaults());
+    }
+
+    /**
+     * Opens the store in {@code directory}, creating the directory and an empty store if there is none.
+     *
+     * <p>The storage engine is found with {@link java.util.ServiceLoader}; with none on the module path, this throws a
+     * {@link ViperException} that says which module to add. When the options name a codec, it must be the one the store
+     * was written with ({@link CodecMismatchException} otherwise); when they name none, the store uses its own.
+     *
+     * <p>Opening replays the key log into memory. A record torn by a crash in the middle of an append is cut off,
+     * keeping every complete record before it; damage anywhere else is reported as a {@link CorruptStoreException}.
+     *
+     * @throws StoreLockedException if another opener, in this process or another, holds the store
+     * @throws UnknownCodecException if the codec to use is not on the module path
+     * @throws CodecMismatchException if the options name a codec other than the store's
+     * @throws CorruptStoreException if a store file is damaged in a way recovery must not paper over
+     */
+    static <V> KeyValueStore<V> open(Path directory, StoreOptions options) {
+        return EngineLoader.engine().open(directory, options);
+    }
+
+    /**
+     * Returns the value of {@code key}, or null when the key is absent or expired.
+     *
+     * @throws CorruptStoreException if the stored record fails its checksum (the store never returns such bytes)
+     * @throws CodecException if the codec cannot decode bytes that passed their checksum
+     */
+    V get(String key);
+
+    /** Returns the value of {@code key}, or {@code defaultValue} when the key is absent or expired. */
+    default V getOrDefault(String key, V defaultValue) {
+        V value = get(key);
+        return value != null ? value : defaultValue;
+    }
+
+    /**
+     * Maps {@code key} to {@code value}, replacing any earlier value, with no expiry.
+     *
+     * @throws CodecException if the store's codec cannot encode the value; nothing is written
+     */
+    void put(String key, V value);
+
+    /**
+     * Maps {@code key} to {@code value} until {@code timeToLive} has passed on the store's clock (see
+     * {@link StoreOptions.Builder#clock}). The time is kept in whole milliseconds, rounded up; an expired key is absent
+     * for every method, also after the store is reopened, and its older values never come back.
+     *
+     * @throws IllegalArgumentException if {@code timeToLive} is zero or negative
+     */
+    void put(String key, V value, Duration timeToLive);
+
+    /**
+     * Removes {@code key}.
+     *
+     * @return true if a live key was removed; false if it was absent or had expired
+     */
+    boolean remove(String key);
+
+    /** Returns true if {@code key} is present and not expired. */
+    boolean containsKey(String key);
+
+    /** Returns the number of live keys: present, neither removed nor expired. */
+    long size();
+
+    /**
+     * Returns the live keys as an immutable snapshot, taken when this method is called. Later writes do not change
+     * the returned set.
+     */
+    Set<String> keys();
+
+    /**
+     * Rewrites the live records into new files and deletes the old ones, dropping removed, expired and overwritten
+     * values. Reads and writes go on while it runs. A crash at any moment of a reclaim leaves the store exactly as it
+     * was before the call or exactly as it is after it.
+     *
+     * @return what the reclaim kept and freed
+     */
+    ReclaimResult reclaim();
+
+    /**
+     * Hands every buffered write to the operating system. After it returns, every earlier write survives a crash of
+     * the process (a crash of the operating system or a power loss needs the files synced: {@link #close()} does).
+     */
+    void flush();
+
+    /**
+     * Flushes and syncs the files, then releases the store. A second call does nothing. Any other call after this one
+     * throws {@link StoreClosedException}.
+     */
+    @Override
+    void close();
+}

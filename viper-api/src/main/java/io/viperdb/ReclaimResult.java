@@ -1,0 +1,19 @@
+package io.viperdb;
+
+import java.time.Duration;
+
+/**
+ * What a {@link KeyValueStore#reclaim()} did.
+ *
+ * @param bytesBefore the size of the store's log files before the reclaim
+ * @param bytesAfter the size of the store's log files after it (including writes made while it ran)
+ * @param recordsKept the live records copied into the new files
+ * @param elapsed how long the reclaim took
+ */
+public record ReclaimResult(long bytesBefore, long bytesAfter, long recordsKept, Duration elapsed) {
+
+    /** The bytes the reclaim gave back to the file system (negative if concurrent writes added more). */
+    public long bytesFreed() {
+        return bytesBefore - bytesAfter;
+    }
+}

@@ -1,0 +1,12 @@
+package io.viperdb;
+
+import java.nio.file.Path;
+
+/** The store was used after {@link KeyValueStore#close()}. */
+public class StoreClosedException extends ViperException {
+    private static final long serialVersionUID = 1L;
+
+    public StoreClosedException(Path directory) {
+        super("Store at " + directory + " is closed");
+    }
+}

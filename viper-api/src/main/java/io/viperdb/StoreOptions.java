@@ -1,0 +1,138 @@
+package io.viperdb;
+
+import io.viperdb.spi.ValueCodec;
+import io.viperdb.spi.ValueCodecs;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to open a store: which codec, which clock, how large a log file grows. Immutable; build one with
+ * {@link #builder()}.
+ *
+ * <pre>{@code
+ * StoreOptions options = StoreOptions.builder().codec("kryo").build();
+ * }</pre>
+ */
+public final class StoreOptions {
+
+    /** The default size at which a value log file is closed and a new one started: 1 GiB. */
+    public static final long DEFAULT_LOG_FILE_SIZE = 1L << 30;
+    /** The smallest log file size accepted: 4 KiB. */
+    public static final long MIN_LOG_FILE_SIZE = 4L << 10;
+    /** The largest log file size accepted: 1 GiB, so that one memory mapping covers each file. */
+    public static final long MAX_LOG_FILE_SIZE = 1L << 30;
+
+    private static final StoreOptions DEFAULTS = new Builder().build();
+
+    private final String codecName;
+    private final ValueCodec<?> codec;
+    private final Clock clock;
+    private final long logFileSize;
+
+    private StoreOptions(Builder builder) {
+        this.codecName = builder.codecName;
+        this.codec = builder.codec;
+        this.clock = builder.clock;
+        this.logFileSize = builder.logFileSize;
+    }
+
+    /** Options that name no codec, use the system clock and the default log file size. */
+    public static StoreOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The name of the codec these options ask for, from {@link Builder#codec(String)} or the name of the codec given
+     * to {@link Builder#codec(ValueCodec)}; empty when they name none.
+     */
+    public Optional<String> codecName() {
+        return codec != null ? Optional.of(codec.name()) : Optional.ofNullable(codecName);
+    }
+
+    /** The codec instance given to {@link Builder#codec(ValueCodec)}, if any. */
+    public Optional<ValueCodec<?>> codec() {
+        return Optional.ofNullable(codec);
+    }
+
+    /** The clock that judges expiry and stamps records. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The size in bytes at which the store closes its current value log file and starts a new one. */
+    public long logFileSize() {
+        return logFileSize;
+    }
+
+    @Override
+    public String toString() {
+        return "StoreOptions[codec=" + codecName().orElse("(the store's own)") + ", clock=" + clock
+                + ", logFileSize=" + logFileSize + "]";
+    }
+
+    /** Builds {@link StoreOptions}. Not thread-safe. */
+    public static final class Builder {
+        private String codecName;
+        private ValueCodec<?> codec;
+        private Clock clock = Clock.systemUTC();
+        private long logFileSize = DEFAULT_LOG_FILE_SIZE;
+
+        private Builder() {
+        }
+
+        /**
+         * Uses the codec of this name, found with {@link java.util.ServiceLoader} when the store opens. Replaces any
+         * codec set before.
+         *
+         * @throws IllegalArgumentException if the name is not a valid codec name (see {@link ValueCodecs#checkName})
+         */
+        public Builder codec(String name) {
+            this.codecName = ValueCodecs.checkName(Objects.requireNonNull(name, "codec name"));
+            this.codec = null;
+            return this;
+        }
+
+        /**
+         * Uses this codec instance, which need not be registered as a service. Replaces any codec set before. Its name
+         * is what the store records and checks on the next open.
+         *
+         * @throws IllegalArgumentException if the codec's name is not a valid codec name
+         */
+        public Builder codec(ValueCodec<?> codec) {
+            ValueCodecs.checkName(Objects.requireNonNull(codec, "codec").name());
+            this.codec = codec;
+            this.codecName = null;
+            return this;
+        }
+
+        /** Judges expiry and stamps records with this clock; the default is {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Closes a value log file and starts a new one once it reaches this many bytes (default 1 GiB). Smaller files
+         * let {@code reclaim} work in smaller steps; a file never exceeds 2 GiB, so one memory mapping covers it.
+         *
+         * @throws IllegalArgumentException if outside {@link #MIN_LOG_FILE_SIZE} to {@link #MAX_LOG_FILE_SIZE}
+         */
+        public Builder logFileSize(long bytes) {
+            if (bytes < MIN_LOG_FILE_SIZE || bytes > MAX_LOG_FILE_SIZE) {
+                throw new IllegalArgumentException("logFileSize must be between " + MIN_LOG_FILE_SIZE + " and "
+                        + MAX_LOG_FILE_SIZE + " bytes, was " + bytes);
+            }
+            this.logFileSize = bytes;
+            return this;
+        }
+
+        public StoreOptions build() {
+            return new StoreOptions(this);
+        }
+    }
+}

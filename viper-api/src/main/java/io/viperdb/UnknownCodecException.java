@@ -1,0 +1,24 @@
+package io.viperdb;
+
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/** No codec with the requested name is on the module path or class path. The message lists those that are. */
+public class UnknownCodecException extends CodecException {
+    private static final long serialVersionUID = 1L;
+
+    private final TreeSet<String> available;
+
+    public UnknownCodecException(String codecName, Set<String> available, String hint) {
+        super(codecName, "No value codec named '" + codecName + "' is on the module path or class path; available: "
+                + (available.isEmpty() ? "none" : String.join(", ", new TreeSet<>(available)))
+                + (hint.isEmpty() ? "" : ". " + hint));
+        this.available = new TreeSet<>(available);
+    }
+
+    /** The names of the codecs that were found. */
+    public SortedSet<String> available() {
+        return new TreeSet<>(available);
+    }
+}

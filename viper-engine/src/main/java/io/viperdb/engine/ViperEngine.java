@@ -1,0 +1,22 @@
+package io.viperdb.engine;
+
+import io.viperdb.KeyValueStore;
+import io.viperdb.StoreOptions;
+import io.viperdb.engine.store.StoreOpener;
+import io.viperdb.spi.StoreEngine;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** The engine that {@link KeyValueStore#open} finds with {@link java.util.ServiceLoader}. */
+public final class ViperEngine implements StoreEngine {
+
+    /** Called by {@link java.util.ServiceLoader}. */
+    public ViperEngine() {
+    }
+
+    @Override
+    public <V> KeyValueStore<V> open(Path directory, StoreOptions options) {
+        return StoreOpener.open(Objects.requireNonNull(directory, "directory"),
+                Objects.requireNonNull(options, "options"));
+    }
+}

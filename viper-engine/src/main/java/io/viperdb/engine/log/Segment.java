@@ -1,0 +1,114 @@
+package io.viperdb.engine.log;
+
+import io.viperdb.StoreIOException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * A value log and its key log, named by one segment id ({@code 00000007.vlog} and {@code 00000007.klog}). A store
+ * is a sequence of segments; the last takes appends, the others are sealed: synced, closed and read through their
+ * mappings only.
+ */
+public final class Segment {
+
+    private final long id;
+    private final ValueLog values;
+    private final KeyLog keys;
+
+    public Segment(long id, ValueLog values, KeyLog keys) {
+        this.id = id;
+        this.values = values;
+        this.keys = keys;
+    }
+
+    /**
+     * Creates the empty files of segment {@code id} in {@code directory}, headers synced, ready for appends.
+     *
+     * @param appendLock the lock every appender to this segment holds
+     * @param logFileSize the size past which the store starts a new segment
+     */
+    public static Segment create(StoreDirectory directory, long id, Lock appendLock, long logFileSize) {
+        ValueLog values = ValueLog.create(directory.valueLog(id), id, appendLock, logFileSize);
+        try {
+            return new Segment(id, values, KeyLog.create(directory.keyLog(id), id, values));
+        } catch (RuntimeException e) {
+            values.abandon();
+            throw e;
+        }
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public ValueLog values() {
+        return values;
+    }
+
+    public KeyLog keys() {
+        return keys;
+    }
+
+    /** Appends a record and its hint; returns the record's offset in the value log. */
+    public long append(byte type, long timestamp, long expiry, byte[] key, byte[] value) {
+        long offset = values.append(type, timestamp, expiry, key, value);
+        keys.append(type, timestamp, expiry, key, value.length, offset);
+        return offset;
+    }
+
+    /** Appends a copy of a sound record read from another segment, and its hint; returns the new offset. */
+    public long appendCopy(ByteBuffer record, int start, int length) {
+        long offset = values.appendCopy(record, start, length);
+        keys.appendFor(record, start, offset);
+        return offset;
+    }
+
+    /** Hands buffered records to the operating system, values before hints. */
+    public void flush() {
+        values.flush();
+        keys.flush();
+    }
+
+    /** Flushes and forces both files to the device, values before hints. */
+    public void sync() {
+        values.sync();
+        keys.sync();
+    }
+
+    /** Stops appends for good: both files are flushed, synced and closed (see {@link ValueLog#seal()}). */
+    public void seal() {
+        values.seal();
+        keys.seal();
+    }
+
+    /** Closes both files without writing anything more. */
+    public void abandon() {
+        values.abandon();
+        keys.abandon();
+    }
+
+    /** The bytes this segment's data takes in its files. */
+    public long sizeInBytes() {
+        return values.end() + keys.end();
+    }
+
+    /** Deletes both files. Readers that still hold the mapping can go on reading it. */
+    public void deleteFiles() {
+        for (Path file : List.of(values.file(), keys.file())) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new StoreIOException(file, "deleting", e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "segment " + id;
+    }
+}

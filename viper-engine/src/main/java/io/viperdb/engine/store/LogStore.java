@@ -1,0 +1,121 @@
+package io.viperdb.engine.store;
+
+import io.viperdb.CodecException;
+import io.viperdb.KeyValueStore;
+import io.viperdb.ReclaimResult;
+import io.viperdb.engine.format.Keys;
+import io.viperdb.spi.ValueCodec;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The {@link KeyValueStore} that applications hold: checks arguments, turns values into bytes and back with the
+ * store's codec, and hands the bytes to the {@link RecordStore}.
+ */
+final class LogStore<V> implements KeyValueStore<V> {
+
+    private final RecordStore records;
+    private final ValueCodec<V> codec;
+
+    LogStore(RecordStore records, ValueCodec<V> codec) {
+        this.records = records;
+        this.codec = codec;
+    }
+
+    @Override
+    public V get(String key) {
+        Keys.check(key);
+        ByteBuffer bytes = records.read(key);
+        return bytes == null ? null : decode(key, bytes);
+    }
+
+    @Override
+    public void put(String key, V value) {
+        byte[] keyBytes = Keys.encode(key);
+        records.put(key, keyBytes, encode(value), null);
+    }
+
+    @Override
+    public void put(String key, V value, Duration timeToLive) {
+        byte[] keyBytes = Keys.encode(key);
+        Objects.requireNonNull(timeToLive, "timeToLive");
+        if (timeToLive.isNegative() || timeToLive.isZero()) {
+            throw new IllegalArgumentException("timeToLive must be positive, was " + timeToLive);
+        }
+        records.put(key, keyBytes, encode(value), timeToLive);
+    }
+
+    @Override
+    public boolean remove(String key) {
+        return records.remove(key, Keys.encode(key));
+    }
+
+    @Override
+    public boolean containsKey(String key) {
+        Keys.check(key);
+        return records.contains(key);
+    }
+
+    @Override
+    public long size() {
+        return records.size();
+    }
+
+    @Override
+    public Set<String> keys() {
+        return records.keys();
+    }
+
+    @Override
+    public ReclaimResult reclaim() {
+        return records.reclaim();
+    }
+
+    @Override
+    public void flush() {
+        records.flush();
+    }
+
+    @Override
+    public void close() {
+        records.close();
+    }
+
+    private byte[] encode(V value) {
+        Objects.requireNonNull(value, "value");
+        records.ensureOpen();
+        byte[] bytes;
+        try {
+            bytes = codec.encode(value);
+        } catch (RuntimeException e) {
+            throw new CodecException(codec.name(), "Codec '" + codec.name() + "' cannot encode a value of type "
+                    + value.getClass().getName() + ": " + e.getMessage(), e);
+        }
+        if (bytes == null) {
+            throw new CodecException(codec.name(), "Codec '" + codec.name() + "' returned null for a value of type "
+                    + value.getClass().getName());
+        }
+        if (bytes.length > MAX_VALUE_BYTES) {
+            throw new IllegalArgumentException("Codec '" + codec.name() + "' encoded a value of type "
+                    + value.getClass().getName() + " into " + bytes.length + " bytes; the maximum is "
+                    + MAX_VALUE_BYTES);
+        }
+        return bytes;
+    }
+
+    private V decode(String key, ByteBuffer bytes) {
+        try {
+            return codec.decode(bytes);
+        } catch (RuntimeException e) {
+            throw new CodecException(codec.name(), "Codec '" + codec.name() + "' cannot decode the value of key \""
+                    + key + "\" in " + records.directory() + " (its bytes pass their checksum): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ViperDB store at " + records.directory() + " (codec " + codec.name() + ")";
+    }
+}

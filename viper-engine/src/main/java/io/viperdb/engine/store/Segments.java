@@ -1,0 +1,115 @@
+package io.viperdb.engine.store;
+
+import io.viperdb.engine.format.Manifest;
+import io.viperdb.engine.log.Segment;
+import io.viperdb.engine.log.StoreDirectory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * The store's segments in the order they are replayed, and the manifest that lists them. The last segment takes
+ * appends. Every change is made under the write lock, and the manifest is written before the change is visible.
+ */
+final class Segments {
+
+    private final StoreDirectory directory;
+    private final Lock writeLock;
+    private final long logFileSize;
+    private final AtomicLong nextId;
+    private volatile List<Segment> list;
+    private Manifest manifest;
+
+    Segments(StoreDirectory directory, Lock writeLock, long logFileSize, Manifest manifest, List<Segment> list,
+            long nextId) {
+        this.directory = directory;
+        this.writeLock = writeLock;
+        this.logFileSize = logFileSize;
+        this.manifest = manifest;
+        this.list = List.copyOf(list);
+        this.nextId = new AtomicLong(nextId);
+    }
+
+    /** The segment that takes appends. */
+    Segment active() {
+        return list.get(list.size() - 1);
+    }
+
+    /** Every segment, oldest data first. */
+    List<Segment> all() {
+        return list;
+    }
+
+    Manifest manifest() {
+        return manifest;
+    }
+
+    long logFileSize() {
+        return logFileSize;
+    }
+
+    StoreDirectory directory() {
+        return directory;
+    }
+
+    /** Creates the empty files of a segment with a fresh id, appended under {@code appendLock}. */
+    Segment createSegment(Lock appendLock) {
+        return Segment.create(directory, nextId.getAndIncrement(), appendLock, logFileSize);
+    }
+
+    /** Creates the first segment of a store that has none. */
+    void startIfEmpty() {
+        if (list.isEmpty()) {
+            Segment first = createSegment(writeLock);
+            publish(manifest.withSegments(List.of(first.id())), List.of(first));
+        }
+    }
+
+    /**
+     * Seals the active segment and makes a new, empty one active. The new segment's files exist (and are synced)
+     * before the manifest names them, and the old segment is synced before anything is written after it, so a crash
+     * at any point leaves a store that opens with every record written before the roll.
+     */
+    void roll() {
+        Segment next = createSegment(writeLock);
+        active().seal();
+        List<Segment> rolled = new ArrayList<>(list);
+        rolled.add(next);
+        publish(manifest.withSegments(ids(rolled)), rolled);
+    }
+
+    /**
+     * Replaces {@code rewritten} segments by {@code replacements}, which hold their live records and go first in
+     * replay order, ahead of every segment written since the reclaim began.
+     */
+    void replace(Set<Segment> rewritten, List<Segment> replacements, long nowMillis) {
+        List<Segment> replaced = new ArrayList<>(replacements);
+        for (Segment segment : list) {
+            if (!rewritten.contains(segment)) {
+                replaced.add(segment);
+            }
+        }
+        publish(manifest.afterReclaim(ids(replaced), nowMillis), replaced);
+    }
+
+    private void publish(Manifest next, List<Segment> segments) {
+        directory.writeManifest(next);
+        manifest = next;
+        list = List.copyOf(segments);
+    }
+
+    /** The bytes the segments' data takes on disk. */
+    long sizeInBytes() {
+        long bytes = 0;
+        for (Segment segment : list) {
+            bytes += segment.sizeInBytes();
+        }
+        return bytes;
+    }
+
+    static List<Long> ids(List<Segment> segments) {
+        return segments.stream().map(Segment::id).toList();
+    }
+}

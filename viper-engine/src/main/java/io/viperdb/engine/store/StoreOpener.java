@@ -1,0 +1,100 @@
+package io.viperdb.engine.store;
+
+import io.viperdb.CodecMismatchException;
+import io.viperdb.CorruptStoreException;
+import io.viperdb.KeyValueStore;
+import io.viperdb.StoreIOException;
+import io.viperdb.StoreOptions;
+import io.viperdb.UnknownCodecException;
+import io.viperdb.ViperException;
+import io.viperdb.engine.format.Manifest;
+import io.viperdb.engine.index.KeyDirectory;
+import io.viperdb.engine.log.StoreDirectory;
+import io.viperdb.spi.ValueCodec;
+import io.viperdb.spi.ValueCodecs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SortedSet;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Opens a store: checks the path, settles the codec, takes the lock, reads or writes the manifest and recovers the
+ * segments. Everything that can be refused is refused before anything is created on disk.
+ */
+public final class StoreOpener {
+
+    /** The codec of a new store when the options name none. */
+    public static final String DEFAULT_CODEC = "json";
+
+    private StoreOpener() {
+    }
+
+    public static <V> KeyValueStore<V> open(Path path, StoreOptions options) {
+        Path directory = path.toAbsolutePath().normalize();
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            throw new ViperException("Cannot open a store at " + directory + ": it is a file, not a directory");
+        }
+        StoreDirectory files = new StoreDirectory(directory);
+        ValueCodec<?> requested = options.codec().orElseGet(() -> options.codecName().map(ValueCodecs::named)
+                .orElse(null));
+        // Settle the codec of a new store now, so that an unknown codec leaves no directory behind.
+        ValueCodec<?> forNewStore = requested != null || Files.exists(files.manifest()) ? requested
+                : ValueCodecs.named(DEFAULT_CODEC);
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new StoreIOException(directory, "creating the store directory", e);
+        }
+        StoreLock lock = StoreLock.acquire(files);
+        try {
+            Manifest manifest = files.readManifest();
+            ValueCodec<?> codec;
+            if (manifest == null) {
+                refuseOrphanedSegments(files);
+                codec = forNewStore != null ? forNewStore : ValueCodecs.named(DEFAULT_CODEC);
+                manifest = Manifest.create(codec.name(), options.clock().millis());
+                files.writeManifest(manifest);
+            } else {
+                codec = codecOf(directory, manifest, requested);
+            }
+            ReentrantLock writeLock = new ReentrantLock();
+            KeyDirectory index = new KeyDirectory();
+            Segments segments = Recovery.recover(files, manifest, index, writeLock, options.logFileSize(),
+                    options.clock().millis());
+            RecordStore records = new RecordStore(directory, index, segments, writeLock, options.clock(), lock);
+            @SuppressWarnings("unchecked")
+            ValueCodec<V> typed = (ValueCodec<V>) codec;
+            return new LogStore<>(records, typed);
+        } catch (RuntimeException | Error e) {
+            lock.release();
+            throw e;
+        }
+    }
+
+    private static ValueCodec<?> codecOf(Path directory, Manifest manifest, ValueCodec<?> requested) {
+        String stored = manifest.codecName();
+        if (requested != null) {
+            if (!requested.name().equals(stored)) {
+                throw new CodecMismatchException(directory, stored, requested.name());
+            }
+            return requested;
+        }
+        try {
+            return ValueCodecs.named(stored);
+        } catch (UnknownCodecException e) {
+            throw new UnknownCodecException(stored, e.available(), "The store at " + directory
+                    + " was written with it: put the module that provides it on the module path, or pass the codec"
+                    + " itself with StoreOptions.builder().codec(...)");
+        }
+    }
+
+    /** A directory with segment files but no manifest lost its manifest; starting afresh would hide its data. */
+    private static void refuseOrphanedSegments(StoreDirectory files) {
+        SortedSet<Long> ids = files.segmentIdsOnDisk();
+        if (!ids.isEmpty()) {
+            throw new CorruptStoreException(files.manifest(), 0, "the manifest is missing, but the directory holds the"
+                    + " files of segments " + ids + "; refusing to create a new store over them");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * The ViperDB storage engine. It exports nothing: applications reach it through
+ * {@link io.viperdb.KeyValueStore#open(java.nio.file.Path)}, which finds it with {@link java.util.ServiceLoader}.
+ *
+ * <p>Inside, one package per concern: {@code format} (the on-disk layout of every file), {@code log} (append-only
+ * files, buffered writes, memory-mapped reads), {@code index} (the in-memory key directory) and {@code store} (the
+ * store that ties them together: writes, recovery, reclaim, locking).
+ */
+module io.viperdb.engine {
+    requires io.viperdb.api;
+
+    provides io.viperdb.spi.StoreEngine with io.viperdb.engine.ViperEngine;
+}
