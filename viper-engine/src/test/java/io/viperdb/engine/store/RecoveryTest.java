@@ -1,0 +1,305 @@
+package io.viperdb.engine.store;
+
+import static io.viperdb.engine.testing.Contents.assertHolds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.viperdb.CorruptStoreException;
+import io.viperdb.KeyValueStore;
+import io.viperdb.StoreOptions;
+import io.viperdb.UnsupportedFormatException;
+import io.viperdb.engine.testing.History;
+import io.viperdb.engine.testing.StoreFiles;
+import io.viperdb.engine.testing.TextCodec;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Opening a store whose files a crash or a disk has damaged: torn tails are cut, keeping every record before them;
+ * a damaged key log is rebuilt from its value log; damage the store cannot explain is reported with its file and
+ * offset. Every case runs on real files, at every offset.
+ */
+class RecoveryTest {
+
+    @TempDir
+    Path root;
+
+    private final StoreOptions options = StoreOptions.builder().codec(new TextCodec()).build();
+    private final History history = new History(42, 30, 6);
+    private Path original;
+
+    @BeforeEach
+    void writeTheHistory() {
+        original = root.resolve("original");
+        try (KeyValueStore<String> store = KeyValueStore.open(original, options)) {
+            history.applyTo(store);
+        }
+    }
+
+    private static Path valueLog(Path store) {
+        return StoreFiles.withSuffix(store, ".vlog").get(0);
+    }
+
+    private static Path keyLog(Path store) {
+        return StoreFiles.withSuffix(store, ".klog").get(0);
+    }
+
+    /** Opens a damaged copy, checks it holds {@code expected}, and checks again after a second open. */
+    private void assertRecovers(Path store, Map<String, String> expected, String context) {
+        for (String round : new String[] {"first open", "second open"}) {
+            try (KeyValueStore<String> reopened = KeyValueStore.open(store, options)) {
+                assertHolds(expected, reopened, history.keys(), context + ", " + round);
+            }
+        }
+    }
+
+    private Path damagedCopy() {
+        Path copy = root.resolve("copy");
+        StoreFiles.deleteTree(copy);
+        StoreFiles.snapshot(original, copy);
+        return copy;
+    }
+
+    @Test
+    void aTruncatedValueLogKeepsEveryRecordBeforeTheCut() {
+        long size = StoreFiles.size(valueLog(original));
+        for (long cut = 0; cut <= size; cut++) {
+            Path copy = damagedCopy();
+            StoreFiles.truncate(valueLog(copy), cut);
+            if (cut < History.FILE_HEADER) {
+                CorruptStoreException e = assertThrows(CorruptStoreException.class,
+                        () -> KeyValueStore.open(copy, options), "cut at " + cut);
+                assertEquals(valueLog(copy), e.file());
+            } else {
+                assertRecovers(copy, history.stateAfter(history.operationsWithin(cut)), "value log cut at " + cut);
+            }
+        }
+    }
+
+    @Test
+    void aTruncatedKeyLogIsRebuiltFromTheValueLog() {
+        long size = StoreFiles.size(keyLog(original));
+        for (long cut = 0; cut <= size; cut++) {
+            Path copy = damagedCopy();
+            StoreFiles.truncate(keyLog(copy), cut);
+            assertRecovers(copy, history.finalState(), "key log cut at " + cut);
+            assertEquals(size, StoreFiles.size(keyLog(copy)), "the rebuilt key log is whole again");
+        }
+    }
+
+    @Test
+    void aMissingKeyLogIsRebuilt() throws Exception {
+        Path copy = damagedCopy();
+        Files.delete(keyLog(copy));
+        assertRecovers(copy, history.finalState(), "key log deleted");
+        assertArrayEquals(StoreFiles.read(keyLog(original)), StoreFiles.read(keyLog(copy)));
+    }
+
+    @Test
+    void aFlippedByteInTheKeyLogIsRepairedFromTheValueLog() {
+        long size = StoreFiles.size(keyLog(original));
+        for (long offset = 0; offset < size; offset++) {
+            Path copy = damagedCopy();
+            StoreFiles.flip(keyLog(copy), offset, 0xFF);
+            assertRecovers(copy, history.finalState(), "key log byte " + offset + " flipped");
+        }
+    }
+
+    @Test
+    void aFlippedByteInTheValueLogIsReportedByTheReadThatMeetsIt() {
+        Path vlog = valueLog(original);
+        long size = StoreFiles.size(vlog);
+        for (long offset = 0; offset < size; offset++) {
+            Path copy = damagedCopy();
+            StoreFiles.flip(valueLog(copy), offset, 0x10);
+            int damaged = history.operationAt(offset);
+            if (damaged < 0) {
+                CorruptStoreException e = assertThrows(CorruptStoreException.class,
+                        () -> KeyValueStore.open(copy, options), "header byte " + offset);
+                assertEquals(valueLog(copy), e.file());
+                continue;
+            }
+            try (KeyValueStore<String> store = KeyValueStore.open(copy, options)) {
+                for (String key : history.keys()) {
+                    String expected = history.finalState().get(key);
+                    boolean hit = expected != null && history.lastWriteOf(key) == damaged;
+                    if (hit) {
+                        CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> store.get(key),
+                                "byte " + offset + ", key " + key);
+                        assertEquals(valueLog(copy), e.file());
+                        assertEquals(history.recordStart(damaged), e.offset());
+                        assertThrows(CorruptStoreException.class, store::reclaim,
+                                "reclaim refuses to copy a damaged live record");
+                    } else {
+                        assertEquals(expected, store.get(key), "byte " + offset + ", key " + key);
+                    }
+                }
+                assertEquals(history.finalState().size(), store.size());
+            }
+            // A refused reclaim leaves the store as it was, and a dead damaged record is reclaimed away.
+            try (KeyValueStore<String> store = KeyValueStore.open(copy, options)) {
+                for (String key : history.keys()) {
+                    if (!(history.finalState().containsKey(key) && history.lastWriteOf(key) == damaged)) {
+                        assertEquals(history.finalState().get(key), store.get(key));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void garbageAppendedToEitherLogIsCutOff() {
+        Random random = new Random(7);
+        for (int trial = 0; trial < 200; trial++) {
+            Path copy = damagedCopy();
+            byte[] garbage = new byte[1 + random.nextInt(300)];
+            random.nextBytes(garbage);
+            StoreFiles.append(trial % 2 == 0 ? valueLog(copy) : keyLog(copy), garbage);
+            assertRecovers(copy, history.finalState(), "trial " + trial);
+            assertEquals(StoreFiles.size(valueLog(original)), StoreFiles.size(valueLog(copy)));
+        }
+    }
+
+    @Test
+    void aCrashAfterFlushLosesNothing() {
+        Path live = root.resolve("live");
+        try (KeyValueStore<String> store = KeyValueStore.open(live, options)) {
+            history.applyTo(store);
+            store.flush();
+            // Reading maps the value log, which reserves (sparse) space beyond its data, as it does in real use.
+            history.keys().forEach(store::get);
+            Path crashed = root.resolve("crashed");
+            StoreFiles.snapshot(live, crashed);
+            assertTrue(StoreFiles.size(valueLog(crashed)) > StoreFiles.size(valueLog(original)),
+                    "the open value log runs ahead of its data, as a crash would leave it");
+            assertRecovers(crashed, history.finalState(), "crash after flush");
+            assertEquals(StoreFiles.size(valueLog(original)), StoreFiles.size(valueLog(crashed)),
+                    "recovery cuts the space the value log had reserved");
+        }
+    }
+
+    @Test
+    void aCrashWithoutFlushLeavesAPrefixOfTheWrites() {
+        History longer = new History(3, 4000, 50);
+        Path live = root.resolve("live");
+        try (KeyValueStore<String> store = KeyValueStore.open(live, options)) {
+            longer.applyTo(store);
+            Path crashed = root.resolve("crashed");
+            StoreFiles.snapshot(live, crashed);
+            try (KeyValueStore<String> recovered = KeyValueStore.open(crashed, options)) {
+                int prefix = -1;
+                for (int count = longer.size(); count >= 0 && prefix < 0; count--) {
+                    if (matches(longer.stateAfter(count), recovered, longer)) {
+                        prefix = count;
+                    }
+                }
+                assertTrue(prefix > 0, "the buffers that filled reached the file: some prefix survives");
+                assertTrue(prefix < longer.size(), "the last buffer never reached the file");
+            }
+        }
+    }
+
+    private static boolean matches(Map<String, String> state, KeyValueStore<String> store, History history) {
+        for (String key : history.keys()) {
+            if (!java.util.Objects.equals(state.get(key), store.get(key))) {
+                return false;
+            }
+        }
+        return store.size() == state.size();
+    }
+
+    @Test
+    void aMissingManifestIsReportedNotPaperedOver() throws Exception {
+        Path copy = damagedCopy();
+        Files.delete(copy.resolve("viper.manifest"));
+        CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> KeyValueStore.open(copy, options));
+        assertEquals(copy.resolve("viper.manifest"), e.file());
+        assertTrue(e.getMessage().contains("refusing to create a new store"), e.getMessage());
+        assertTrue(Files.exists(valueLog(copy)), "the data is left alone");
+    }
+
+    @Test
+    void anyDamageToTheManifestIsReported() {
+        Path manifest = original.resolve("viper.manifest");
+        long size = StoreFiles.size(manifest);
+        for (long offset = 0; offset < size; offset++) {
+            Path copy = damagedCopy();
+            StoreFiles.flip(copy.resolve("viper.manifest"), offset, 0x01);
+            try (KeyValueStore<String> store = KeyValueStore.open(copy, options)) {
+                fail("opened a store whose manifest has byte " + offset + " flipped: " + store);
+            } catch (CorruptStoreException e) {
+                assertEquals(copy.resolve("viper.manifest"), e.file());
+            }
+        }
+        for (long cut = 0; cut < size; cut++) {
+            Path copy = damagedCopy();
+            StoreFiles.truncate(copy.resolve("viper.manifest"), cut);
+            assertThrows(CorruptStoreException.class, () -> KeyValueStore.open(copy, options), "cut at " + cut);
+        }
+    }
+
+    @Test
+    void aFileFromANewerFormatIsRefusedByVersion() {
+        Path copy = damagedCopy();
+        Path manifest = copy.resolve("viper.manifest");
+        ByteBuffer bytes = ByteBuffer.wrap(StoreFiles.read(manifest));
+        bytes.putShort(4, (short) 2);
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.array(), 0, 16);
+        bytes.putInt(16, (int) crc.getValue());
+        StoreFiles.write(manifest, bytes.array());
+        UnsupportedFormatException e = assertThrows(UnsupportedFormatException.class,
+                () -> KeyValueStore.open(copy, options));
+        assertEquals(2, e.foundVersion());
+        assertTrue(e.getMessage().contains("newer"), e.getMessage());
+    }
+
+    @Test
+    void filesTheManifestDoesNotNameAreLeftoversAndAreDeleted() throws Exception {
+        Path copy = damagedCopy();
+        Files.copy(valueLog(copy), copy.resolve("00000099.vlog"));
+        Files.writeString(copy.resolve("00000099.klog"), "half-written");
+        Files.writeString(copy.resolve("viper.manifest.tmp"), "interrupted");
+        Files.writeString(copy.resolve("notes.txt"), "not ours");
+        assertRecovers(copy, history.finalState(), "leftovers");
+        assertFalse(Files.exists(copy.resolve("00000099.vlog")));
+        assertFalse(Files.exists(copy.resolve("00000099.klog")));
+        assertFalse(Files.exists(copy.resolve("viper.manifest.tmp")));
+        assertTrue(Files.exists(copy.resolve("notes.txt")), "files the store does not own are left alone");
+    }
+
+    @Test
+    void aValueLogTheManifestNamesMustExist() throws Exception {
+        Path copy = damagedCopy();
+        Files.delete(valueLog(copy));
+        CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> KeyValueStore.open(copy, options));
+        assertTrue(e.getMessage().contains("missing"), e.getMessage());
+    }
+
+    @Test
+    void aValueLogWithAnotherSegmentsHeaderIsRefused() throws Exception {
+        Path copy = damagedCopy();
+        Path renamed = copy.resolve("00000002.vlog");
+        Files.move(valueLog(copy), renamed);
+        Files.move(keyLog(copy), copy.resolve("00000002.klog"));
+        // Rewrite the manifest to name segment 2, whose files say they are segment 1.
+        io.viperdb.engine.log.StoreDirectory directory = new io.viperdb.engine.log.StoreDirectory(copy);
+        directory.writeManifest(directory.readManifest().withSegments(java.util.List.of(2L)));
+        CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> KeyValueStore.open(copy, options));
+        assertEquals(renamed, e.file());
+    }
+
+    private static void assertArrayEquals(byte[] expected, byte[] actual) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual);
+    }
+}
