@@ -1,0 +1,220 @@
+package io.viperdb.engine.store;
+
+import static io.viperdb.engine.testing.Contents.assertHolds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.viperdb.KeyValueStore;
+import io.viperdb.ReclaimResult;
+import io.viperdb.StoreOptions;
+import io.viperdb.engine.testing.StoreFiles;
+import io.viperdb.engine.testing.TestClock;
+import io.viperdb.engine.testing.TextCodec;
+import io.viperdb.engine.testing.Workers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code reclaim()} gives back the space of dead records and never changes what the store holds. */
+class ReclaimTest {
+
+    @TempDir
+    Path dir;
+
+    private final TestClock clock = new TestClock();
+
+    private StoreOptions options(long logFileSize) {
+        return StoreOptions.builder().codec(new TextCodec()).clock(clock).logFileSize(logFileSize).build();
+    }
+
+    @Test
+    void dropsOverwrittenRemovedAndExpiredRecordsAndKeepsTheLiveOnes() {
+        StoreOptions options = options(StoreOptions.DEFAULT_LOG_FILE_SIZE);
+        Map<String, String> expected = new HashMap<>();
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            for (int round = 0; round < 5; round++) {
+                for (int i = 0; i < 1000; i++) {
+                    store.put("k" + i, "round " + round + " of " + i + " " + "x".repeat(80));
+                }
+            }
+            for (int i = 0; i < 1000; i++) {
+                if (i % 3 == 0) {
+                    store.remove("k" + i);
+                } else if (i % 3 == 1) {
+                    store.put("k" + i, "short-lived", Duration.ofSeconds(1));
+                } else {
+                    expected.put("k" + i, "round 4 of " + i + " " + "x".repeat(80));
+                }
+            }
+            clock.advance(Duration.ofSeconds(2));
+            ReclaimResult result = store.reclaim();
+            assertEquals(expected.size(), result.recordsKept());
+            assertTrue(result.bytesAfter() < result.bytesBefore() / 10, result.toString());
+            assertEquals(result.bytesBefore() - result.bytesAfter(), result.bytesFreed());
+            assertHolds(expected, store, universe(), "after reclaim");
+        }
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            assertHolds(expected, store, universe(), "after reopen");
+        }
+    }
+
+    private static Set<String> universe() {
+        Set<String> keys = new TreeSet<>();
+        for (int i = 0; i < 1000; i++) {
+            keys.add("k" + i);
+        }
+        return keys;
+    }
+
+    @Test
+    void rewritesManySegmentsIntoFewAndDeletesTheOldFiles() {
+        StoreOptions options = options(StoreOptions.MIN_LOG_FILE_SIZE);
+        Map<String, String> expected = new HashMap<>();
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            for (int i = 0; i < 3000; i++) {
+                String key = "k" + (i % 300);
+                store.put(key, "value " + i);
+                expected.put(key, "value " + i);
+            }
+            List<Path> before = StoreFiles.withSuffix(dir, ".vlog");
+            assertTrue(before.size() > 20, "small log files roll often: " + before.size());
+            store.reclaim();
+            List<Path> after = StoreFiles.withSuffix(dir, ".vlog");
+            assertTrue(after.size() < before.size() / 5, before.size() + " -> " + after.size());
+            for (Path old : before.subList(0, before.size() - 1)) {
+                assertTrue(Files.notExists(old), old + " is deleted");
+            }
+            for (Path file : after) {
+                assertTrue(StoreFiles.size(file) < StoreOptions.MIN_LOG_FILE_SIZE + 100, file.toString());
+            }
+            assertHolds(expected, store, expected.keySet(), "after reclaim");
+        }
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            assertHolds(expected, store, expected.keySet(), "after reopen");
+        }
+    }
+
+    @Test
+    void reclaimingAnEmptyOrAlreadyReclaimedStoreChangesNothing() {
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options(StoreOptions.DEFAULT_LOG_FILE_SIZE))) {
+            ReclaimResult empty = store.reclaim();
+            assertEquals(0, empty.recordsKept());
+            store.put("k", "v");
+            store.reclaim();
+            ReclaimResult again = store.reclaim();
+            assertEquals(again.bytesBefore(), again.bytesAfter(), again.toString());
+            assertEquals("v", store.get("k"));
+        }
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options(StoreOptions.DEFAULT_LOG_FILE_SIZE))) {
+            assertEquals("v", store.get("k"));
+        }
+    }
+
+    @Test
+    void aCrashAfterTheManifestSwitchButBeforeTheOldFilesAreDeletedOpensToTheNewState() {
+        StoreOptions options = options(StoreOptions.MIN_LOG_FILE_SIZE);
+        Map<String, String> expected = new HashMap<>();
+        Path before = dir.resolve("before");
+        Path store = dir.resolve("store");
+        try (KeyValueStore<String> kv = KeyValueStore.open(store, options)) {
+            for (int i = 0; i < 500; i++) {
+                kv.put("k" + (i % 50), "v" + i);
+                expected.put("k" + (i % 50), "v" + i);
+            }
+        }
+        StoreFiles.snapshot(store, before);
+        try (KeyValueStore<String> kv = KeyValueStore.open(store, options)) {
+            kv.reclaim();
+        }
+        // Put the pre-reclaim segment files back, as if the crash came between the rename and the deletes.
+        for (Path file : StoreFiles.list(before)) {
+            Path target = store.resolve(file.getFileName());
+            if (!file.getFileName().toString().startsWith("viper") && Files.notExists(target)) {
+                StoreFiles.write(target, StoreFiles.read(file));
+            }
+        }
+        try (KeyValueStore<String> kv = KeyValueStore.open(store, options)) {
+            assertHolds(expected, kv, expected.keySet(), "after the interrupted reclaim");
+        }
+        assertEquals(StoreFiles.withSuffix(store, ".vlog").size(), StoreFiles.withSuffix(store, ".klog").size());
+        for (Path file : StoreFiles.withSuffix(before, ".vlog")) {
+            assertTrue(Files.notExists(store.resolve(file.getFileName())), "leftover " + file.getFileName());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void writersAndReadersCarryOnWhileReclaimRuns() throws Exception {
+        StoreOptions options = options(64 << 10);
+        int writers = 3;
+        Map<String, String> lastWritten = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Throwable> failures = new ArrayList<>();
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            CountDownLatch started = new CountDownLatch(writers);
+            List<Thread> threads = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int id = w;
+                threads.add(Workers.start(() -> {
+                    started.countDown();
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    for (int n = 0; !stop.get() || n < 2000; n++) {
+                        String key = "w" + id + "-" + random.nextInt(200);
+                        if (random.nextInt(5) == 0) {
+                            store.remove(key);
+                            lastWritten.remove(key);
+                        } else {
+                            String value = key + "#" + n;
+                            store.put(key, value);
+                            lastWritten.put(key, value);
+                        }
+                        String seen = store.get(key);
+                        if (!java.util.Objects.equals(seen, lastWritten.get(key))) {
+                            throw new AssertionError("read " + seen + " after writing " + lastWritten.get(key));
+                        }
+                    }
+                }, failures));
+            }
+            started.await();
+            int reclaims = 0;
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                store.reclaim();
+                reclaims++;
+            }
+            stop.set(true);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertTrue(failures.isEmpty(), failures.toString());
+            assertTrue(reclaims > 3, "reclaims: " + reclaims);
+            assertHolds(Map.copyOf(lastWritten), store, universe(writers), "after concurrent reclaims");
+        }
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            assertHolds(Map.copyOf(lastWritten), store, universe(writers), "after reopen");
+        }
+    }
+
+    private static Set<String> universe(int writers) {
+        Set<String> keys = new TreeSet<>();
+        for (int w = 0; w < writers; w++) {
+            for (int i = 0; i < 200; i++) {
+                keys.add("w" + w + "-" + i);
+            }
+        }
+        return keys;
+    }
+}

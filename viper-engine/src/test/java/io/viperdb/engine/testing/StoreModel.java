@@ -1,0 +1,189 @@
+package io.viperdb.engine.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.viperdb.KeyValueStore;
+import io.viperdb.StoreOptions;
+import io.viperdb.spi.ValueCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
+
+/**
+ * Runs a sequence of operations against a real store and a {@link HashMap} model side by side, and checks after
+ * every step that the store holds exactly what the model does, through every read method.
+ */
+public final class StoreModel<V> {
+
+    /** Keys chosen so that operations collide, including the empty key and multi-byte UTF-8. */
+    public static final List<String> KEYS = List.of("", "a", "b", "ключ", "🦊", "key/5", "key 6", "k7");
+
+    /** One step of a run. */
+    public sealed interface Step<V> {
+    }
+
+    public record Put<V>(String key, V value) implements Step<V> {
+    }
+
+    public record PutWithTtl<V>(String key, V value, long ttlMillis) implements Step<V> {
+    }
+
+    public record Remove<V>(String key) implements Step<V> {
+    }
+
+    public record Advance<V>(long millis) implements Step<V> {
+    }
+
+    public record Flush<V>() implements Step<V> {
+    }
+
+    /** Close and open again. */
+    public record Reopen<V>() implements Step<V> {
+    }
+
+    /** Flush, then go on with a copy of the files as they are: what a crash right after a flush leaves. */
+    public record CrashAfterFlush<V>() implements Step<V> {
+    }
+
+    public record Reclaim<V>() implements Step<V> {
+    }
+
+    /** Sequences of steps over {@link #KEYS} with values from {@code values}. */
+    public static <V> Gen<List<Step<V>>> steps(Gen<V> values, int maxLength) {
+        Gen<String> keys = Generate.pick(KEYS);
+        Gen<Step<V>> put = keys.zip(values, Put::new);
+        Gen<Step<V>> putWithTtl = keys.zip(values, SourceDSL.longs().between(1, 5_000), PutWithTtl::new);
+        Gen<Step<V>> remove = keys.map(Remove::new);
+        Gen<Step<V>> advance = SourceDSL.longs().between(1, 3_000).map(Advance::new);
+        Gen<Step<V>> flush = Generate.constant(new Flush<>());
+        Gen<Step<V>> reopen = Generate.constant(new Reopen<>());
+        Gen<Step<V>> crash = Generate.constant(new CrashAfterFlush<>());
+        Gen<Step<V>> reclaim = Generate.constant(new Reclaim<>());
+        Gen<Step<V>> step = Generate.frequency(List.of(
+                org.quicktheories.api.Pair.of(10, put),
+                org.quicktheories.api.Pair.of(4, putWithTtl),
+                org.quicktheories.api.Pair.of(4, remove),
+                org.quicktheories.api.Pair.of(3, advance),
+                org.quicktheories.api.Pair.of(1, flush),
+                org.quicktheories.api.Pair.of(2, reopen),
+                org.quicktheories.api.Pair.of(1, crash),
+                org.quicktheories.api.Pair.of(2, reclaim)));
+        return SourceDSL.lists().of(step).ofSizeBetween(1, maxLength);
+    }
+
+    private record Entry<V>(V value, long expiry) {
+    }
+
+    private final ValueCodec<V> codec;
+    private final long logFileSize;
+    private final TestClock clock = new TestClock();
+    private final Map<String, Entry<V>> model = new HashMap<>();
+    private Path dir;
+    private KeyValueStore<V> store;
+
+    public StoreModel(ValueCodec<V> codec, long logFileSize) {
+        this.codec = codec;
+        this.logFileSize = logFileSize;
+    }
+
+    /** Runs {@code steps} on a fresh store in a new temporary directory, checking after each. */
+    public static <V> void check(ValueCodec<V> codec, long logFileSize, List<Step<V>> steps) {
+        new StoreModel<>(codec, logFileSize).run(steps);
+    }
+
+    private void run(List<Step<V>> steps) {
+        Path root = newTempDir();
+        dir = root.resolve("store");
+        store = open();
+        try {
+            for (int i = 0; i < steps.size(); i++) {
+                Step<V> step = steps.get(i);
+                apply(step, root, i);
+                verify("after step " + i + " " + describe(step));
+            }
+        } finally {
+            store.close();
+            StoreFiles.deleteTree(root);
+        }
+    }
+
+    private KeyValueStore<V> open() {
+        return KeyValueStore.open(dir, StoreOptions.builder().codec(codec).clock(clock).logFileSize(logFileSize)
+                .build());
+    }
+
+    private void apply(Step<V> step, Path root, int index) {
+        long now = clock.millis();
+        if (step instanceof Put<V> put) {
+            store.put(put.key(), put.value());
+            model.put(put.key(), new Entry<>(put.value(), Long.MAX_VALUE));
+        } else if (step instanceof PutWithTtl<V> put) {
+            store.put(put.key(), put.value(), Duration.ofMillis(put.ttlMillis()));
+            model.put(put.key(), new Entry<>(put.value(), now + put.ttlMillis()));
+        } else if (step instanceof Remove<V> remove) {
+            boolean wasLive = live().containsKey(remove.key());
+            assertEquals(wasLive, store.remove(remove.key()), "remove(\"" + remove.key() + "\")");
+            model.remove(remove.key());
+        } else if (step instanceof Advance<V> advance) {
+            clock.advance(Duration.ofMillis(advance.millis()));
+        } else if (step instanceof Flush<V>) {
+            store.flush();
+        } else if (step instanceof Reopen<V>) {
+            store.close();
+            store = open();
+        } else if (step instanceof CrashAfterFlush<V>) {
+            store.flush();
+            Path copy = root.resolve("crash-" + index);
+            StoreFiles.snapshot(dir, copy);
+            store.close();
+            dir = copy;
+            store = open();
+        } else if (step instanceof Reclaim<V>) {
+            long kept = store.reclaim().recordsKept();
+            assertTrue(kept >= live().size(), "a reclaim keeps at least every live record");
+        }
+    }
+
+    private Map<String, V> live() {
+        long now = clock.millis();
+        return model.entrySet().stream().filter(e -> now < e.getValue().expiry())
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().value()));
+    }
+
+    private void verify(String context) {
+        Map<String, V> live = live();
+        for (String key : KEYS) {
+            V expected = live.get(key);
+            V actual = store.get(key);
+            assertTrue(Objects.deepEquals(expected, actual),
+                    () -> context + ": get(\"" + key + "\") was " + actual + ", expected " + expected);
+            assertEquals(expected != null, store.containsKey(key), () -> context + ": containsKey(\"" + key + "\")");
+        }
+        assertEquals(live.size(), store.size(), () -> context + ": size()");
+        assertEquals(live.keySet(), store.keys(), () -> context + ": keys()");
+    }
+
+    private static String describe(Step<?> step) {
+        String text = step.toString();
+        return text.length() > 120 ? text.substring(0, 120) + "..." : text;
+    }
+
+    private static Path newTempDir() {
+        try {
+            return Files.createTempDirectory("viper-model-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
