@@ -1,0 +1,70 @@
+package io.viperdb.engine.format;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+
+import io.viperdb.KeyValueStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.SourceDSL;
+
+/** Keys on disk are exactly their UTF-8 encoding; the JDK's encoder is the oracle. */
+class KeysTest {
+
+    /** Any string the JDK encodes losslessly: arbitrary code points, surrogates paired. */
+    private static final Gen<String> TEXT = SourceDSL.lists().of(SourceDSL.integers().between(0, 0x10FFFF)
+            .assuming(cp -> !Character.isSurrogate((char) cp.intValue()) || cp > 0xFFFF))
+            .ofSizeBetween(0, 40)
+            .map(cps -> cps.stream().collect(StringBuilder::new, StringBuilder::appendCodePoint,
+                    StringBuilder::append).toString());
+
+    @Test
+    void encodingIsTheJdksUtf8AndCheckMeasuresIt() {
+        qt().withExamples(2000).forAll(TEXT).checkAssert(key -> {
+            byte[] jdk = key.getBytes(StandardCharsets.UTF_8);
+            assertArrayEquals(jdk, Keys.encode(key));
+            assertEquals(jdk.length, Keys.check(key));
+        });
+    }
+
+    @Test
+    void matchesAcceptsExactlyTheKeysOwnBytes() {
+        qt().withExamples(2000).forAll(TEXT, TEXT).checkAssert((key, other) -> {
+            ByteBuffer stored = ByteBuffer.wrap(("##" + other + "##").getBytes(StandardCharsets.UTF_8));
+            int length = other.getBytes(StandardCharsets.UTF_8).length;
+            assertEquals(key.equals(other), Keys.matches(key, stored, 2, length), key + " vs " + other);
+            ByteBuffer own = ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8));
+            assertTrue(Keys.matches(key, own, 0, own.limit()));
+        });
+    }
+
+    @Test
+    void aPrefixOrExtensionDoesNotMatch() {
+        ByteBuffer stored = ByteBuffer.wrap("key1".getBytes(StandardCharsets.UTF_8));
+        assertFalse(Keys.matches("key", stored, 0, 4));
+        assertFalse(Keys.matches("key12", stored, 0, 4));
+        assertFalse(Keys.matches("🦊", ByteBuffer.wrap(new byte[] {(byte) 0xF0, (byte) 0x9F}), 0, 2));
+    }
+
+    @Test
+    void theLimitCountsBytesNotCharacters() {
+        assertEquals(KeyValueStore.MAX_KEY_BYTES, Keys.check("a".repeat(KeyValueStore.MAX_KEY_BYTES)));
+        assertEquals(KeyValueStore.MAX_KEY_BYTES, Keys.check("🦊".repeat(KeyValueStore.MAX_KEY_BYTES / 4)));
+        assertThrows(IllegalArgumentException.class, () -> Keys.check("🦊".repeat(KeyValueStore.MAX_KEY_BYTES / 4 + 1)));
+    }
+
+    @Test
+    void unpairedSurrogatesAreRefusedWithTheirIndex() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Keys.check("ab\uDC00"));
+        assertTrue(e.getMessage().contains("index 2"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Keys.check("\uD800"));
+        assertThrows(IllegalArgumentException.class, () -> Keys.check("\uD800x"));
+        assertThrows(NullPointerException.class, () -> Keys.check(null));
+    }
+}

@@ -1,0 +1,68 @@
+package io.viperdb.engine.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.viperdb.engine.format.DataRecord;
+import io.viperdb.engine.format.RecordHeader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The value log: buffered appends, mapped reads that see fresh appends, space reserved ahead and cut at seal. */
+class ValueLogTest {
+
+    @TempDir
+    Path dir;
+
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aRecordStillInTheBufferIsReadableAtOnce() throws Exception {
+        ValueLog log = ValueLog.create(dir.resolve("1.vlog"), 1, lock, 1 << 30);
+        lock.lock();
+        long offset = log.append(RecordHeader.PUT, 1, RecordHeader.NO_EXPIRY, bytes("k"), bytes("v"));
+        int length = DataRecord.length(1, 1);
+        assertEquals(20, Files.size(dir.resolve("1.vlog")), "the record is only in the buffer");
+        lock.unlock();
+        ByteBuffer mapped = log.bytes(offset + length);
+        assertEquals("v", StandardCharsets.UTF_8.decode(DataRecord.value(mapped, (int) offset, length, "k",
+                log.file())).toString());
+        assertTrue(Files.size(dir.resolve("1.vlog")) >= offset + length, "reading flushed it");
+        lock.lock();
+        log.seal();
+        lock.unlock();
+        assertEquals(offset + length, Files.size(dir.resolve("1.vlog")), "sealing cuts the reserved space");
+    }
+
+    @Test
+    void theMappingGrowsAheadSoFreshReadsRarelyRemap() {
+        ValueLog log = ValueLog.create(dir.resolve("1.vlog"), 1, lock, 1 << 30);
+        byte[] value = new byte[1000];
+        int remaps = 0;
+        ByteBuffer previous = null;
+        for (int i = 0; i < 20_000; i++) {
+            lock.lock();
+            long offset = log.append(RecordHeader.PUT, i, RecordHeader.NO_EXPIRY, bytes("k" + i), value);
+            lock.unlock();
+            ByteBuffer mapped = log.bytes(log.end());
+            if (mapped != previous) {
+                remaps++;
+                previous = mapped;
+            }
+            assertEquals(i, RecordHeader.timestamp(mapped, (int) offset));
+        }
+        // 20 MB of records: 1 MiB, then doubling, is a handful of mappings rather than one per read.
+        assertTrue(remaps <= 8, "remaps: " + remaps);
+        assertSame(previous, log.bytes(20));
+    }
+}
