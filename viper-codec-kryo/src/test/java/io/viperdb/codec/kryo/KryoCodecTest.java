@@ -22,6 +22,7 @@ import io.viperdb.testkit.ValueCodecContract;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -107,8 +108,8 @@ class KryoCodecTest extends ValueCodecContract<Object> {
 
         @Test
         void jdkTypesThatKryoDoesNotHandleByDefault() {
-            List<Object> values = List.of(UUID.randomUUID(), URI.create("viper://db/x?y"), new BigInteger("12345678901234567890"),
-                    Set.of(1, 2, 3), Map.of("k", List.of()));
+            List<Object> values = List.of(UUID.randomUUID(), URI.create("viper://db/x?y"),
+                    new BigInteger("12345678901234567890"), Set.of(1, 2, 3), Map.of("k", List.of()));
             assertEquals(values, roundTrip(values));
             assertEquals(7L, ((AtomicLong) roundTrip(new AtomicLong(7))).get());
             assertEquals("a+b", ((Pattern) roundTrip(Pattern.compile("a+b"))).pattern());
@@ -138,8 +139,10 @@ class KryoCodecTest extends ValueCodecContract<Object> {
 
         @Test
         void graphsNestedDeeperThanTheMaximum() {
-            KryoException refusal = assertThrows(KryoException.class, () -> CODEC.encode(nest(CodecKryo.MAX_DEPTH + 1)));
-            assertTrue(refusal.getMessage().startsWith("Max depth exceeded: " + CodecKryo.MAX_DEPTH), refusal::getMessage);
+            KryoException refusal = assertThrows(KryoException.class,
+                    () -> CODEC.encode(nest(CodecKryo.MAX_DEPTH + 1)));
+            assertTrue(refusal.getMessage().startsWith("Max depth exceeded: " + CodecKryo.MAX_DEPTH),
+                    refusal::getMessage);
         }
 
         /** On the module path, a package of stored classes must be open to Kryo; the message says how. */
@@ -173,9 +176,10 @@ class KryoCodecTest extends ValueCodecContract<Object> {
         void bytesNamingAClassThatDoesNotExist() {
             byte[] encoded = CODEC.encode(new Point(1, 2, "p"));
             String name = Point.class.getName();
-            byte[] renamed = new String(encoded, java.nio.charset.StandardCharsets.ISO_8859_1)
+            // Kryo writes an ASCII class name with the last char flagged: change the char before it.
+            byte[] renamed = new String(encoded, StandardCharsets.ISO_8859_1)
                     .replace(name.substring(0, name.length() - 1), name.substring(0, name.length() - 2) + "Q")
-                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                    .getBytes(StandardCharsets.ISO_8859_1);
             KryoException refusal = assertThrows(KryoException.class, () -> decode(renamed));
             assertTrue(refusal.getMessage().startsWith("Unable to find class"), refusal::getMessage);
         }
@@ -185,7 +189,8 @@ class KryoCodecTest extends ValueCodecContract<Object> {
             // Kryo's id for String, "new object", then a UTF-8 string header claiming 2^31 - 2 chars.
             byte[] claim = {3, 1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F, 'a'};
             KryoException refusal = assertThrows(KryoException.class, () -> decode(claim));
-            assertTrue(refusal.getMessage().contains("give a String a length of 2147483646, but only 1 bytes are left"), refusal::getMessage);
+            assertTrue(refusal.getMessage().contains("give a String a length of 2147483646, but only 1 bytes are left"),
+                    refusal::getMessage);
         }
 
         @Test

@@ -42,7 +42,8 @@ final class KryoValues {
                 Pair.of(3, registered()),
                 Pair.of(2, objects(orders())),
                 Pair.of(1, objects(longs().all().zip(longs().all(), UUID::new))),
-                Pair.of(1, objects(longs().between(-10_000_000_000L, 10_000_000_000L).map(seconds -> Instant.ofEpochSecond(seconds)))),
+                Pair.of(1, objects(longs().between(-10_000_000_000L, 10_000_000_000L)
+                        .map(seconds -> Instant.ofEpochSecond(seconds)))),
                 Pair.of(1, objects(longs().all().zip(integers().between(-10, 10), BigDecimal::valueOf))),
                 Pair.of(1, objects(doubles().any())),
                 Pair.of(1, objects(Generate.intArrays(Generate.range(0, 8), integers().all()))),
