@@ -62,8 +62,9 @@ public final class Demo {
                 store.put(key(i), "overwritten " + i);
             }
             rate("removed half the keys and overwrote a quarter:", keys / 2 + keys / 4, "writes", start);
-            System.out.printf(Locale.ROOT, "  %,d live keys, %s of log files%n", store.size(), size(dir));
+            System.out.printf(Locale.ROOT, "  %,d live keys (the user keys left and the map)%n", store.size());
         }
+        System.out.printf(Locale.ROOT, "  closed: %s of files%n", size(dir));
 
         Thread.sleep(400);
         start = System.nanoTime();

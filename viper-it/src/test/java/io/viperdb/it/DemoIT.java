@@ -15,7 +15,7 @@ class DemoIT {
         assertEquals(0, result.exitCode(), result.output());
         for (String expected : List.of("ViperDB demo: 20,000 keys", "opened a new store (codec json)",
                 "wrote 20,000 keys", "read back and checked 20,000 keys", "the session has expired:  null",
-                "closed and reopened: 10,000 live keys", "reclaim: ", "reopened after reclaim: 10,000 live keys",
+                "closed and reopened: 10,001 live keys", "reclaim: ", "reopened after reclaim: 10,001 live keys",
                 "00000", "viper.manifest", "done; deleted")) {
             assertTrue(result.output().contains(expected), "'" + expected + "' in:\n" + result.output());
         }

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /** Starts the programs of the viper-it module in child JVMs, as a user would launch them. */
 final class JavaProcess {
 
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    static final String JAVAC = Path.of(System.getProperty("java.home"), "bin", "javac").toString();
 
     /** The module path Maven assembled: every runtime jar, then this module's own jar. */
     static String modulePath() {
@@ -55,7 +56,7 @@ final class JavaProcess {
     }
 
     /** Starts {@code module/mainClass} on {@code modulePath}; standard error is merged into standard output. */
-    static Process startModule(String modulePath, String mainClass, String... args) {
+    static Process startModuleOn(String modulePath, String mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of(JAVA, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Xmx256m", "--module-path", modulePath, "--module", "io.viperdb.it/" + mainClass));
         command.addAll(List.of(args));
@@ -63,7 +64,7 @@ final class JavaProcess {
     }
 
     static Process startModule(String mainClass, String... args) {
-        return startModule(modulePath(), mainClass, args);
+        return startModuleOn(modulePath(), mainClass, args);
     }
 
     static Process startClassPath(String classPath, String mainClass, String... args) {

@@ -49,7 +49,7 @@ class ModulePathIT {
         List<Path> modulePath = new ArrayList<>(JavaProcess.runtimeJars().stream()
                 .filter(jar -> !jar.getFileName().toString().startsWith("viper-engine")).toList());
         modulePath.add(JavaProcess.itJar());
-        JavaProcess.Result result = JavaProcess.finish(JavaProcess.startModule(JavaProcess.join(modulePath),
+        JavaProcess.Result result = JavaProcess.finish(JavaProcess.startModuleOn(JavaProcess.join(modulePath),
                 "io.viperdb.it.ClientChecks", "--no-engine"), 60);
         assertTrue(result.output().contains("PASS missing engine is named"), result.output());
         assertEquals(0, result.exitCode(), result.output());

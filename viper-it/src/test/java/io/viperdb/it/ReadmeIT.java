@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,15 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's examples are programs: every {@code java} block whose first line names its file
  * ({@code // module/package/File.java}) is written out, each module is compiled with javac against the jars its
- * module-info requires (the API alone for the quick start), run on the module path, and its output compared with the
+ * module-info requires (the API alone for the quick start) by the JDK's own {@code javac}, run on the module path,
+ * and its output compared with the
  * {@code text} block that follows the module's last file.
  */
 class ReadmeIT {
@@ -77,9 +75,8 @@ class ReadmeIT {
                     .map(f -> f.getKey().replace(".java", "").replace('/', '.'))
                     .findFirst().orElseThrow(() -> new AssertionError(example.module + " has no main class"));
             String modulePath = classes + java.io.File.pathSeparator + JavaProcess.join(JavaProcess.runtimeJars());
-            JavaProcess.Result result = JavaProcess.finish(JavaProcess.start(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--module-path", modulePath,
-                    "--module", example.module + "/" + mainClass)), 60);
+            JavaProcess.Result result = JavaProcess.finish(JavaProcess.start(List.of(JavaProcess.JAVA,
+                    "--module-path", modulePath, "--module", example.module + "/" + mainClass)), 60);
             assertEquals(0, result.exitCode(), example.module + ":\n" + result.output());
             assertEquals(example.expectedOutput.strip(), result.output().strip(), example.module + "'s output");
         }
@@ -102,13 +99,11 @@ class ReadmeIT {
                 .toList();
         assertFalse(compileAgainst.isEmpty());
         Path classes = work.resolve("classes").resolve(example.module);
-        List<String> arguments = new ArrayList<>(List.of("-d", classes.toString(), "--module-path",
+        List<String> command = new ArrayList<>(List.of(JavaProcess.JAVAC, "-d", classes.toString(), "--module-path",
                 JavaProcess.join(compileAgainst), "-Xlint:all", "-Werror"));
-        arguments.addAll(files);
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        StringWriter diagnostics = new StringWriter();
-        boolean compiled = javac.getTask(diagnostics, null, null, arguments, null, null).call();
-        assertTrue(compiled, example.module + " does not compile:\n" + diagnostics);
+        command.addAll(files);
+        JavaProcess.Result javac = JavaProcess.finish(JavaProcess.start(command), 120);
+        assertEquals(0, javac.exitCode(), example.module + " does not compile:\n" + javac.output());
         return classes;
     }
 }
