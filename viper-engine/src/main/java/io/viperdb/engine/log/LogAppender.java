@@ -86,14 +86,4 @@ final class LogAppender {
         buffer.clear();
         flushedEnd = position;
     }
-
-    /** Flushes, then forces the file's bytes to the device. */
-    void sync() {
-        flush();
-        try {
-            channel.force(false);
-        } catch (IOException e) {
-            throw new StoreIOException(file, "syncing", e);
-        }
-    }
 }

@@ -73,12 +73,6 @@ public final class Segment {
         keys.flush();
     }
 
-    /** Flushes and forces both files to the device, values before hints. */
-    public void sync() {
-        values.sync();
-        keys.sync();
-    }
-
     /** Stops appends for good: both files are flushed, synced and closed (see {@link ValueLog#seal()}). */
     public void seal() {
         values.seal();

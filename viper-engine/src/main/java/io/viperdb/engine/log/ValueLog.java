@@ -1,14 +1,11 @@
 package io.viperdb.engine.log;
 
 import io.viperdb.CorruptStoreException;
-import io.viperdb.StoreIOException;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.RecordHeader;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.concurrent.locks.Lock;
 
@@ -22,8 +19,8 @@ import java.util.concurrent.locks.Lock;
  * crash (zeros never form a record: see {@link RecordHeader}).
  *
  * <p>Reads need no lock: a reader looks at {@link #bytes(long)}, which returns the current mapping when the bytes it
- * wants are already in the file and mapped. Only a read of bytes still in the write buffer takes the append lock,
- * to flush it.
+ * wants are already in the file and mapped. Only a read of bytes still in the write buffer, or past the mapping,
+ * takes the append lock, to flush the buffer or map more.
  */
 public final class ValueLog {
 
@@ -31,19 +28,15 @@ public final class ValueLog {
     private static final long MIN_MAPPING = 1 << 20;
     private static final long MAX_MAPPING = Integer.MAX_VALUE;
 
-    private final Path file;
+    private final LogFile file;
     private final Lock appendLock;
     private final long growthLimit;
     private final ByteBuffer header = ByteBuffer.allocate(RecordHeader.SIZE);
-    private FileChannel channel;
-    private LogAppender appender;
-    private long sealedEnd;
     private volatile MappedByteBuffer map;
     private volatile long readableEnd;
 
-    private ValueLog(Path file, FileChannel channel, Lock appendLock, long growthLimit) {
+    private ValueLog(LogFile file, Lock appendLock, long growthLimit) {
         this.file = file;
-        this.channel = channel;
         this.appendLock = appendLock;
         this.growthLimit = growthLimit;
     }
@@ -54,17 +47,10 @@ public final class ValueLog {
      * @param appendLock the lock every caller of the append methods holds
      * @param growthLimit the log file size, beyond which the mapping does not run ahead
      */
-    public static ValueLog create(Path file, long segmentId, Lock appendLock, long growthLimit) {
-        FileChannel channel = LogFiles.create(file);
-        ValueLog log = new ValueLog(file, channel, appendLock, growthLimit);
-        try {
-            channel.write(FileHeader.encode(FileHeader.Kind.VALUE_LOG, segmentId), 0);
-            channel.force(true);
-        } catch (IOException e) {
-            LogFiles.closeQuietly(channel);
-            throw new StoreIOException(file, "creating", e);
-        }
-        log.appender = new LogAppender(file, channel, FileHeader.SIZE, BUFFER_SIZE, null);
+    public static ValueLog create(Path path, long segmentId, Lock appendLock, long growthLimit) {
+        ValueLog log = new ValueLog(LogFile.create(path, FileHeader.encode(FileHeader.Kind.VALUE_LOG, segmentId)),
+                appendLock, growthLimit);
+        log.file.startAppending(BUFFER_SIZE, null);
         return log;
     }
 
@@ -75,40 +61,36 @@ public final class ValueLog {
      *
      * @throws CorruptStoreException if the file is missing, too large to be a value log or has a bad header
      */
-    public static ValueLog open(Path file, long segmentId, Lock appendLock, long growthLimit) {
-        FileChannel channel = LogFiles.openExisting(file, "value log");
-        ValueLog log = new ValueLog(file, channel, appendLock, growthLimit);
+    public static ValueLog open(Path path, long segmentId, Lock appendLock, long growthLimit) {
+        LogFile file = LogFile.open(path, true, "value log");
         try {
-            long size = channel.size();
+            long size = file.size();
             if (size > MAX_MAPPING) {
-                throw new CorruptStoreException(file, MAX_MAPPING, "a value log is never larger than "
+                throw new CorruptStoreException(path, MAX_MAPPING, "a value log is never larger than "
                         + MAX_MAPPING + " bytes; this one is " + size);
             }
-            log.map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            long id = FileHeader.decode(log.map, FileHeader.Kind.VALUE_LOG, file);
+            ValueLog log = new ValueLog(file, appendLock, growthLimit);
+            log.map = file.map(size);
+            long id = FileHeader.decode(log.map, FileHeader.Kind.VALUE_LOG, path);
             if (id != segmentId) {
-                throw new CorruptStoreException(file, FileHeader.ID_OFFSET, "the header names segment " + id
+                throw new CorruptStoreException(path, FileHeader.ID_OFFSET, "the header names segment " + id
                         + " but the file name says segment " + segmentId);
             }
-            log.sealedEnd = size;
             log.readableEnd = size;
             return log;
-        } catch (IOException e) {
-            LogFiles.closeQuietly(channel);
-            throw new StoreIOException(file, "opening", e);
         } catch (RuntimeException e) {
-            LogFiles.closeQuietly(channel);
+            file.close();
             throw e;
         }
     }
 
     public Path file() {
-        return file;
+        return file.path();
     }
 
     /** The end of the log: where the next record goes. */
     public long end() {
-        return appender != null ? appender.end() : sealedEnd;
+        return file.end();
     }
 
     /** The whole mapped file, for recovery to scan before it truncates. */
@@ -118,26 +100,22 @@ public final class ValueLog {
 
     /** Cuts the file at {@code end}, dropping everything after it. For recovery, before appends resume. */
     public void truncate(long end) {
-        try {
-            channel.truncate(end);
-        } catch (IOException e) {
-            throw new StoreIOException(file, "truncating", e);
-        }
-        sealedEnd = end;
+        file.truncate(end);
         readableEnd = Math.min(readableEnd, end);
     }
 
     /** Starts taking appends at the end of the file. */
     public void resumeAppending() {
-        appender = new LogAppender(file, channel, sealedEnd, BUFFER_SIZE, null);
+        file.startAppending(BUFFER_SIZE, null);
     }
 
     LogAppender appender() {
-        return appender;
+        return file.appender();
     }
 
     /** Appends a record and returns its offset. The caller holds the append lock. */
     public long append(byte type, long timestamp, long expiry, byte[] key, byte[] value) {
+        LogAppender appender = file.appender();
         long offset = appender.end();
         DataRecord.encodeHeader(header.clear(), type, timestamp, expiry, key, value);
         appender.append(header);
@@ -148,6 +126,7 @@ public final class ValueLog {
 
     /** Appends a copy of the whole record at {@code record[start, start + length)} and returns its new offset. */
     public long appendCopy(ByteBuffer record, int start, int length) {
+        LogAppender appender = file.appender();
         long offset = appender.end();
         appender.append(record.slice(start, length));
         return offset;
@@ -170,12 +149,12 @@ public final class ValueLog {
     }
 
     private ByteBuffer makeReadable(long end) {
-        if (appender != null && end > appender.flushedEnd()) {
-            appender.flush();
+        if (end > file.flushedEnd()) {
+            file.flush();
         }
-        long available = appender != null ? appender.flushedEnd() : sealedEnd;
+        long available = file.flushedEnd();
         if (end > available) {
-            throw new IllegalStateException("Read of " + file + " up to " + end + " passes its end " + available);
+            throw new IllegalStateException("Read of " + file() + " up to " + end + " passes its end " + available);
         }
         MappedByteBuffer current = map;
         if (current == null || current.capacity() < end) {
@@ -190,29 +169,13 @@ public final class ValueLog {
         long mapped = map == null ? 0 : map.capacity();
         long target = Math.max(end, Math.min(Math.max(2 * mapped, MIN_MAPPING), growthLimit));
         target = Math.min(MAX_MAPPING, (target + MIN_MAPPING - 1) / MIN_MAPPING * MIN_MAPPING);
-        try {
-            if (channel.size() < target) {
-                // One byte at the far end makes a sparse file: the space between costs nothing until written.
-                channel.write(ByteBuffer.allocate(1), target - 1);
-            }
-            return channel.map(FileChannel.MapMode.READ_ONLY, 0, target);
-        } catch (IOException e) {
-            throw new StoreIOException(file, "mapping", e);
-        }
+        file.reserve(target);
+        return file.map(target);
     }
 
     /** Hands buffered records to the operating system. The caller holds the append lock. */
     public void flush() {
-        if (appender != null) {
-            appender.flush();
-        }
-    }
-
-    /** Flushes and forces the records to the device. The caller holds the append lock. */
-    public void sync() {
-        if (appender != null) {
-            appender.sync();
-        }
+        file.flush();
     }
 
     /**
@@ -220,33 +183,20 @@ public final class ValueLog {
      * (the mapping needs no open file). The caller holds the append lock.
      */
     public void seal() {
-        if (channel == null) {
+        if (!file.isOpen()) {
             return;
         }
-        long end = end();
-        if (appender != null) {
-            appender.flush();
+        file.finishAppending();
+        long end = file.end();
+        if (map == null || map.capacity() < end) {
+            map = file.map(end);
         }
-        try {
-            channel.truncate(end);
-            channel.force(true);
-            if (map == null || map.capacity() < end) {
-                map = channel.map(FileChannel.MapMode.READ_ONLY, 0, end);
-            }
-        } catch (IOException e) {
-            throw new StoreIOException(file, "sealing", e);
-        }
-        appender = null;
-        sealedEnd = end;
         readableEnd = end;
-        LogFiles.closeQuietly(channel);
-        channel = null;
+        file.close();
     }
 
     /** Closes the file without writing anything more: after a write failed, the tail is left to recovery. */
     public void abandon() {
-        appender = null;
-        LogFiles.closeQuietly(channel);
-        channel = null;
+        file.close();
     }
 }

@@ -1,0 +1,216 @@
+package io.viperdb.engine.log;
+
+import io.viperdb.CorruptStoreException;
+import io.viperdb.StoreIOException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * An append-only file of a log: its channel, the appender that writes to it while it takes appends, and its end.
+ * Failures are reported as the store's own exceptions, naming the file.
+ *
+ * <p>Not thread-safe: callers hold the lock that guards the log. Only {@link #flushedEnd()} may be read without it.
+ */
+final class LogFile {
+
+    private final Path path;
+    private FileChannel channel;
+    private LogAppender appender;
+    private long end;
+
+    private LogFile(Path path, FileChannel channel, long end) {
+        this.path = path;
+        this.channel = channel;
+        this.end = end;
+    }
+
+    /** Creates a new file that starts with {@code header}, synced before this returns. It must not exist. */
+    static LogFile create(Path path, ByteBuffer header) {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            throw new StoreIOException(path, "creating (a file of that name is in the way)", e);
+        } catch (IOException e) {
+            throw new StoreIOException(path, "creating", e);
+        }
+        LogFile file = new LogFile(path, channel, 0);
+        file.rewrite(header);
+        return file;
+    }
+
+    /**
+     * Opens an existing file, whose end is its size.
+     *
+     * @param mustExist if true, a missing file is a {@link CorruptStoreException} (the manifest names it); if false,
+     *     a missing file is created empty
+     */
+    static LogFile open(Path path, boolean mustExist, String what) {
+        try {
+            FileChannel channel = mustExist
+                    ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
+            try {
+                return new LogFile(path, channel, channel.size());
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw e;
+            }
+        } catch (NoSuchFileException e) {
+            throw new CorruptStoreException(path, 0, "the " + what + " that the store's manifest lists is missing");
+        } catch (IOException e) {
+            throw new StoreIOException(path, "opening", e);
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** Where the next appended byte goes, or the end of the data when not appending. */
+    long end() {
+        return appender != null ? appender.end() : end;
+    }
+
+    /** The end of the bytes in the file, as far as readers may rely on them. */
+    long flushedEnd() {
+        return appender != null ? appender.flushedEnd() : end;
+    }
+
+    LogAppender appender() {
+        return appender;
+    }
+
+    /** Empties the file and writes {@code header}, synced. */
+    void rewrite(ByteBuffer header) {
+        truncate(0);
+        try {
+            long position = 0;
+            while (header.hasRemaining()) {
+                position += channel.write(header, position);
+            }
+            channel.force(true);
+            end = position;
+        } catch (IOException e) {
+            throw new StoreIOException(path, "writing the header of", e);
+        }
+    }
+
+    /** Cuts the file at {@code newEnd}. Not while appending. */
+    void truncate(long newEnd) {
+        try {
+            channel.truncate(newEnd);
+        } catch (IOException e) {
+            throw new StoreIOException(path, "truncating", e);
+        }
+        end = newEnd;
+    }
+
+    /** Starts taking appends at the end, through a buffer that never reaches the file before {@code flushFirst}'s. */
+    void startAppending(int bufferSize, LogAppender flushFirst) {
+        appender = new LogAppender(path, channel, end, bufferSize, flushFirst);
+    }
+
+    void flush() {
+        if (appender != null) {
+            appender.flush();
+        }
+    }
+
+    /** Flushes and forces the file's bytes to the device. */
+    void sync() {
+        flush();
+        force();
+    }
+
+    private void force() {
+        try {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new StoreIOException(path, "syncing", e);
+        }
+    }
+
+    /** Stops appends for good: flushes, cuts the file at its end (dropping space reserved ahead) and syncs it. */
+    void finishAppending() {
+        end = end();
+        flush();
+        appender = null;
+        truncate(end);
+        force();
+    }
+
+    /** Maps {@code [0, size)} read-only; the mapping stays valid after the file is closed. */
+    MappedByteBuffer map(long size) {
+        try {
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        } catch (IOException e) {
+            throw new StoreIOException(path, "mapping", e);
+        }
+    }
+
+    /** Makes the file at least {@code size} bytes long, sparsely: the space costs nothing until written. */
+    void reserve(long size) {
+        try {
+            if (channel.size() < size) {
+                channel.write(ByteBuffer.allocate(1), size - 1);
+            }
+        } catch (IOException e) {
+            throw new StoreIOException(path, "extending", e);
+        }
+    }
+
+    /** The size of the file, which may run past {@link #end()} while space is reserved ahead. */
+    long size() {
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            throw new StoreIOException(path, "reading the size of", e);
+        }
+    }
+
+    /** Reads from {@code position} until {@code dst} is full or the file ends. */
+    void readFully(ByteBuffer dst, long position) {
+        try {
+            for (long at = position; dst.hasRemaining(); ) {
+                int n = channel.read(dst, at);
+                if (n < 0) {
+                    return;
+                }
+                at += n;
+            }
+        } catch (IOException e) {
+            throw new StoreIOException(path, "reading", e);
+        }
+    }
+
+    boolean isOpen() {
+        return channel != null;
+    }
+
+    /** Closes the file without writing anything more (after a write failed, the tail is left to recovery). */
+    void close() {
+        appender = null;
+        closeQuietly(channel);
+        channel = null;
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Closing a channel whose data was synced (or abandoned) loses nothing.
+        }
+    }
+}
