@@ -4,7 +4,6 @@ import com.esotericsoftware.kryo.ClassResolver;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
-import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import java.net.URI;
 import java.util.UUID;
@@ -13,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
-import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
  * A Kryo instance set up the way the kryo codecs store values. These settings are part of the stored format: a
@@ -21,8 +19,9 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  *
  * <ul>
  *   <li>references on, so that shared objects stay shared and cycles survive;</li>
- *   <li>objects are created with their no-argument constructor where there is one, otherwise without calling any
- *       constructor (Objenesis), so that classes without one can be stored;</li>
+ *   <li>objects are created with their no-argument constructor (of any visibility) where there is one, otherwise
+ *       without calling any constructor (Objenesis), so that classes without one can be stored
+ *       ({@link ConstructorFirstStrategy});</li>
  *   <li>Kryo's serializers for {@link UUID}, {@link URI}, {@link Pattern} and the atomics, which Kryo has but does
  *       not use by default: without them it would reflect into {@code java.base}, which the JDK refuses;</li>
  *   <li>objects nest at most {@value #MAX_DEPTH} deep: Kryo recurses once per level, and a limit fails the same way
@@ -43,7 +42,7 @@ final class CodecKryo extends Kryo {
         this.codecName = codecName;
         setRegistrationRequired(registrationRequired);
         setReferences(true);
-        setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+        setInstantiatorStrategy(new ConstructorFirstStrategy());
         setMaxDepth(MAX_DEPTH);
         addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
         addDefaultSerializer(URI.class, new DefaultSerializers.URISerializer());

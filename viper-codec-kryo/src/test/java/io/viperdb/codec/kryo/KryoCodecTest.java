@@ -14,6 +14,7 @@ import io.viperdb.codec.kryo.model.Account;
 import io.viperdb.codec.kryo.model.Color;
 import io.viperdb.codec.kryo.model.Order;
 import io.viperdb.codec.kryo.model.Point;
+import io.viperdb.codec.kryo.model.Preferences;
 import io.viperdb.codec.kryo.model.Ring;
 import io.viperdb.codec.kryo.model.Shared;
 import io.viperdb.spi.ValueCodec;
@@ -125,6 +126,18 @@ class KryoCodecTest extends ValueCodecContract<Object> {
         @Test
         void emptyByteArrays() {
             assertArrayEquals(new byte[0], (byte[]) roundTrip(new byte[0]));
+        }
+
+        /**
+         * A class with a public no-argument constructor, in a package opened to Kryo but not exported: Kryo's own
+         * strategy failed here with an IllegalAccessError. Nulls and zeros must not come back as what the constructor
+         * sets.
+         */
+        @Test
+        void classesWithAPublicNoArgumentConstructor() {
+            Preferences cleared = new Preferences(null, null, false);
+            assertEquals(cleared, roundTrip(cleared));
+            assertEquals(new Preferences(), roundTrip(new Preferences()));
         }
 
         @Test
