@@ -3,6 +3,7 @@ package io.viperdb.codec.kryo;
 import com.esotericsoftware.kryo.ClassResolver;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import java.net.URI;
@@ -18,6 +19,14 @@ import java.util.regex.Pattern;
  * codec that changes them takes a new name.
  *
  * <ul>
+ *   <li>the user's own classes (every class Kryo has no serializer of its own for) are stored with their fields
+ *       matched by name when read ({@link FieldsByNameSerializer}): a later version of a class that added, removed or
+ *       reordered fields reads values written before; a field whose type changed fails the read;</li>
+ *   <li>records are stored by Kryo, by position, with a fingerprint of their components
+ *       ({@link CheckedRecordSerializer}): a record whose components changed in any way but their order fails the
+ *       read of values written before;</li>
+ *   <li>Kryo's generics optimization is off: the bytes of a collection or map do not depend on the declared type of
+ *       the field that holds it, which a later version of the class may change or remove;</li>
  *   <li>references on, so that shared objects stay shared and cycles survive;</li>
  *   <li>objects are created with their no-argument constructor (of any visibility) where there is one, otherwise
  *       without calling any constructor (Objenesis), so that classes without one can be stored
@@ -42,8 +51,17 @@ final class CodecKryo extends Kryo {
         this.codecName = codecName;
         setRegistrationRequired(registrationRequired);
         setReferences(true);
+        setOptimizedGenerics(false);
         setInstantiatorStrategy(new ConstructorFirstStrategy());
         setMaxDepth(MAX_DEPTH);
+        // A factory rather than the serializer's class, which Kryo would create reflectively: it is not public.
+        addDefaultSerializer(Record.class, new SerializerFactory.BaseSerializerFactory<>() {
+            @Override
+            @SuppressWarnings({"rawtypes", "unchecked"}) // Kryo's signature
+            public Serializer newSerializer(Kryo kryo, Class type) {
+                return new CheckedRecordSerializer(type);
+            }
+        });
         addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
         addDefaultSerializer(URI.class, new DefaultSerializers.URISerializer());
         addDefaultSerializer(Pattern.class, new DefaultSerializers.PatternSerializer());
@@ -57,6 +75,13 @@ final class CodecKryo extends Kryo {
     @SuppressWarnings("rawtypes") // Kryo's signature
     public Serializer getDefaultSerializer(Class type) {
         return CountCheckedSerializer.around(super.getDefaultSerializer(type));
+    }
+
+    /** The serializer of a class Kryo has no serializer of its own for: one of the user's classes. */
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"}) // Kryo's signature
+    protected Serializer newDefaultSerializer(Class type) {
+        return new FieldsByNameSerializer(this, type);
     }
 
     @Override
