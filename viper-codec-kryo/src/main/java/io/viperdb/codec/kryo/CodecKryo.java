@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
+import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
 import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import java.net.URI;
 import java.util.UUID;
@@ -25,6 +26,8 @@ import java.util.regex.Pattern;
  *   <li>records are stored by Kryo, by position, with a fingerprint of their components
  *       ({@link CheckedRecordSerializer}): a record whose components changed in any way but their order fails the
  *       read of values written before;</li>
+ *   <li>enums are stored by the names of their constants, so that adding or reordering constants keeps stored values
+ *       right; a constant that no longer exists fails the read;</li>
  *   <li>Kryo's generics optimization is off: the bytes of a collection or map do not depend on the declared type of
  *       the field that holds it, which a later version of the class may change or remove;</li>
  *   <li>references on, so that shared objects stay shared and cycles survive;</li>
@@ -62,6 +65,7 @@ final class CodecKryo extends Kryo {
                 return new CheckedRecordSerializer(type);
             }
         });
+        addDefaultSerializer(Enum.class, EnumNameSerializer.class);
         addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
         addDefaultSerializer(URI.class, new DefaultSerializers.URISerializer());
         addDefaultSerializer(Pattern.class, new DefaultSerializers.PatternSerializer());

@@ -50,6 +50,8 @@ import java.util.List;
  *   <li><b>Records</b> are stored by position, with a fingerprint of the names and types of their components. Reading
  *       a record whose components were added, removed, renamed or retyped since fails; declaring them in another
  *       order does not matter. For a type that will change, store a class, or migrate the stored values.</li>
+ *   <li><b>Enums</b> are stored by the names of their constants: constants may be added and reordered; reading a
+ *       constant that was removed or renamed fails.</li>
  *   <li>A class that became a record, or a record that became a class, fails to read values written before.</li>
  * </ul>
  *

@@ -14,8 +14,8 @@ import java.util.List;
  * cyclic references); strings and boxed primitives need not be listed.
  *
  * <p><b>When your classes change</b>, the rules of {@link KryoCodec} apply: fields are matched by name, so a listed
- * class may gain, lose and reorder fields; a field whose type changed and a record whose components changed fail the
- * read rather than return a wrong value. Unlike with {@link KryoCodec}, a listed
+ * class may gain, lose and reorder fields; a field whose type changed, a record whose components changed and an enum
+ * constant that was removed fail the read rather than return a wrong value. Unlike with {@link KryoCodec}, a listed
  * class may also be renamed or moved to another package, since it is stored by its position in the list.
  *
  * <p><b>The list is part of the stored format.</b> Each class is written as its position in the list (plus

@@ -235,6 +235,19 @@ class EvolutionTest {
                     + "record; it is a class now"), message);
         }
 
+        @Test
+        void enumConstantsAreMatchedByName() {
+            assertSame(After.Level.HIGH, readLater(Before.Level.HIGH));
+            assertSame(After.Level.LOW, readLater(Before.Level.LOW));
+            assertSame(After.Mode.ON, readLater(Before.Mode.ON));
+        }
+
+        @Test
+        void anEnumConstantThatNoLongerExistsFailsTheRead() {
+            String message = assertThrows(KryoException.class, () -> readLater(Before.Mode.AUTO)).getMessage();
+            assertTrue(message.startsWith("Enum value not found with name: AUTO"), message);
+        }
+
         private static Class<?> afterOf(Object before) {
             return BeforeAsAfterResolver.afterOf(before.getClass().getName());
         }

@@ -149,4 +149,14 @@ public final class After {
     public static final class Tag {
         public String text;
     }
+
+    /** Gained MEDIUM; constants reordered. */
+    public enum Level {
+        HIGH, MEDIUM, LOW
+    }
+
+    /** Lost AUTO. */
+    public enum Mode {
+        ON, OFF
+    }
 }

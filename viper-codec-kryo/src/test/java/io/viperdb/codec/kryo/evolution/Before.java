@@ -150,4 +150,14 @@ public final class Before {
     /** A record, a class in {@code After}. */
     public record Tag(String text) {
     }
+
+    /** Gains a constant, and its constants are reordered, in {@code After}. */
+    public enum Level {
+        LOW, HIGH
+    }
+
+    /** Loses a constant in {@code After}. */
+    public enum Mode {
+        ON, OFF, AUTO
+    }
 }
