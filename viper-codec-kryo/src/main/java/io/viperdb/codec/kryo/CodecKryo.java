@@ -6,7 +6,6 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.EnumNameSerializer;
-import com.esotericsoftware.kryo.util.MapReferenceResolver;
 import java.net.URI;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,7 +29,9 @@ import java.util.regex.Pattern;
  *       right; a constant that no longer exists fails the read;</li>
  *   <li>Kryo's generics optimization is off: the bytes of a collection or map do not depend on the declared type of
  *       the field that holds it, which a later version of the class may change or remove;</li>
- *   <li>references on, so that shared objects stay shared and cycles survive;</li>
+ *   <li>references on, so that shared objects stay shared and cycles survive; a cycle through an object that cannot
+ *       be created before its contents (a record) fails the read rather than come back with null
+ *       ({@link CheckedReferenceResolver});</li>
  *   <li>objects are created with their no-argument constructor (of any visibility) where there is one, otherwise
  *       without calling any constructor (Objenesis), so that classes without one can be stored
  *       ({@link ConstructorFirstStrategy});</li>
@@ -50,7 +51,7 @@ final class CodecKryo extends Kryo {
     private final String codecName;
 
     CodecKryo(String codecName, ClassResolver classResolver, boolean registrationRequired) {
-        super(classResolver, new MapReferenceResolver());
+        super(classResolver, new CheckedReferenceResolver());
         this.codecName = codecName;
         setRegistrationRequired(registrationRequired);
         setReferences(true);

@@ -14,7 +14,9 @@ import java.util.List;
  *   <li>classes and records of your own, with or without a no-argument constructor (objects of a class without one
  *       are created without calling a constructor, and their fields are then set from the stored bytes); transient
  *       fields are not stored;</li>
- *   <li>object graphs with shared and cyclic references: an object reachable twice comes back as one object;</li>
+ *   <li>object graphs with shared and cyclic references: an object reachable twice comes back as one object. A cycle
+ *       must pass through an object of a class: a record (or an immutable collection such as {@code List.of}) that
+ *       contains itself is written, but reading it fails, because it cannot be created before its contents;</li>
  *   <li>JDK types Kryo has serializers for: strings, boxed primitives, arrays, the {@code java.util} collections and
  *       maps (also {@code List.of(...)} and friends), {@code java.time} types, {@code BigInteger},
  *       {@code BigDecimal}, {@code Optional}, {@code UUID}, {@code URI}, {@code Pattern}, enums, ...</li>

@@ -176,6 +176,18 @@ class KryoCodecTest extends ValueCodecContract<Object> {
                     + Shadowing.Derived.class.getName() + " and in " + Shadowing.Base.class.getName()), message);
         }
 
+        /** A record is created after what it holds, so a reference back to it from inside cannot be resolved. */
+        @Test
+        void readingARecordThatContainsItself() {
+            List<Object> inside = new ArrayList<>();
+            Shared outside = new Shared(inside, null);
+            inside.add(outside);
+            byte[] encoded = CODEC.encode(outside);
+            KryoException refusal = assertThrows(KryoException.class, () -> decode(encoded));
+            assertTrue(messages(refusal).contains("The bytes refer back to a " + Shared.class.getName() + " that is "
+                    + "still being read: it contains itself"), () -> messages(refusal));
+        }
+
         @Test
         void noBytes() {
             assertThrows(IllegalArgumentException.class, () -> decode(new byte[0]));
@@ -305,6 +317,14 @@ class KryoCodecTest extends ValueCodecContract<Object> {
             System.arraycopy(encoded, count + 1, damaged, count + varInt.length, encoded.length - count - 1);
             return damaged;
         }
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            messages.append(cause.getMessage()).append('\n');
+        }
+        return messages.toString();
     }
 
     private static int indexOf(byte[] bytes, byte wanted) {
