@@ -41,12 +41,11 @@ import java.util.Map;
  * A renamed field is therefore a removed field and an added one. Two fields of the same name, one of them in a
  * superclass, could not be told apart, so such a class is refused.
  *
- * <p>Kryo's own {@code CompatibleFieldSerializer} (5.6) writes much the same, but is not used, because it misreads
- * silently: it leaves a field whose stored value is null at the value the constructor gave it; with chunked encoding
- * it skips a field whose type changed, or whose data it cannot read, leaving it at its initial value, reads through
- * an input that bypasses {@link BoundedInput}'s checks, and loses track of back references when it skips; without
- * chunks it cannot skip a removed field whose bytes depended on the field's declared generic type, or that Kryo wrote
- * with its Unsafe or ASM accessors.
+ * <p>Kryo's own {@code CompatibleFieldSerializer} (5.6) writes much the same, but is not used. It silently leaves a
+ * field whose stored value is null at the value the constructor gave it. With chunked encoding it silently skips a
+ * field whose type changed, or whose data it cannot read, leaving it at its initial value; it reads through an input
+ * that bypasses {@link BoundedInput}'s checks; and it loses track of back references when it skips. Without chunks it
+ * fails to skip a removed field whose bytes depended on the field's declared generic type.
  *
  * <p>This serializer reads and writes fields through {@link Field} objects that Kryo's {@link FieldSerializer} made
  * accessible: the user's module opens its packages to Kryo, not to this module.
