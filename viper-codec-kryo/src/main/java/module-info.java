@@ -3,7 +3,9 @@
  * and records, {@link io.viperdb.codec.kryo.RegisteredKryoCodec} only the classes you list.
  *
  * <p>Kryo reads and writes the fields of stored classes reflectively, so a module whose classes are stored must open
- * their packages to Kryo: {@code opens com.example.model to com.esotericsoftware.kryo;}.
+ * their packages to Kryo: {@code opens com.example.model to com.esotericsoftware.kryo;}. Fields are stored by name, so
+ * values written before a class gained, lost or reordered fields stay readable; see {@link
+ * io.viperdb.codec.kryo.KryoCodec} for the rules.
  */
 module io.viperdb.codec.kryo {
     requires transitive io.viperdb.api;

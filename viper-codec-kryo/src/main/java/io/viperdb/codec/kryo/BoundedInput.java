@@ -11,7 +11,8 @@ import com.esotericsoftware.kryo.io.ByteBufferInput;
  * so a damaged or crafted length would end in an {@link OutOfMemoryError}. Every char and element takes at least one
  * byte, so a length above the bytes left cannot be right and is refused with a {@link KryoException}. Strings and
  * primitive arrays are checked here on every read; collection, map and object array counts when a
- * {@link CountCheckedSerializer} announces one.
+ * {@link CountCheckedSerializer} announces one; the number of stored field names when a
+ * {@link FieldsByNameSerializer} asks.
  */
 final class BoundedInput extends ByteBufferInput {
 
@@ -127,6 +128,20 @@ final class BoundedInput extends ByteBufferInput {
         int charsPlusOne = super.readVarIntFlag(true);
         checkLength(charsPlusOne - 1, "String");
         setPosition(start);
+    }
+
+    /**
+     * Refuses a number of stored items that are each at least one byte long, if it is negative or larger than the
+     * bytes left.
+     *
+     * @throws KryoException naming {@code what} if the count cannot be right
+     */
+    void checkCount(int count, String what) {
+        int bytesLeft = limit() - position();
+        if (count < 0 || count > bytesLeft) {
+            throw new KryoException("The bytes give " + what + " a count of " + count + ", with " + bytesLeft
+                    + " bytes left; they are damaged");
+        }
     }
 
     private static String typeName(Class<?> type) {

@@ -13,6 +13,11 @@ import java.util.List;
  * else. It stores them like {@link KryoCodec} does (records, classes without a no-argument constructor, shared and
  * cyclic references); strings and boxed primitives need not be listed.
  *
+ * <p><b>When your classes change</b>, the rules of {@link KryoCodec} apply: fields are matched by name, so a listed
+ * class may gain, lose and reorder fields; a field whose type changed, a record whose components changed and an enum
+ * constant that was removed fail the read rather than return a wrong value. Unlike with {@link KryoCodec}, a listed
+ * class may also be renamed or moved to another package, since it is stored by its position in the list.
+ *
  * <p><b>The list is part of the stored format.</b> Each class is written as its position in the list (plus
  * {@value #FIRST_ID}), not as its name: only ever append to the list. Reordering it or removing a class makes stored
  * values unreadable, or worse, read as the wrong class. Collections, maps and arrays must be listed too if values
@@ -21,8 +26,8 @@ import java.util.List;
  * <p><b>What it protects against.</b> Encoding an object of a class that is not listed fails. Decoding refuses bytes
  * that name an unlisted class, by number or by name, before anything is loaded or created. So a crafted store file
  * can only make this codec create objects of the listed classes; but it chooses their field values (and collection
- * sizes), and objects are created without a constructor call, so a constructor's checks do not run: validate what
- * you read where it matters.
+ * sizes), and sets them after the object is created (by its no-argument constructor, or without any constructor
+ * call), so no constructor checks them: validate what you read where it matters.
  *
  * <p><b>On the module path</b>, open the packages of the listed classes to Kryo, as for {@link KryoCodec}:
  * {@code opens com.example.model to com.esotericsoftware.kryo;}.

@@ -14,7 +14,9 @@ import io.viperdb.codec.kryo.model.Account;
 import io.viperdb.codec.kryo.model.Color;
 import io.viperdb.codec.kryo.model.Order;
 import io.viperdb.codec.kryo.model.Point;
+import io.viperdb.codec.kryo.model.Preferences;
 import io.viperdb.codec.kryo.model.Ring;
+import io.viperdb.codec.kryo.model.Shadowing;
 import io.viperdb.codec.kryo.model.Shared;
 import io.viperdb.spi.ValueCodec;
 import io.viperdb.spi.ValueCodecs;
@@ -127,6 +129,18 @@ class KryoCodecTest extends ValueCodecContract<Object> {
             assertArrayEquals(new byte[0], (byte[]) roundTrip(new byte[0]));
         }
 
+        /**
+         * A class with a public no-argument constructor, in a package opened to Kryo but not exported: Kryo's own
+         * strategy failed here with an IllegalAccessError. Nulls and zeros must not come back as what the constructor
+         * sets.
+         */
+        @Test
+        void classesWithAPublicNoArgumentConstructor() {
+            Preferences cleared = new Preferences(null, null, false);
+            assertEquals(cleared, roundTrip(cleared));
+            assertEquals(new Preferences(), roundTrip(new Preferences()));
+        }
+
         @Test
         void graphsNestedToTheMaximumDepth() {
             Object nested = nest(CodecKryo.MAX_DEPTH);
@@ -152,6 +166,26 @@ class KryoCodecTest extends ValueCodecContract<Object> {
             String message = assertThrows(IllegalArgumentException.class, () -> CODEC.encode(new Secret(1)))
                     .getMessage();
             assertTrue(message.contains("opens com.example.model to com.esotericsoftware.kryo;"), message);
+        }
+
+        @Test
+        void classesWithTwoFieldsOfTheSameName() {
+            String message = assertThrows(IllegalArgumentException.class,
+                    () -> CODEC.encode(new Shadowing.Derived())).getMessage();
+            assertTrue(message.startsWith(Shadowing.Derived.class.getName() + " has two fields named 'name', in "
+                    + Shadowing.Derived.class.getName() + " and in " + Shadowing.Base.class.getName()), message);
+        }
+
+        /** A record is created after what it holds, so a reference back to it from inside cannot be resolved. */
+        @Test
+        void readingARecordThatContainsItself() {
+            List<Object> inside = new ArrayList<>();
+            Shared outside = new Shared(inside, null);
+            inside.add(outside);
+            byte[] encoded = CODEC.encode(outside);
+            KryoException refusal = assertThrows(KryoException.class, () -> decode(encoded));
+            assertTrue(messages(refusal).contains("The bytes refer back to a " + Shared.class.getName() + " that is "
+                    + "still being read: it contains itself"), () -> messages(refusal));
         }
 
         @Test
@@ -220,6 +254,77 @@ class KryoCodecTest extends ValueCodecContract<Object> {
             KryoException refusal = assertThrows(KryoException.class, () -> decode(claim));
             assertTrue(refusal.getMessage().contains("give a byte[] a length of 2147483646"), refusal::getMessage);
         }
+    }
+
+    /** Damaged field lists of a stored class: huge and negative counts, an unknown layout, and every truncation. */
+    @Nested
+    class WhatItRefusesInTheFieldsOfAClass {
+
+        private final byte[] encoded = CODEC.encode(new Preferences("dark", 14, false));
+        /**
+         * Where the number of field names is: after the class name (its last char flagged), the reference marker and
+         * the layout byte.
+         */
+        private final int count = indexOf(encoded, (byte) ('s' | 0x80)) + 3;
+
+        @Test
+        void layoutAssumedByTheseTests() {
+            assertEquals(StoredLayout.FIELDS_BY_NAME, encoded[count - 1]);
+            assertEquals(3, encoded[count], "compact, fontSize, theme");
+        }
+
+        @Test
+        void aFieldCountLargerThanTheBytesLeft() {
+            KryoException refusal = assertThrows(KryoException.class,
+                    () -> decode(withCount((byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0x07)));
+            assertTrue(refusal.getMessage().startsWith("The bytes give the field names of " + Preferences.class.getName()
+                    + " a count of 2147483647, with "), refusal::getMessage);
+        }
+
+        @Test
+        void aNegativeFieldCount() {
+            KryoException refusal = assertThrows(KryoException.class,
+                    () -> decode(withCount((byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0x0F)));
+            assertTrue(refusal.getMessage().contains(" a count of -1, "), refusal::getMessage);
+        }
+
+        @Test
+        void anUnknownLayout() {
+            byte[] damaged = encoded.clone();
+            damaged[count - 1] = 7;
+            KryoException refusal = assertThrows(KryoException.class, () -> decode(damaged));
+            assertTrue(refusal.getMessage().startsWith("The bytes hold a " + Preferences.class.getName() + " with an "
+                    + "unknown layout (7)"), refusal::getMessage);
+        }
+
+        /** Every truncation of a value that holds records, classes, lists, maps and enums fails cleanly. */
+        @Test
+        void everyTruncation() {
+            Order order = new Order("o-1", new ArrayList<>(List.of(new Point(1, 2, "a"))),
+                    new HashMap<>(Map.of("ann", new Account("ann", 10, new ArrayList<>(List.of("opened"))))),
+                    Instant.ofEpochSecond(42), Color.GREEN);
+            byte[] whole = CODEC.encode(List.of(order, new Preferences(null, 3, true), order));
+            for (int length = 0; length < whole.length; length++) {
+                byte[] truncated = Arrays.copyOf(whole, length);
+                assertThrows(RuntimeException.class, () -> decode(truncated), "cut to " + length + " bytes");
+            }
+        }
+
+        private byte[] withCount(byte... varInt) {
+            byte[] damaged = new byte[encoded.length - 1 + varInt.length];
+            System.arraycopy(encoded, 0, damaged, 0, count);
+            System.arraycopy(varInt, 0, damaged, count, varInt.length);
+            System.arraycopy(encoded, count + 1, damaged, count + varInt.length, encoded.length - count - 1);
+            return damaged;
+        }
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            messages.append(cause.getMessage()).append('\n');
+        }
+        return messages.toString();
     }
 
     private static int indexOf(byte[] bytes, byte wanted) {

@@ -9,6 +9,7 @@ import static org.quicktheories.generators.SourceDSL.strings;
 import io.viperdb.codec.kryo.model.Account;
 import io.viperdb.codec.kryo.model.Color;
 import io.viperdb.codec.kryo.model.Order;
+import io.viperdb.codec.kryo.model.Preferences;
 import io.viperdb.codec.kryo.model.Shared;
 import io.viperdb.codec.kryo.model.Point;
 import io.viperdb.codec.kryo.model.Ring;
@@ -41,6 +42,7 @@ final class KryoValues {
         return weighted(
                 Pair.of(3, registered()),
                 Pair.of(2, objects(orders())),
+                Pair.of(1, objects(preferences())),
                 Pair.of(1, objects(longs().all().zip(longs().all(), UUID::new))),
                 Pair.of(1, objects(longs().between(-10_000_000_000L, 10_000_000_000L)
                         .map(seconds -> Instant.ofEpochSecond(seconds)))),
@@ -75,6 +77,14 @@ final class KryoValues {
 
     static Gen<Account> accounts() {
         return text().zip(longs().all(), lists().of(text()).ofSizeBetween(0, 3).map(ArrayList::new), Account::new);
+    }
+
+    /** Preferences whose fields are often null, false or zero, where the constructor sets other values. */
+    static Gen<Preferences> preferences() {
+        Gen<String> themes = weighted(Pair.of(1, Generate.constant((String) null)), Pair.of(2, text()));
+        Gen<Integer> sizes = weighted(Pair.of(1, Generate.constant((Integer) null)),
+                Pair.of(2, integers().between(-1, 1)));
+        return themes.zip(sizes, Generate.booleans(), Preferences::new);
     }
 
     static Gen<Ring> rings() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.esotericsoftware.kryo.KryoException;
 import io.viperdb.codec.kryo.model.Account;
 import io.viperdb.codec.kryo.model.Point;
+import io.viperdb.codec.kryo.model.Shadowing;
 import io.viperdb.codec.kryo.model.Shared;
 import io.viperdb.spi.ValueCodec;
 import io.viperdb.testkit.ValueCodecContract;
@@ -138,6 +139,13 @@ class RegisteredKryoCodecTest extends ValueCodecContract<Object> {
         void listsThatNameAnInterfaceOrAnAbstractClass() {
             assertThrows(IllegalArgumentException.class, () -> KryoCodec.registeredOnly(List.class));
             assertThrows(IllegalArgumentException.class, () -> KryoCodec.registeredOnly(AbstractList.class));
+        }
+
+        @Test
+        void listsWithAClassThatHasTwoFieldsOfTheSameName() {
+            String message = assertThrows(IllegalArgumentException.class,
+                    () -> KryoCodec.registeredOnly(Shadowing.Derived.class)).getMessage();
+            assertTrue(message.startsWith(Shadowing.Derived.class.getName() + " has two fields named 'name'"), message);
         }
 
         @Test
