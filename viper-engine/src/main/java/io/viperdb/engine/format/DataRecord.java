@@ -118,7 +118,9 @@ public final class DataRecord {
             throw new CorruptStoreException(file, start, "the record holds key \""
                     + Keys.decode(bytes, keyStart, keyLength) + "\", not the key \"" + key + "\" that was read");
         }
-        return bytes.slice(keyStart + keyLength, valueLength).asReadOnlyBuffer();
+        ByteBuffer value = bytes.slice(keyStart + keyLength, valueLength);
+        // Slices of the store's read-only mappings are read-only already; only other buffers need the extra view.
+        return value.isReadOnly() ? value : value.asReadOnlyBuffer();
     }
 
     private static String describeHeader(ByteBuffer bytes, int start) {
