@@ -4,6 +4,7 @@ import io.viperdb.CorruptStoreException;
 import io.viperdb.KeyValueStore;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.HintRecord;
+import io.viperdb.engine.io.FileAccess;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
@@ -24,8 +25,8 @@ public final class KeyLog {
     }
 
     /** Creates a new, empty key log for the value log {@code values}; its header is synced before this returns. */
-    public static KeyLog create(Path path, long segmentId, ValueLog values) {
-        KeyLog log = new KeyLog(LogFile.create(path, FileHeader.encode(FileHeader.Kind.KEY_LOG, segmentId)));
+    public static KeyLog create(FileAccess access, Path path, long segmentId, ValueLog values) {
+        KeyLog log = new KeyLog(LogFile.create(access, path, FileHeader.encode(FileHeader.Kind.KEY_LOG, segmentId)));
         log.resumeAppending(values);
         return log;
     }
@@ -34,8 +35,8 @@ public final class KeyLog {
      * Opens a key log for recovery, creating an empty file if it is missing (a key log is rebuilt from its value log
      * when it is missing or damaged, so its absence is no reason to refuse to open).
      */
-    public static KeyLog openForRecovery(Path path) {
-        return new KeyLog(LogFile.open(path, false, "key log"));
+    public static KeyLog openForRecovery(FileAccess access, Path path) {
+        return new KeyLog(LogFile.open(access, path, false, "key log"));
     }
 
     public Path file() {

@@ -2,6 +2,7 @@ package io.viperdb.engine.log;
 
 import io.viperdb.CorruptStoreException;
 import io.viperdb.StoreIOException;
+import io.viperdb.engine.io.FileAccess;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -31,10 +32,10 @@ final class LogFile {
     }
 
     /** Creates a new file that starts with {@code header}, synced before this returns. It must not exist. */
-    static LogFile create(Path path, ByteBuffer header) {
+    static LogFile create(FileAccess access, Path path, ByteBuffer header) {
         FileChannel channel;
         try {
-            channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            channel = access.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException e) {
             throw new StoreIOException(path, "creating (a file of that name is in the way)", e);
@@ -52,12 +53,11 @@ final class LogFile {
      * @param mustExist if true, a missing file is a {@link CorruptStoreException} (the manifest names it); if false,
      *     a missing file is created empty
      */
-    static LogFile open(Path path, boolean mustExist, String what) {
+    static LogFile open(FileAccess access, Path path, boolean mustExist, String what) {
         try {
             FileChannel channel = mustExist
-                    ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                    : FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                            StandardOpenOption.WRITE);
+                    ? access.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : access.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             try {
                 return new LogFile(path, channel, channel.size());
             } catch (IOException e) {

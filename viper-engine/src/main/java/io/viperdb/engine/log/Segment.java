@@ -3,7 +3,6 @@ package io.viperdb.engine.log;
 import io.viperdb.StoreIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
@@ -32,9 +31,9 @@ public final class Segment {
      * @param logFileSize the size past which the store starts a new segment
      */
     public static Segment create(StoreDirectory directory, long id, Lock appendLock, long logFileSize) {
-        ValueLog values = ValueLog.create(directory.valueLog(id), id, appendLock, logFileSize);
+        ValueLog values = ValueLog.create(directory.access(), directory.valueLog(id), id, appendLock, logFileSize);
         try {
-            return new Segment(id, values, KeyLog.create(directory.keyLog(id), id, values));
+            return new Segment(id, values, KeyLog.create(directory.access(), directory.keyLog(id), id, values));
         } catch (RuntimeException e) {
             values.abandon();
             throw e;
@@ -91,10 +90,10 @@ public final class Segment {
     }
 
     /** Deletes both files. Readers that still hold the mapping can go on reading it. */
-    public void deleteFiles() {
+    public void deleteFiles(StoreDirectory directory) {
         for (Path file : List.of(values.file(), keys.file())) {
             try {
-                Files.deleteIfExists(file);
+                directory.access().deleteIfExists(file);
             } catch (IOException e) {
                 throw new StoreIOException(file, "deleting", e);
             }

@@ -3,6 +3,7 @@ package io.viperdb.engine.log;
 import io.viperdb.CorruptStoreException;
 import io.viperdb.StoreIOException;
 import io.viperdb.engine.format.Manifest;
+import io.viperdb.engine.io.FileAccess;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,12 +11,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -42,17 +41,22 @@ public final class StoreDirectory {
 
     private static final Pattern SEGMENT_FILE = Pattern.compile("(\\d{8,19})(\\.vlog|\\.klog)");
     private static final long MAX_MANIFEST_BYTES = 64 << 20;
-    private static final boolean WINDOWS =
-            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
     private final Path path;
+    private final FileAccess access;
 
-    public StoreDirectory(Path path) {
+    public StoreDirectory(Path path, FileAccess access) {
         this.path = path;
+        this.access = access;
     }
 
     public Path path() {
         return path;
+    }
+
+    /** How the store's files are changed: the real file system, or a test's faults. */
+    public FileAccess access() {
+        return access;
     }
 
     public Path valueLog(long segmentId) {
@@ -100,7 +104,7 @@ public final class StoreDirectory {
     public void writeManifest(Manifest manifest) {
         Path target = manifest();
         Path temp = path.resolve(MANIFEST + TEMP_SUFFIX);
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel channel = access.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer bytes = manifest.encode();
             while (bytes.hasRemaining()) {
@@ -111,7 +115,7 @@ public final class StoreDirectory {
             throw new StoreIOException(temp, "writing", e);
         }
         try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            access.replace(temp, target);
         } catch (IOException e) {
             throw new StoreIOException(target, "replacing", e);
         }
@@ -144,7 +148,7 @@ public final class StoreDirectory {
             boolean orphan = matcher.matches() && !listed.contains(Long.parseLong(matcher.group(1)));
             if (orphan || name.endsWith(TEMP_SUFFIX)) {
                 try {
-                    Files.deleteIfExists(file);
+                    access.deleteIfExists(file);
                 } catch (IOException e) {
                     throw new StoreIOException(file, "deleting", e);
                 }
@@ -169,11 +173,8 @@ public final class StoreDirectory {
 
     /** Forces the directory's entries (created, renamed and deleted files) to the device. */
     public void sync() {
-        if (WINDOWS) {
-            return; // Windows cannot open a directory as a file; NTFS journals its entries itself.
-        }
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            channel.force(true);
+        try {
+            access.syncDirectory(path);
         } catch (IOException e) {
             throw new StoreIOException(path, "syncing the directory", e);
         }

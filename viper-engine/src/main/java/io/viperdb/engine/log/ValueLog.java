@@ -4,6 +4,7 @@ import io.viperdb.CorruptStoreException;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.io.FileAccess;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
@@ -47,9 +48,10 @@ public final class ValueLog {
      * @param appendLock the lock every caller of the append methods holds
      * @param growthLimit the log file size, beyond which the mapping does not run ahead
      */
-    public static ValueLog create(Path path, long segmentId, Lock appendLock, long growthLimit) {
-        ValueLog log = new ValueLog(LogFile.create(path, FileHeader.encode(FileHeader.Kind.VALUE_LOG, segmentId)),
-                appendLock, growthLimit);
+    public static ValueLog create(FileAccess access, Path path, long segmentId, Lock appendLock,
+            long growthLimit) {
+        ValueLog log = new ValueLog(LogFile.create(access, path,
+                FileHeader.encode(FileHeader.Kind.VALUE_LOG, segmentId)), appendLock, growthLimit);
         log.file.startAppending(BUFFER_SIZE, null);
         return log;
     }
@@ -61,8 +63,8 @@ public final class ValueLog {
      *
      * @throws CorruptStoreException if the file is missing, too large to be a value log or has a bad header
      */
-    public static ValueLog open(Path path, long segmentId, Lock appendLock, long growthLimit) {
-        LogFile file = LogFile.open(path, true, "value log");
+    public static ValueLog open(FileAccess access, Path path, long segmentId, Lock appendLock, long growthLimit) {
+        LogFile file = LogFile.open(access, path, true, "value log");
         try {
             long size = file.size();
             if (size > MAX_MAPPING) {

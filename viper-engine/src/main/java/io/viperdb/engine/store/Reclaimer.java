@@ -171,11 +171,11 @@ final class Reclaimer {
         }
     }
 
-    private static void discard(List<Segment> outputs) {
+    private void discard(List<Segment> outputs) {
         for (Segment output : outputs) {
             output.abandon();
             try {
-                output.deleteFiles();
+                output.deleteFiles(segments.directory());
             } catch (StoreIOException e) {
                 LOG.log(Level.WARNING, "Could not delete the files of an abandoned reclaim; the next open will", e);
             }
@@ -185,7 +185,7 @@ final class Reclaimer {
     private void delete(List<Segment> rewritten) {
         try {
             for (Segment segment : rewritten) {
-                segment.deleteFiles();
+                segment.deleteFiles(segments.directory());
             }
             segments.directory().sync();
         } catch (StoreIOException e) {

@@ -65,10 +65,10 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
      */
     static Segment recover(StoreDirectory directory, long id, boolean last, KeyDirectory index, long nowMillis,
             Lock appendLock, long logFileSize) {
-        ValueLog values = ValueLog.open(directory.valueLog(id), id, appendLock, logFileSize);
+        ValueLog values = ValueLog.open(directory.access(), directory.valueLog(id), id, appendLock, logFileSize);
         KeyLog keys;
         try {
-            keys = KeyLog.openForRecovery(directory.keyLog(id));
+            keys = KeyLog.openForRecovery(directory.access(), directory.keyLog(id));
         } catch (RuntimeException e) {
             values.abandon();
             throw e;

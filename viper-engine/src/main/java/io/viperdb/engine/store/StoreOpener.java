@@ -9,6 +9,7 @@ import io.viperdb.UnknownCodecException;
 import io.viperdb.ViperException;
 import io.viperdb.engine.format.Manifest;
 import io.viperdb.engine.index.KeyDirectory;
+import io.viperdb.engine.io.FileAccess;
 import io.viperdb.engine.log.StoreDirectory;
 import io.viperdb.spi.ValueCodec;
 import io.viperdb.spi.ValueCodecs;
@@ -31,11 +32,16 @@ public final class StoreOpener {
     }
 
     public static <V> KeyValueStore<V> open(Path path, StoreOptions options) {
+        return open(path, options, FileAccess.real());
+    }
+
+    /** Opens a store whose files are changed through {@code access}: the seam where tests inject faults. */
+    public static <V> KeyValueStore<V> open(Path path, StoreOptions options, FileAccess access) {
         Path directory = path.toAbsolutePath().normalize();
         if (Files.exists(directory) && !Files.isDirectory(directory)) {
             throw new ViperException("Cannot open a store at " + directory + ": it is a file, not a directory");
         }
-        StoreDirectory files = new StoreDirectory(directory);
+        StoreDirectory files = new StoreDirectory(directory, access);
         ValueCodec<?> requested = options.codec().orElseGet(() -> options.codecName().map(ValueCodecs::named)
                 .orElse(null));
         // Settle the codec of a new store now, so that an unknown codec leaves no directory behind.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.io.FileAccess;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ class ValueLogTest {
 
     @Test
     void aRecordStillInTheBufferIsReadableAtOnce() throws Exception {
-        ValueLog log = ValueLog.create(dir.resolve("1.vlog"), 1, lock, 1 << 30);
+        ValueLog log = ValueLog.create(FileAccess.real(), dir.resolve("1.vlog"), 1, lock, 1 << 30);
         lock.lock();
         long offset = log.append(RecordHeader.PUT, 1, RecordHeader.NO_EXPIRY, bytes("k"), bytes("v"));
         int length = DataRecord.length(1, 1);
@@ -46,7 +47,7 @@ class ValueLogTest {
 
     @Test
     void theMappingGrowsAheadSoFreshReadsRarelyRemap() {
-        ValueLog log = ValueLog.create(dir.resolve("1.vlog"), 1, lock, 1 << 30);
+        ValueLog log = ValueLog.create(FileAccess.real(), dir.resolve("1.vlog"), 1, lock, 1 << 30);
         byte[] value = new byte[1000];
         int remaps = 0;
         ByteBuffer previous = null;

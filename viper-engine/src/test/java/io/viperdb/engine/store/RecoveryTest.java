@@ -293,7 +293,7 @@ class RecoveryTest {
         Files.move(valueLog(copy), renamed);
         Files.move(keyLog(copy), copy.resolve("00000002.klog"));
         // Rewrite the manifest to name segment 2, whose files say they are segment 1.
-        io.viperdb.engine.log.StoreDirectory directory = new io.viperdb.engine.log.StoreDirectory(copy);
+        io.viperdb.engine.log.StoreDirectory directory = new io.viperdb.engine.log.StoreDirectory(copy, io.viperdb.engine.io.FileAccess.real());
         directory.writeManifest(directory.readManifest().withSegments(java.util.List.of(2L)));
         CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> KeyValueStore.open(copy, options));
         assertEquals(renamed, e.file());
