@@ -2,6 +2,7 @@ package io.viperdb;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,9 +31,11 @@ import java.util.Set;
  * partly written value; writes are applied one at a time, in the order they take the store's write lock.
  *
  * <h2>Durability</h2>
- * A write returns when its record is in the store's write buffer, and is visible to every reader at once. After
- * {@link #flush()} returns, every earlier write survives a crash of the process; {@link #close()} also forces the
- * files to the device. A crash loses at most the writes made since the last flush, never anything before them.
+ * A write is visible to every reader when it returns. With the default {@link SyncPolicy#manual()} it returns when its
+ * record is in the store's write buffer: after {@link #flush()} returns, every earlier write survives a crash of the
+ * process, and after {@link #sync()} (or {@link #close()}) a crash of the operating system or a power loss. A crash
+ * loses at most the writes made since the last flush or sync, never anything before them, and never part of a
+ * {@link WriteBatch}. {@link SyncPolicy#every} and {@link SyncPolicy#always()} sync by themselves.
  *
  * <h2>Errors</h2>
  * Null keys and values get {@link NullPointerException}; an oversized key, a key that is not Unicode text or a
@@ -110,6 +113,27 @@ public interface KeyValueStore<V> extends AutoCloseable {
     void put(String key, V value, Duration timeToLive);
 
     /**
+     * Applies every operation of {@code batch} atomically: after a crash at any moment either all of them are in the
+     * store or none, and a concurrent reader sees either none of them or all. An empty batch does nothing.
+     *
+     * @throws IllegalArgumentException if a key is too long or not Unicode text, or the batch's records together
+     *     exceed {@link #MAX_VALUE_BYTES}; nothing is written
+     * @throws CodecException if the codec cannot encode one of the values; nothing is written
+     */
+    void write(WriteBatch<V> batch);
+
+    /**
+     * Puts every entry of {@code entries} atomically, as one {@link #write(WriteBatch) batch}.
+     *
+     * @throws NullPointerException if a key or value is null; nothing is written
+     */
+    default void putAll(Map<String, ? extends V> entries) {
+        WriteBatch<V> batch = new WriteBatch<>();
+        entries.forEach(batch::put);
+        write(batch);
+    }
+
+    /**
      * Removes {@code key}.
      *
      * @return true if a live key was removed; false if it was absent or had expired
@@ -139,9 +163,16 @@ public interface KeyValueStore<V> extends AutoCloseable {
 
     /**
      * Hands every buffered write to the operating system. After it returns, every earlier write survives a crash of
-     * the process (a crash of the operating system or a power loss needs the files synced: {@link #close()} does).
+     * the process (a crash of the operating system or a power loss needs {@link #sync()}).
      */
     void flush();
+
+    /**
+     * Forces every earlier write to the device: after it returns, they survive a crash of the operating system or a
+     * power loss. Threads that sync at the same time share one sync. See {@link SyncPolicy} for syncing
+     * automatically.
+     */
+    void sync();
 
     /**
      * Flushes and syncs the files, then releases the store. A second call does nothing. Any other call after this one

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to open a store: which codec, which clock, how large a log file grows. Immutable; build one with
+ * How to open a store: which codec, which clock, how large a log file grows, when writes are synced. Immutable; build one with
  * {@link #builder()}.
  *
  * <pre>{@code
@@ -16,8 +16,8 @@ import java.util.Optional;
  */
 public final class StoreOptions {
 
-    /** The default size at which a value log file is closed and a new one started: 1 GiB. */
-    public static final long DEFAULT_LOG_FILE_SIZE = 1L << 30;
+    /** The default size at which a value log file is closed and a new one started: 256 MiB. */
+    public static final long DEFAULT_LOG_FILE_SIZE = 256L << 20;
     /** The smallest log file size accepted: 4 KiB. */
     public static final long MIN_LOG_FILE_SIZE = 4L << 10;
     /** The largest log file size accepted: 1 GiB, so that one memory mapping covers each file. */
@@ -29,12 +29,14 @@ public final class StoreOptions {
     private final ValueCodec<?> codec;
     private final Clock clock;
     private final long logFileSize;
+    private final SyncPolicy syncPolicy;
 
     private StoreOptions(Builder builder) {
         this.codecName = builder.codecName;
         this.codec = builder.codec;
         this.clock = builder.clock;
         this.logFileSize = builder.logFileSize;
+        this.syncPolicy = builder.syncPolicy;
     }
 
     /** Options that name no codec, use the system clock and the default log file size. */
@@ -69,10 +71,15 @@ public final class StoreOptions {
         return logFileSize;
     }
 
+    /** When writes are forced to the device; see {@link SyncPolicy}. */
+    public SyncPolicy syncPolicy() {
+        return syncPolicy;
+    }
+
     @Override
     public String toString() {
         return "StoreOptions[codec=" + codecName().orElse("(the store's own)") + ", clock=" + clock
-                + ", logFileSize=" + logFileSize + "]";
+                + ", logFileSize=" + logFileSize + ", syncPolicy=" + syncPolicy + "]";
     }
 
     /** Builds {@link StoreOptions}. Not thread-safe. */
@@ -81,6 +88,7 @@ public final class StoreOptions {
         private ValueCodec<?> codec;
         private Clock clock = Clock.systemUTC();
         private long logFileSize = DEFAULT_LOG_FILE_SIZE;
+        private SyncPolicy syncPolicy = SyncPolicy.manual();
 
         private Builder() {
         }
@@ -117,7 +125,7 @@ public final class StoreOptions {
         }
 
         /**
-         * Closes a value log file and starts a new one once it reaches this many bytes (default 1 GiB). Smaller files
+         * Closes a value log file and starts a new one once it reaches this many bytes (default 256 MiB). Smaller files
          * let {@code reclaim} work in smaller steps; a file never exceeds 2 GiB, so one memory mapping covers it.
          *
          * @throws IllegalArgumentException if outside {@link #MIN_LOG_FILE_SIZE} to {@link #MAX_LOG_FILE_SIZE}
@@ -128,6 +136,12 @@ public final class StoreOptions {
                         + MAX_LOG_FILE_SIZE + " bytes, was " + bytes);
             }
             this.logFileSize = bytes;
+            return this;
+        }
+
+        /** Forces writes to the device as {@code policy} says; the default is {@link SyncPolicy#manual()}. */
+        public Builder syncPolicy(SyncPolicy policy) {
+            this.syncPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -9,17 +9,23 @@ import java.nio.ByteBuffer;
  * <pre>
  * header := crc:u32 type:u8 timestamp:i64 expiry:i64 keyLength:u16 valueLength:u32      (big-endian)
  *   crc          CRC32C of every byte of the record after this field
- *   type         1 = put, 2 = delete; 0 never starts a record, so zero-filled space reads as "no record"
+ *   type         1 = put, 2 = delete, 3 = batch begin, 4 = batch commit; 0 never starts a record, so
+ *                zero-filled space reads as "no record"
  *   timestamp    when the record was written, epoch milliseconds by the store's clock
  *   expiry       when the key expires, epoch milliseconds; {@value Long#MAX_VALUE} = never
  *   keyLength    bytes of UTF-8 key, at most 4096
  *   valueLength  bytes of encoded value, at most 1023 MiB; 0 for a delete
  * </pre>
+ *
+ * A batch is its records between a begin and a commit record, both with an empty key and value: recovery applies
+ * the records of a batch only when it reaches the commit.
  */
 public final class RecordHeader {
 
     public static final byte PUT = 1;
     public static final byte DELETE = 2;
+    public static final byte BATCH_BEGIN = 3;
+    public static final byte BATCH_COMMIT = 4;
     public static final long NO_EXPIRY = Long.MAX_VALUE;
 
     public static final int CRC_OFFSET = 0;
@@ -73,7 +79,7 @@ public final class RecordHeader {
      */
     static String implausibility(ByteBuffer bytes, int start) {
         byte type = type(bytes, start);
-        if (type != PUT && type != DELETE) {
+        if (type < PUT || type > BATCH_COMMIT) {
             return String.format("unknown record type 0x%02x", type);
         }
         int keyLength = keyLength(bytes, start);
@@ -87,6 +93,9 @@ public final class RecordHeader {
         }
         if (type == DELETE && valueLength != 0) {
             return "delete record with a value length of " + valueLength;
+        }
+        if ((type == BATCH_BEGIN || type == BATCH_COMMIT) && (keyLength != 0 || valueLength != 0)) {
+            return "batch marker with a key or value";
         }
         return null;
     }

@@ -13,14 +13,44 @@ import java.util.concurrent.ConcurrentHashMap;
  * exact without atomics on the write path.
  *
  * <p>An entry may have expired: expiry is judged when the entry is read, against the store's clock.
+ *
+ * <p>The updates of a batch are applied {@link #applyAtomically atomically} for readers, with a sequence lock: the
+ * version is odd while a batch is being applied, and a read that overlaps one is retried, so a reader never sees some
+ * of a batch's updates without the others.
  */
 public final class KeyDirectory {
 
     private final ConcurrentHashMap<String, Location> entries = new ConcurrentHashMap<>();
     private volatile long expiring;
+    private volatile long version;
 
+    /** The location of {@code key}, never taken from the middle of a batch being applied. */
     public Location get(String key) {
-        return entries.get(key);
+        while (true) {
+            long before = version;
+            if ((before & 1) == 0) {
+                Location location = entries.get(key);
+                if (version == before) {
+                    return location;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Runs {@code updates}, made with this directory's update methods, so that readers see all of them or none. */
+    public void applyAtomically(Runnable updates) {
+        version++;
+        try {
+            updates.run();
+        } finally {
+            version++;
+        }
+    }
+
+    /** A version to read under: it is odd while a batch is being applied, and changes with every batch. */
+    public long version() {
+        return version;
     }
 
     /** Maps {@code key} to {@code location}; returns the location it replaces, or null. */
@@ -58,7 +88,8 @@ public final class KeyDirectory {
     private void count(Location removed, Location added) {
         long delta = (added != null && added.expires() ? 1 : 0) - (removed != null && removed.expires() ? 1 : 0);
         if (delta != 0) {
-            expiring += delta;
+            // Updates are made by one thread at a time (see the class comment), so this is no lost update.
+            expiring = expiring + delta;
         }
     }
 

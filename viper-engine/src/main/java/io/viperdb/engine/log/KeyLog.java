@@ -43,6 +43,10 @@ public final class KeyLog {
         return file.path();
     }
 
+    LogFile logFile() {
+        return file;
+    }
+
     /** Where the next hint goes. */
     public long end() {
         return file.end();
@@ -75,11 +79,12 @@ public final class KeyLog {
     public interface HintVisitor {
         /**
          * Takes the sound hint at {@code bytes[start, start + length)}, read with the accessors of
-         * {@link HintRecord} and {@link io.viperdb.engine.format.RecordHeader}.
+         * {@link HintRecord} and {@link io.viperdb.engine.format.RecordHeader}, found at {@code fileOffset} in the key
+         * log.
          *
          * @return false to stop the replay before this hint
          */
-        boolean accept(ByteBuffer bytes, int start, int length);
+        boolean accept(ByteBuffer bytes, int start, int length, long fileOffset);
     }
 
     /** Reads every sound hint, in order, until the end of the file or the first hint that is not sound. */
@@ -112,7 +117,7 @@ public final class KeyLog {
             if (length == HintRecord.INVALID) {
                 return new Replay(at, onlyZerosFrom(at, size) ? Outcome.TORN : Outcome.DAMAGED);
             }
-            if (!visitor.accept(buffer, position, length)) {
+            if (!visitor.accept(buffer, position, length, at)) {
                 return new Replay(at, Outcome.STOPPED);
             }
             position += length;

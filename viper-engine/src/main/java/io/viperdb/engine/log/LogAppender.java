@@ -74,11 +74,13 @@ final class LogAppender {
         if (flushFirst != null) {
             flushFirst.flush();
         }
-        buffer.flip();
+        // Written from a view, so that the buffer keeps every byte until they are all in the file: after a failed
+        // write, a later flush writes the same bytes at the same place again.
+        ByteBuffer pending = buffer.duplicate().flip();
         long position = flushedEnd;
         try {
-            while (buffer.hasRemaining()) {
-                position += channel.write(buffer, position);
+            while (pending.hasRemaining()) {
+                position += channel.write(pending, position);
             }
         } catch (IOException e) {
             throw new StoreIOException(file, "writing to", e);

@@ -192,6 +192,11 @@ final class LogFile {
         }
     }
 
+    /** The open channel, for a sync that runs without the lock; null once the file is closed. */
+    FileChannel channel() {
+        return channel;
+    }
+
     boolean isOpen() {
         return channel != null;
     }

@@ -3,6 +3,8 @@ package io.viperdb.engine.log;
 import io.viperdb.StoreIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
@@ -70,6 +72,52 @@ public final class Segment {
     public void flush() {
         values.flush();
         keys.flush();
+    }
+
+    /**
+     * Flushes both logs and returns what forces them to the device, which the caller runs after releasing the append
+     * lock so that writers go on meanwhile.
+     */
+    public SyncPoint flushForSync() {
+        flush();
+        return new SyncPoint(values.logFile(), keys.logFile());
+    }
+
+    /** The files of a segment as they were flushed, to be forced to the device values first. */
+    public static final class SyncPoint {
+        private final LogFile values;
+        private final LogFile keys;
+        private final FileChannel valueChannel;
+        private final FileChannel keyChannel;
+
+        SyncPoint(LogFile values, LogFile keys) {
+            this.values = values;
+            this.keys = keys;
+            this.valueChannel = values.channel();
+            this.keyChannel = keys.channel();
+        }
+
+        /**
+         * Forces the value log, then the key log. A file that was closed since has been sealed, and sealing synced
+         * it, or the store has failed, which its owner checks.
+         */
+        public void force() {
+            force(valueChannel, values.path());
+            force(keyChannel, keys.path());
+        }
+
+        private static void force(FileChannel channel, Path path) {
+            if (channel == null) {
+                return;
+            }
+            try {
+                channel.force(false);
+            } catch (ClosedChannelException e) {
+                // Sealed (and synced) by a roll or close while this sync ran.
+            } catch (IOException e) {
+                throw new StoreIOException(path, "syncing", e);
+            }
+        }
     }
 
     /** Stops appends for good: both files are flushed, synced and closed (see {@link ValueLog#seal()}). */

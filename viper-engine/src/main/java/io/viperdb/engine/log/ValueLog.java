@@ -90,6 +90,10 @@ public final class ValueLog {
         return file.path();
     }
 
+    LogFile logFile() {
+        return file;
+    }
+
     /** The end of the log: where the next record goes. */
     public long end() {
         return file.end();

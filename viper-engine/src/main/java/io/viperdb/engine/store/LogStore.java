@@ -3,10 +3,13 @@ package io.viperdb.engine.store;
 import io.viperdb.CodecException;
 import io.viperdb.KeyValueStore;
 import io.viperdb.ReclaimResult;
+import io.viperdb.WriteBatch;
 import io.viperdb.engine.format.Keys;
 import io.viperdb.spi.ValueCodec;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -48,6 +51,20 @@ final class LogStore<V> implements KeyValueStore<V> {
     }
 
     @Override
+    public void write(WriteBatch<V> batch) {
+        List<BatchEntry> entries = new ArrayList<>(batch.size());
+        for (WriteBatch.Operation<V> operation : batch.operations()) {
+            byte[] keyBytes = Keys.encode(operation.key());
+            byte[] value = operation.isRemove() ? null : encode(operation.value());
+            entries.add(new BatchEntry(operation.key(), keyBytes, value, operation.timeToLive()));
+        }
+        records.ensureOpen();
+        if (!entries.isEmpty()) {
+            records.write(entries);
+        }
+    }
+
+    @Override
     public boolean remove(String key) {
         return records.remove(key, Keys.encode(key));
     }
@@ -76,6 +93,11 @@ final class LogStore<V> implements KeyValueStore<V> {
     @Override
     public void flush() {
         records.flush();
+    }
+
+    @Override
+    public void sync() {
+        records.sync();
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.viperdb.engine.store;
 
+import io.viperdb.KeyValueStore;
 import io.viperdb.ReclaimResult;
 import io.viperdb.StoreClosedException;
 import io.viperdb.StoreIOException;
+import io.viperdb.SyncPolicy;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.index.KeyDirectory;
@@ -14,7 +16,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -35,17 +42,34 @@ final class RecordStore {
     private final ReentrantLock reclaimLock = new ReentrantLock();
     private final Clock clock;
     private final StoreLock lock;
+    private final Syncer syncer;
+    private final boolean syncEveryWrite;
+    private final ScheduledExecutorService backgroundSync;
     private volatile boolean closed;
     private volatile StoreIOException writeFailure;
 
     RecordStore(Path directory, KeyDirectory index, Segments segments, ReentrantLock writeLock, Clock clock,
-            StoreLock lock) {
+            StoreLock lock, SyncPolicy syncPolicy) {
         this.directory = directory;
         this.index = index;
         this.segments = segments;
         this.writeLock = writeLock;
         this.clock = clock;
         this.lock = lock;
+        this.syncer = new Syncer(this, segments, writeLock);
+        this.syncEveryWrite = syncPolicy instanceof SyncPolicy.Always;
+        this.backgroundSync = syncPolicy instanceof SyncPolicy.Periodic periodic ? startSyncing(periodic) : null;
+    }
+
+    private ScheduledExecutorService startSyncing(SyncPolicy.Periodic policy) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "viperdb-sync " + directory);
+            thread.setDaemon(true);
+            return thread;
+        });
+        long millis = policy.interval().toMillis();
+        executor.scheduleWithFixedDelay(syncer::syncPending, millis, millis, TimeUnit.MILLISECONDS);
+        return executor;
     }
 
     Path directory() {
@@ -76,16 +100,41 @@ final class RecordStore {
 
     long size() {
         ensureOpen();
-        return index.liveCount(clock.millis());
+        long now = clock.millis();
+        return readAcrossKeys(() -> index.liveCount(now));
     }
 
     Set<String> keys() {
         ensureOpen();
-        return Collections.unmodifiableSet(index.liveKeys(clock.millis()));
+        long now = clock.millis();
+        return Collections.unmodifiableSet(readAcrossKeys(() -> index.liveKeys(now)));
+    }
+
+    /**
+     * Runs a read of many keys so that it sees every batch whole: optimistically, retried if a batch was applied
+     * meanwhile, and after a few tries under the write lock, which no batch can pass.
+     */
+    private <T> T readAcrossKeys(Supplier<T> read) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long version = index.version();
+            if ((version & 1) == 0) {
+                T result = read.get();
+                if (index.version() == version) {
+                    return result;
+                }
+            }
+        }
+        writeLock.lock();
+        try {
+            return read.get();
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Writes a put record; {@code timeToLive} null means no expiry. */
     void put(String key, byte[] keyBytes, byte[] value, Duration timeToLive) {
+        long sequence;
         writeLock.lock();
         try {
             checkWritable();
@@ -94,15 +143,18 @@ final class RecordStore {
             long expiry = timeToLive == null ? RecordHeader.NO_EXPIRY : expiryAfter(now, timeToLive);
             long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
             index.put(key, new Location(active, offset, DataRecord.length(keyBytes.length, value.length), expiry));
+            sequence = syncer.appended();
         } catch (StoreIOException e) {
             throw failWrites(e);
         } finally {
             writeLock.unlock();
         }
+        afterWrite(sequence);
     }
 
     /** Writes a delete record if {@code key} is live; returns whether it was. */
     boolean remove(String key, byte[] keyBytes) {
+        long sequence;
         writeLock.lock();
         try {
             checkWritable();
@@ -118,11 +170,72 @@ final class RecordStore {
             }
             activeWithRoom().append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, keyBytes, NO_VALUE);
             index.remove(key);
-            return true;
+            sequence = syncer.appended();
         } catch (StoreIOException e) {
             throw failWrites(e);
         } finally {
             writeLock.unlock();
+        }
+        afterWrite(sequence);
+        return true;
+    }
+
+    /**
+     * Writes a batch: its records between a begin and a commit record, so that recovery applies all of them or none,
+     * then applies them to the index atomically for readers.
+     */
+    void write(List<BatchEntry> batch) {
+        long size = 2L * DataRecord.length(0, 0);
+        for (BatchEntry entry : batch) {
+            size += entry.recordLength();
+        }
+        if (size > KeyValueStore.MAX_VALUE_BYTES) {
+            throw new IllegalArgumentException("A batch of " + batch.size() + " operations takes " + size
+                    + " bytes; a batch may take at most " + KeyValueStore.MAX_VALUE_BYTES);
+        }
+        long sequence;
+        writeLock.lock();
+        try {
+            checkWritable();
+            Segment active = activeWithRoom();
+            long now = clock.millis();
+            active.append(RecordHeader.BATCH_BEGIN, now, RecordHeader.NO_EXPIRY, NO_VALUE, NO_VALUE);
+            Location[] locations = new Location[batch.size()];
+            for (int i = 0; i < locations.length; i++) {
+                BatchEntry entry = batch.get(i);
+                if (entry.value() == null) {
+                    active.append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, entry.keyBytes(), NO_VALUE);
+                } else {
+                    long expiry = entry.timeToLive() == null ? RecordHeader.NO_EXPIRY
+                            : expiryAfter(now, entry.timeToLive());
+                    long offset = active.append(RecordHeader.PUT, now, expiry, entry.keyBytes(), entry.value());
+                    locations[i] = new Location(active, offset, entry.recordLength(), expiry);
+                }
+            }
+            active.append(RecordHeader.BATCH_COMMIT, now, RecordHeader.NO_EXPIRY, NO_VALUE, NO_VALUE);
+            // Only now, with every record appended, does the batch touch the index: a failed append leaves it as it was.
+            index.applyAtomically(() -> {
+                for (int i = 0; i < locations.length; i++) {
+                    if (locations[i] == null) {
+                        index.remove(batch.get(i).key());
+                    } else {
+                        index.put(batch.get(i).key(), locations[i]);
+                    }
+                }
+            });
+            sequence = syncer.appended();
+        } catch (StoreIOException e) {
+            throw failWrites(e);
+        } finally {
+            writeLock.unlock();
+        }
+        afterWrite(sequence);
+    }
+
+    /** Under {@link SyncPolicy#always()}, returns only once the write is on the device. */
+    private void afterWrite(long sequence) {
+        if (syncEveryWrite) {
+            syncer.awaitDurable(sequence);
         }
     }
 
@@ -162,6 +275,19 @@ final class RecordStore {
         }
     }
 
+    /** Forces every write made before the call to the device, sharing the sync with concurrent callers. */
+    void sync() {
+        long sequence;
+        writeLock.lock();
+        try {
+            checkWritable();
+            sequence = syncer.lastAppended();
+        } finally {
+            writeLock.unlock();
+        }
+        syncer.awaitDurable(sequence);
+    }
+
     ReclaimResult reclaim() {
         reclaimLock.lock();
         try {
@@ -172,8 +298,16 @@ final class RecordStore {
         }
     }
 
-    /** Seals the active segment (flush, cut, sync) and releases the lock; waits for a running reclaim. */
+    /**
+     * Seals the active segment (flush, cut, sync) and releases the lock; waits for a running reclaim. After an
+     * earlier I/O failure it still seals what it can, then throws, since what reached the device is not known.
+     */
     void close() {
+        if (backgroundSync != null) {
+            // Not shutdownNow(): an interrupt inside FileChannel.force closes the channel under the live store.
+            backgroundSync.shutdown();
+            awaitTermination(backgroundSync);
+        }
         reclaimLock.lock();
         try {
             writeLock.lock();
@@ -183,19 +317,34 @@ final class RecordStore {
                 }
                 closed = true;
                 try {
-                    if (writeFailure == null) {
-                        segments.active().seal();
-                    } else {
-                        segments.active().abandon();
-                    }
+                    // Also after a failure: the buffers hold whole records of writes that returned, and writing a
+                    // buffer again is harmless (recovery cuts whatever partial record the failed write left).
+                    segments.active().seal();
+                } catch (StoreIOException e) {
+                    segments.active().abandon();
+                    throw failWrites(e);
                 } finally {
                     lock.release();
+                }
+                StoreIOException failure = writeFailure;
+                if (failure != null) {
+                    // After a failed write or sync nothing is known of what reached the device: say so.
+                    throw new StoreIOException("Store at " + directory + " was closed after an I/O failure ("
+                            + failure.getMessage() + "); writes after its last successful sync may be lost", failure);
                 }
             } finally {
                 writeLock.unlock();
             }
         } finally {
             reclaimLock.unlock();
+        }
+    }
+
+    private static void awaitTermination(ScheduledExecutorService executor) {
+        try {
+            executor.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -34,11 +34,17 @@ import java.util.concurrent.locks.Lock;
  *       pointing past the end of its value log, is reported as corruption.</li>
  *   <li>In the last segment, a hint pointing past the end of the value log means the value log lost its tail
  *       (the key log reached the disk first); the store keeps the records before it.</li>
+ *   <li>The records of a batch apply only when its commit record is reached; a batch that the end of the data cuts
+ *       short is cut off from its begin record, whole.</li>
  * </ul>
  */
 final class SegmentRecovery implements KeyLog.HintVisitor {
 
     private static final System.Logger LOG = System.getLogger("io.viperdb");
+
+    /** A record of a batch whose commit has not been reached yet. */
+    private record Pending(String key, byte type, long expiry, long offset, int length) {
+    }
 
     private final Segment segment;
     private final boolean last;
@@ -47,7 +53,10 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
     private final int dataEnd;
     private long covered = FileHeader.SIZE;
     private boolean valueLogShort;
-    private boolean outOfOrder;
+    private boolean outOfStep;
+    private final List<Pending> batch = new ArrayList<>();
+    private long batchStart = -1;
+    private long batchHintStart = -1;
 
     private SegmentRecovery(Segment segment, boolean last, KeyDirectory index, long now) {
         this.segment = segment;
@@ -84,20 +93,57 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
     }
 
     @Override
-    public boolean accept(ByteBuffer bytes, int start, int length) {
+    public boolean accept(ByteBuffer bytes, int start, int length, long fileOffset) {
         long offset = HintRecord.recordOffset(bytes, start);
         int recordLength = HintRecord.recordLength(bytes, start);
         if (offset != covered) {
-            outOfOrder = true;
+            outOfStep = true;
             return false;
         }
         if (offset + recordLength > dataEnd) {
             valueLogShort = true;
             return false;
         }
-        apply(Keys.decode(bytes, start + HintRecord.KEY_OFFSET, RecordHeader.keyLength(bytes, start)),
-                RecordHeader.type(bytes, start), RecordHeader.expiry(bytes, start), offset, recordLength);
+        if (!take(bytes, start, HintRecord.KEY_OFFSET, offset, recordLength, fileOffset)) {
+            outOfStep = true;
+            return false;
+        }
         covered = offset + recordLength;
+        return true;
+    }
+
+    /**
+     * Takes the record whose header starts at {@code bytes[start]} and whose key starts {@code keyOffset} after it:
+     * applies it, holds it until its batch commits, or opens or commits a batch.
+     *
+     * @return false if it breaks the framing of batches (a begin inside a batch, a commit outside one)
+     */
+    private boolean take(ByteBuffer bytes, int start, int keyOffset, long offset, int length, long hintOffset) {
+        byte type = RecordHeader.type(bytes, start);
+        if (type == RecordHeader.BATCH_BEGIN) {
+            if (batchStart >= 0) {
+                return false;
+            }
+            batchStart = offset;
+            batchHintStart = hintOffset;
+            return true;
+        }
+        if (type == RecordHeader.BATCH_COMMIT) {
+            if (batchStart < 0) {
+                return false;
+            }
+            batch.forEach(p -> apply(p.key(), p.type(), p.expiry(), p.offset(), p.length()));
+            batch.clear();
+            batchStart = -1;
+            return true;
+        }
+        String key = Keys.decode(bytes, start + keyOffset, RecordHeader.keyLength(bytes, start));
+        long expiry = RecordHeader.expiry(bytes, start);
+        if (batchStart >= 0) {
+            batch.add(new Pending(key, type, expiry, offset, length));
+        } else {
+            apply(key, type, expiry, offset, length);
+        }
         return true;
     }
 
@@ -110,6 +156,13 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
         }
     }
 
+    /** Forgets a batch that has no commit, so that its records are read again (or cut) from its begin record. */
+    private void dropOpenBatch() {
+        batch.clear();
+        batchStart = -1;
+        batchHintStart = -1;
+    }
+
     private void run() {
         ValueLog values = segment.values();
         KeyLog keys = segment.keys();
@@ -118,11 +171,18 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
             throw new CorruptStoreException(values.file(), dataEnd, "the value log of sealed segment "
                     + segment.id() + " ends at " + dataEnd + " but its key log lists records beyond that");
         }
+        long keyLogEnd = replay.validEnd();
+        if (batchStart >= 0) {
+            // The key log ends inside a batch: read the batch again from the value log, where it may be whole.
+            covered = batchStart;
+            keyLogEnd = batchHintStart;
+            dropOpenBatch();
+        }
         boolean hintsTrusted = replay.outcome() == KeyLog.Outcome.CLEAN || replay.outcome() == KeyLog.Outcome.TORN
                 || valueLogShort;
         if (!hintsTrusted) {
             LOG.log(Level.WARNING, "Key log {0} is {1} at offset {2}; rebuilding it from the value log",
-                    keys.file(), outOfOrder ? "out of step with its value log" : "damaged", replay.validEnd());
+                    keys.file(), outOfStep ? "out of step with its value log" : "damaged", replay.validEnd());
         } else if (valueLogShort) {
             LOG.log(Level.WARNING, "Value log {0} ends at {1}, before records its key log lists; the store keeps the "
                     + "records before that point", values.file(), dataEnd);
@@ -137,8 +197,8 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
         }
         if (replay.outcome() == KeyLog.Outcome.NO_HEADER) {
             keys.rewriteHeader(segment.id());
-        } else if (replay.outcome() != KeyLog.Outcome.CLEAN) {
-            keys.truncate(replay.validEnd());
+        } else if (replay.outcome() != KeyLog.Outcome.CLEAN || keyLogEnd != replay.validEnd()) {
+            keys.truncate(keyLogEnd);
         }
         if (last || !unhinted.isEmpty()) {
             keys.resumeAppending(values);
@@ -163,31 +223,51 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
     private int scanPastHints(List<Integer> unhinted, boolean hintsTrusted) {
         ByteBuffer data = segment.values().mappedForRecovery();
         int position = (int) covered;
+        int unhintedAtBatchStart = 0;
         while (position < dataEnd) {
             int length = DataRecord.check(data, position, dataEnd);
-            if (length < 0) {
-                return cutTail(data, position, length, hintsTrusted);
+            if (length > 0 && RecordHeader.type(data, position) == RecordHeader.BATCH_BEGIN) {
+                unhintedAtBatchStart = unhinted.size();
             }
-            apply(Keys.decode(data, position + RecordHeader.SIZE, RecordHeader.keyLength(data, position)),
-                    RecordHeader.type(data, position), RecordHeader.expiry(data, position), position, length);
+            if (length < 0 || !take(data, position, RecordHeader.SIZE, position, length, -1)) {
+                cutTail(data, position, length < 0 ? length : DataRecord.INVALID, hintsTrusted);
+                return endBeforeOpenBatch(unhinted, unhintedAtBatchStart, position);
+            }
             unhinted.add(position);
             position += length;
         }
-        return position;
+        if (batchStart >= 0 && !last) {
+            throw new CorruptStoreException(segment.values().file(), batchStart, "sealed segment " + segment.id()
+                    + " ends inside a batch that has no commit record");
+        }
+        return endBeforeOpenBatch(unhinted, unhintedAtBatchStart, position);
     }
 
-    private int cutTail(ByteBuffer data, int position, int check, boolean hintsTrusted) {
+    /** Where the data ends once a batch without a commit is cut off whole, from its begin record. */
+    private int endBeforeOpenBatch(List<Integer> unhinted, int unhintedAtBatchStart, int end) {
+        if (batchStart < 0) {
+            return end;
+        }
+        int cut = (int) batchStart;
+        LOG.log(Level.WARNING, "Cut off a batch without its commit record at offset {0} of {1}", cut,
+                segment.values().file());
+        unhinted.subList(unhintedAtBatchStart, unhinted.size()).clear();
+        dropOpenBatch();
+        return cut;
+    }
+
+    private void cutTail(ByteBuffer data, int position, int check, boolean hintsTrusted) {
         boolean zeros = onlyZeros(data, position, dataEnd);
         boolean torn = zeros || check == DataRecord.INCOMPLETE;
         if (!last || !(hintsTrusted || torn)) {
             throw new CorruptStoreException(segment.values().file(), position,
-                    DataRecord.problem(data, position, dataEnd));
+                    DataRecord.check(data, position, dataEnd) > 0 ? "a batch record out of place"
+                            : DataRecord.problem(data, position, dataEnd));
         }
         if (!zeros) {
             LOG.log(Level.WARNING, "Cut off {0} bytes at offset {1} of {2}, the tail of an interrupted write ({3})",
                     dataEnd - position, position, segment.values().file(), DataRecord.problem(data, position, dataEnd));
         }
-        return position;
     }
 
     private static boolean onlyZeros(ByteBuffer data, int from, int to) {

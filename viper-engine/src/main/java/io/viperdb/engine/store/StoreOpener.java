@@ -68,7 +68,8 @@ public final class StoreOpener {
             KeyDirectory index = new KeyDirectory();
             Segments segments = Recovery.recover(files, manifest, index, writeLock, options.logFileSize(),
                     options.clock().millis());
-            RecordStore records = new RecordStore(directory, index, segments, writeLock, options.clock(), lock);
+            RecordStore records = new RecordStore(directory, index, segments, writeLock, options.clock(), lock,
+                    options.syncPolicy());
             @SuppressWarnings("unchecked")
             ValueCodec<V> typed = (ValueCodec<V>) codec;
             return new LogStore<>(records, typed);

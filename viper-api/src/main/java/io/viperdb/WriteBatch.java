@@ -1,0 +1,96 @@
+package io.viperdb;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Puts and removes that a store applies together with {@link KeyValueStore#write(WriteBatch)}: after a crash at any
+ * moment either all of them are in the store or none, and a concurrent reader never sees some applied and others not.
+ * Operations apply in the order they were added, so a later one on the same key wins.
+ *
+ * <pre>{@code
+ * store.write(new WriteBatch<Object>()
+ *         .put("account:ada", 90)
+ *         .put("account:bob", 110)
+ *         .remove("transfer:pending"));
+ * }</pre>
+ *
+ * <p>A batch is a plain list of operations: it can be built on any thread, reused, and written to several stores.
+ * Null keys and values and non-positive times to live are refused when added; keys that are too long, and values the
+ * codec cannot encode, are refused by {@code write}, which then writes nothing. Not thread-safe.
+ *
+ * @param <V> the type of the values
+ */
+public final class WriteBatch<V> {
+
+    /**
+     * One operation of a batch.
+     *
+     * @param key the key
+     * @param value the value to put, or null for a remove
+     * @param timeToLive how long a put lives, or null for no expiry (always null for a remove)
+     */
+    public record Operation<V>(String key, V value, Duration timeToLive) {
+
+        /** True for a remove. */
+        public boolean isRemove() {
+            return value == null;
+        }
+    }
+
+    private final List<Operation<V>> operations = new ArrayList<>();
+
+    /** Adds a put with no expiry. */
+    public WriteBatch<V> put(String key, V value) {
+        operations.add(new Operation<>(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"),
+                null));
+        return this;
+    }
+
+    /**
+     * Adds a put that expires after {@code timeToLive}, counted from when the batch is written.
+     *
+     * @throws IllegalArgumentException if {@code timeToLive} is zero or negative
+     */
+    public WriteBatch<V> put(String key, V value, Duration timeToLive) {
+        Objects.requireNonNull(timeToLive, "timeToLive");
+        if (timeToLive.isNegative() || timeToLive.isZero()) {
+            throw new IllegalArgumentException("timeToLive must be positive, was " + timeToLive);
+        }
+        operations.add(new Operation<>(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"),
+                timeToLive));
+        return this;
+    }
+
+    /** Adds a remove; removing a key that is absent when the batch is written does nothing. */
+    public WriteBatch<V> remove(String key) {
+        operations.add(new Operation<>(Objects.requireNonNull(key, "key"), null, null));
+        return this;
+    }
+
+    /** The operations, in the order they were added. */
+    public List<Operation<V>> operations() {
+        return Collections.unmodifiableList(operations);
+    }
+
+    public int size() {
+        return operations.size();
+    }
+
+    public boolean isEmpty() {
+        return operations.isEmpty();
+    }
+
+    /** Removes every operation, so the batch can be filled again. */
+    public void clear() {
+        operations.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "WriteBatch" + operations;
+    }
+}

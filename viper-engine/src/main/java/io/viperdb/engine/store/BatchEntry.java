@@ -1,0 +1,19 @@
+package io.viperdb.engine.store;
+
+import java.time.Duration;
+
+/**
+ * One operation of a batch, checked and encoded, ready to be written.
+ *
+ * @param key the key
+ * @param keyBytes its UTF-8 encoding
+ * @param value the encoded value, or null for a remove
+ * @param timeToLive how long a put lives, or null for no expiry
+ */
+record BatchEntry(String key, byte[] keyBytes, byte[] value, Duration timeToLive) {
+
+    /** The length of this operation's record in the value log. */
+    int recordLength() {
+        return io.viperdb.engine.format.DataRecord.length(keyBytes.length, value == null ? 0 : value.length);
+    }
+}
