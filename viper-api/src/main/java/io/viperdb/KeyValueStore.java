@@ -162,6 +162,26 @@ public interface KeyValueStore<V> extends AutoCloseable {
     ReclaimResult reclaim();
 
     /**
+     * Reads every record of every file and checks its checksum, and that the key logs agree with the value logs and
+     * the index with both, without changing anything. Writes go on meanwhile; a reclaim waits.
+     *
+     * @return the records checked and every problem found, with its file and offset
+     */
+    VerifyReport verify();
+
+    /**
+     * Writes a copy of the store as it is at this call into {@code directory}, which must not exist or be empty,
+     * while reads and writes go on. The copy is synced before this returns and opens as a store of its own that holds
+     * exactly the data of the moment of the call. A reclaim waits for the backup.
+     *
+     * @throws ViperException if {@code directory} is a file or a directory that is not empty
+     */
+    void backupTo(Path directory);
+
+    /** The store's figures: live keys and bytes, dead bytes, files and their sizes, last reclaim. */
+    StoreStats stats();
+
+    /**
      * Hands every buffered write to the operating system. After it returns, every earlier write survives a crash of
      * the process (a crash of the operating system or a power loss needs {@link #sync()}).
      */

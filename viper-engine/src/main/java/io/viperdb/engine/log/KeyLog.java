@@ -2,11 +2,16 @@ package io.viperdb.engine.log;
 
 import io.viperdb.CorruptStoreException;
 import io.viperdb.KeyValueStore;
+import io.viperdb.StoreIOException;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.io.FileAccess;
 import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * One key log file: a hint per value log record (see {@link HintRecord} for the layout), appended through a buffer
@@ -89,12 +94,36 @@ public final class KeyLog {
 
     /** Reads every sound hint, in order, until the end of the file or the first hint that is not sound. */
     public Replay replay(long segmentId, HintVisitor visitor) {
-        long size = file.size();
+        return replay(file::readFully, file.size(), file(), segmentId, visitor);
+    }
+
+    /**
+     * Reads the hints of the key log {@code path} up to {@code end} without opening it for writing, as
+     * {@link #replay(long, HintVisitor)} does: for checking and copying a store while it runs.
+     */
+    public static Replay replay(Path path, long end, long segmentId, HintVisitor visitor) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            return replay((dst, position) -> LogFile.readFully(channel, dst, position, path),
+                    Math.min(end, channel.size()), path, segmentId, visitor);
+        } catch (NoSuchFileException e) {
+            return new Replay(0, Outcome.NO_HEADER);
+        } catch (IOException e) {
+            throw new StoreIOException(path, "reading", e);
+        }
+    }
+
+    /** Where a replay reads from. */
+    private interface Source {
+        void readFully(ByteBuffer dst, long position);
+    }
+
+    private static Replay replay(Source source, long size, Path path, long segmentId, HintVisitor visitor) {
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(FileHeader.SIZE, Math.min(size, READ_CHUNK)));
         long bufferStart = 0;
-        file.readFully(buffer, 0);
+        source.readFully(buffer, 0);
         buffer.flip();
-        if (!headerNames(buffer, segmentId)) {
+        buffer.limit((int) Math.min(buffer.limit(), size));
+        if (!headerNames(buffer, path, segmentId)) {
             return new Replay(0, Outcome.NO_HEADER);
         }
         int position = FileHeader.SIZE;
@@ -106,7 +135,8 @@ public final class KeyLog {
                 buffer.position(position).compact();
                 bufferStart += position;
                 position = 0;
-                file.readFully(buffer, readFrom);
+                buffer.limit((int) Math.min(buffer.capacity(), size - bufferStart));
+                source.readFully(buffer, readFrom);
                 buffer.flip();
                 continue;
             }
@@ -115,7 +145,7 @@ public final class KeyLog {
                 return new Replay(at, at == size ? Outcome.CLEAN : Outcome.TORN);
             }
             if (length == HintRecord.INVALID) {
-                return new Replay(at, onlyZerosFrom(at, size) ? Outcome.TORN : Outcome.DAMAGED);
+                return new Replay(at, onlyZerosFrom(source, at, size) ? Outcome.TORN : Outcome.DAMAGED);
             }
             if (!visitor.accept(buffer, position, length, at)) {
                 return new Replay(at, Outcome.STOPPED);
@@ -124,19 +154,20 @@ public final class KeyLog {
         }
     }
 
-    private boolean headerNames(ByteBuffer buffer, long segmentId) {
+    private static boolean headerNames(ByteBuffer buffer, Path path, long segmentId) {
         try {
-            return FileHeader.decode(buffer, FileHeader.Kind.KEY_LOG, file()) == segmentId;
+            return FileHeader.decode(buffer, FileHeader.Kind.KEY_LOG, path) == segmentId;
         } catch (CorruptStoreException e) {
             return false;
         }
     }
 
-    private boolean onlyZerosFrom(long from, long size) {
+    private static boolean onlyZerosFrom(Source source, long from, long size) {
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(READ_CHUNK, Math.max(1, size - from)));
         for (long at = from; at < size; at += chunk.limit()) {
             chunk.clear();
-            file.readFully(chunk, at);
+            chunk.limit((int) Math.min(chunk.capacity(), size - at));
+            source.readFully(chunk, at);
             chunk.flip();
             if (!chunk.hasRemaining()) {
                 return true;

@@ -179,6 +179,11 @@ final class LogFile {
 
     /** Reads from {@code position} until {@code dst} is full or the file ends. */
     void readFully(ByteBuffer dst, long position) {
+        readFully(channel, dst, position, path);
+    }
+
+    /** Reads {@code channel} from {@code position} until {@code dst} is full or the file ends. */
+    static void readFully(FileChannel channel, ByteBuffer dst, long position, Path path) {
         try {
             for (long at = position; dst.hasRemaining(); ) {
                 int n = channel.read(dst, at);

@@ -3,10 +3,13 @@ package io.viperdb.engine.store;
 import io.viperdb.CodecException;
 import io.viperdb.KeyValueStore;
 import io.viperdb.ReclaimResult;
+import io.viperdb.StoreStats;
+import io.viperdb.VerifyReport;
 import io.viperdb.WriteBatch;
 import io.viperdb.engine.format.Keys;
 import io.viperdb.spi.ValueCodec;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +96,21 @@ final class LogStore<V> implements KeyValueStore<V> {
     @Override
     public void flush() {
         records.flush();
+    }
+
+    @Override
+    public VerifyReport verify() {
+        return records.verify();
+    }
+
+    @Override
+    public void backupTo(Path directory) {
+        records.backupTo(Objects.requireNonNull(directory, "directory"));
+    }
+
+    @Override
+    public StoreStats stats() {
+        return records.stats(codec.name());
     }
 
     @Override

@@ -4,21 +4,31 @@ import io.viperdb.KeyValueStore;
 import io.viperdb.ReclaimResult;
 import io.viperdb.StoreClosedException;
 import io.viperdb.StoreIOException;
+import io.viperdb.StoreStats;
 import io.viperdb.SyncPolicy;
+import io.viperdb.VerifyReport;
+import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.index.Location;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.ValueLog;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -286,6 +296,68 @@ final class RecordStore {
             writeLock.unlock();
         }
         syncer.awaitDurable(sequence);
+    }
+
+    /** Checks every record (see {@link Verifier}); writes go on, a reclaim waits. */
+    VerifyReport verify() {
+        reclaimLock.lock();
+        try {
+            return Verifier.verify(snapshot(), index);
+        } finally {
+            reclaimLock.unlock();
+        }
+    }
+
+    /** Copies the store as it is now into {@code target} (see {@link Backup}); writes go on, a reclaim waits. */
+    void backupTo(Path target) {
+        reclaimLock.lock();
+        try {
+            Backup.copy(snapshot(), target);
+        } finally {
+            reclaimLock.unlock();
+        }
+    }
+
+    private StoreSnapshot snapshot() {
+        writeLock.lock();
+        try {
+            checkWritable();
+            return StoreSnapshot.of(segments);
+        } catch (StoreIOException e) {
+            throw failWrites(e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    StoreStats stats(String codecName) {
+        ensureOpen();
+        long now = clock.millis();
+        long[] live = readAcrossKeys(() -> {
+            long[] counts = new long[2];
+            for (Map.Entry<String, Location> entry : index.entries()) {
+                if (!entry.getValue().expiredAt(now)) {
+                    counts[0]++;
+                    counts[1] += entry.getValue().length();
+                }
+            }
+            return counts;
+        });
+        long recordBytes = 0;
+        for (Segment segment : segments.all()) {
+            recordBytes += segment.values().end() - FileHeader.SIZE;
+        }
+        List<StoreStats.FileSize> files = new ArrayList<>();
+        try (Stream<Path> listing = Files.list(directory)) {
+            for (Path file : listing.sorted().toList()) {
+                files.add(new StoreStats.FileSize(file.getFileName().toString(), Files.size(file)));
+            }
+        } catch (IOException e) {
+            throw new StoreIOException(directory, "listing", e);
+        }
+        long lastReclaim = segments.manifest().lastReclaimMillis();
+        return new StoreStats(codecName, FileHeader.FORMAT_VERSION, live[0], live[1], recordBytes - live[1], files,
+                lastReclaim == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastReclaim)));
     }
 
     ReclaimResult reclaim() {

@@ -54,6 +54,7 @@ public final class FaultyFileAccess implements FileAccess {
     private volatile long failAt = -1;
     private volatile boolean powerCut;
     private volatile boolean cutInsteadOfFailing;
+    private volatile boolean realSync;
     private Inode lastWriteInode;
     private long lastWritePosition;
     private byte[] lastWriteBytes;
@@ -93,6 +94,12 @@ public final class FaultyFileAccess implements FileAccess {
     public FaultyFileAccess cutPowerAt(long n) {
         this.failAt = n;
         this.cutInsteadOfFailing = true;
+        return this;
+    }
+
+    /** Makes forces sync the real files too, for tests that measure how syncs are shared rather than what survives. */
+    public FaultyFileAccess withRealSync() {
+        this.realSync = true;
         return this;
     }
 
@@ -260,6 +267,9 @@ public final class FaultyFileAccess implements FileAccess {
         public void force(boolean metaData) throws IOException {
             step(Operation.FORCE, file());
             // The model decides what survives a power cut, so the real sync would only make campaigns slow.
+            if (realSync) {
+                real.force(metaData);
+            }
             synchronized (FaultyFileAccess.this) {
                 Path path = pathOf(inode);
                 if (path != null && inode != null) {
