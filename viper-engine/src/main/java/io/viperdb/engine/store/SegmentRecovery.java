@@ -36,7 +36,12 @@ import java.util.concurrent.locks.Lock;
  *       (the key log reached the disk first); the store keeps the records before it.</li>
  *   <li>The records of a batch apply only when its commit record is reached; a batch that the end of the data cuts
  *       short is cut off from its begin record, whole.</li>
+ *   <li>In the last segment every hinted record is checked as its hint is read, since the key log may have reached
+ *       the disk before the values (a power loss between syncs). A record that fails its check and looks like a
+ *       write that never reached the disk (a zeroed header, or a zeroed 4 KiB page) ends the data there: it and
+ *       everything after it were written after the last sync. Any other failure is reported as corruption.</li>
  * </ul>
+ * Sealed segments are not read at open: they were synced whole, and reads and {@code verify()} check them.
  */
 final class SegmentRecovery implements KeyLog.HintVisitor {
 
@@ -54,6 +59,7 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
     private long covered = FileHeader.SIZE;
     private boolean valueLogShort;
     private boolean outOfStep;
+    private long lostAt = -1;
     private final List<Pending> batch = new ArrayList<>();
     private long batchStart = -1;
     private long batchHintStart = -1;
@@ -102,6 +108,11 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
         }
         if (offset + recordLength > dataEnd) {
             valueLogShort = true;
+            return false;
+        }
+        if (last && DataRecord.check(segment.values().mappedForRecovery(), (int) offset, (int) offset + recordLength)
+                != recordLength) {
+            lostAt = offset;
             return false;
         }
         if (!take(bytes, start, HintRecord.KEY_OFFSET, offset, recordLength, fileOffset)) {
@@ -179,7 +190,7 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
             dropOpenBatch();
         }
         boolean hintsTrusted = replay.outcome() == KeyLog.Outcome.CLEAN || replay.outcome() == KeyLog.Outcome.TORN
-                || valueLogShort;
+                || valueLogShort || lostAt >= 0;
         if (!hintsTrusted) {
             LOG.log(Level.WARNING, "Key log {0} is {1} at offset {2}; rebuilding it from the value log",
                     keys.file(), outOfStep ? "out of step with its value log" : "damaged", replay.validEnd());
@@ -259,6 +270,16 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
     private void cutTail(ByteBuffer data, int position, int check, boolean hintsTrusted) {
         boolean zeros = onlyZeros(data, position, dataEnd);
         boolean torn = zeros || check == DataRecord.INCOMPLETE;
+        if (position == lostAt) {
+            // A hinted record: its hint says a whole record was written here, so only a lost write excuses it.
+            if (!looksLikeLostWrite(data, position)) {
+                throw new CorruptStoreException(segment.values().file(), position,
+                        DataRecord.problem(data, position, dataEnd));
+            }
+            LOG.log(Level.WARNING, "The record at offset {0} of {1} never reached the disk (its hint did); the store "
+                    + "ends before it, at its last sync", position, segment.values().file());
+            return;
+        }
         if (!last || !(hintsTrusted || torn)) {
             throw new CorruptStoreException(segment.values().file(), position,
                     DataRecord.check(data, position, dataEnd) > 0 ? "a batch record out of place"
@@ -268,6 +289,27 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
             LOG.log(Level.WARNING, "Cut off {0} bytes at offset {1} of {2}, the tail of an interrupted write ({3})",
                     dataEnd - position, position, segment.values().file(), DataRecord.problem(data, position, dataEnd));
         }
+    }
+
+    /**
+     * Whether the record whose hint says it starts at {@code start} looks like a write the device never received: a
+     * header of zeros, or a 4 KiB page of it that is all zeros (file systems give unwritten blocks as zeros).
+     */
+    private boolean looksLikeLostWrite(ByteBuffer data, int start) {
+        int headerEnd = Math.min(start + RecordHeader.SIZE, dataEnd);
+        if (onlyZeros(data, start, headerEnd)) {
+            return true;
+        }
+        int page = 4096;
+        for (int from = (start + page - 1) / page * page; from + page <= dataEnd; from += page) {
+            if (onlyZeros(data, from, from + page)) {
+                return true;
+            }
+            if (from > start + (1 << 30)) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static boolean onlyZeros(ByteBuffer data, int from, int to) {

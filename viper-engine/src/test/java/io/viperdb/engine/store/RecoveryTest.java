@@ -116,45 +116,60 @@ class RecoveryTest {
     }
 
     @Test
-    void aFlippedByteInTheValueLogIsReportedByTheReadThatMeetsIt() {
+    void aFlippedByteInTheActiveValueLogIsReportedWhenTheStoreOpens() {
         Path vlog = valueLog(original);
         long size = StoreFiles.size(vlog);
         for (long offset = 0; offset < size; offset++) {
             Path copy = damagedCopy();
             StoreFiles.flip(valueLog(copy), offset, 0x10);
             int damaged = history.operationAt(offset);
-            if (damaged < 0) {
-                CorruptStoreException e = assertThrows(CorruptStoreException.class,
-                        () -> KeyValueStore.open(copy, options), "header byte " + offset);
-                assertEquals(valueLog(copy), e.file());
-                continue;
-            }
-            try (KeyValueStore<String> store = KeyValueStore.open(copy, options)) {
-                for (String key : history.keys()) {
-                    String expected = history.finalState().get(key);
-                    boolean hit = expected != null && history.lastWriteOf(key) == damaged;
-                    if (hit) {
-                        CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> store.get(key),
-                                "byte " + offset + ", key " + key);
-                        assertEquals(valueLog(copy), e.file());
-                        assertEquals(history.recordStart(damaged), e.offset());
-                        assertThrows(CorruptStoreException.class, store::reclaim,
-                                "reclaim refuses to copy a damaged live record");
-                    } else {
-                        assertEquals(expected, store.get(key), "byte " + offset + ", key " + key);
-                    }
-                }
-                assertEquals(history.finalState().size(), store.size());
-            }
-            // A refused reclaim leaves the store as it was, and a dead damaged record is reclaimed away.
-            try (KeyValueStore<String> store = KeyValueStore.open(copy, options)) {
-                for (String key : history.keys()) {
-                    if (!(history.finalState().containsKey(key) && history.lastWriteOf(key) == damaged)) {
-                        assertEquals(history.finalState().get(key), store.get(key));
-                    }
-                }
+            long at = offset;
+            CorruptStoreException e = assertThrows(CorruptStoreException.class,
+                    () -> KeyValueStore.open(copy, options), () -> "byte " + at);
+            assertEquals(valueLog(copy), e.file());
+            assertEquals(damaged < 0 ? 0 : history.recordStart(damaged), e.offset(), "byte " + offset);
+        }
+    }
+
+    @Test
+    void aFlippedByteInASealedValueLogIsReportedByTheReadThatMeetsIt() {
+        Path store = root.resolve("sealed");
+        StoreOptions small = StoreOptions.builder().codec(new TextCodec()).logFileSize(4096).build();
+        try (KeyValueStore<String> kv = KeyValueStore.open(store, small)) {
+            for (int i = 0; i < 200; i++) {
+                kv.put("k" + i, "value " + i);
             }
         }
+        Path sealed = StoreFiles.withSuffix(store, ".vlog").get(0);
+        StoreFiles.flip(sealed, 100, 0x10);
+        try (KeyValueStore<String> kv = KeyValueStore.open(store, small)) {
+            int reported = 0;
+            for (int i = 0; i < 200; i++) {
+                try {
+                    assertEquals("value " + i, kv.get("k" + i));
+                } catch (CorruptStoreException e) {
+                    assertEquals(sealed, e.file());
+                    assertTrue(e.offset() <= 100 && e.offset() > 60, "the record holding byte 100: " + e.offset());
+                    reported++;
+                }
+            }
+            assertEquals(1, reported, "exactly the record holding the flipped byte");
+            assertThrows(CorruptStoreException.class, kv::reclaim, "reclaim refuses to copy a damaged live record");
+            assertFalse(kv.verify().sound());
+        }
+    }
+
+    @Test
+    void aZeroedHoleInTheActiveValueLogIsAWriteThatNeverReachedTheDiskAndEndsTheStoreThere() {
+        Path vlog = valueLog(original);
+        int hole = 10;
+        long start = history.recordStart(hole);
+        byte[] bytes = StoreFiles.read(vlog);
+        Path copy = damagedCopy();
+        java.util.Arrays.fill(bytes, (int) start, (int) start + History.RECORD_HEADER, (byte) 0);
+        StoreFiles.write(valueLog(copy), bytes);
+        assertRecovers(copy, history.stateAfter(hole), "a zeroed record header at operation " + hole);
+        assertEquals(start, StoreFiles.size(valueLog(copy)), "cut where the lost write began");
     }
 
     @Test
