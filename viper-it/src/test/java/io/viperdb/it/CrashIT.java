@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real process kills: a child JVM writes a seeded workload and is killed with SIGKILL at a random moment, during
- * plain writes or in the middle of a reclaim. The parent then opens the store and checks that it holds exactly the
+ * Campaign 2, real process kills: a child JVM writes a seeded workload (puts, removes, batches) and is killed with
+ * SIGKILL at a random moment, during plain writes or in the middle of a reclaim, under the {@code manual} sync policy
+ * (writes acknowledged after a flush) or {@code always} (every returned write acknowledged). The parent then opens the store and checks that it holds exactly the
  * state after some prefix of the workload that includes every acknowledged (flushed) operation: nothing acknowledged
  * is lost, nothing is half-applied, no value is wrong, and an interrupted reclaim leaves no trace.
  *
@@ -32,23 +33,24 @@ class CrashIT {
 
     @Test
     void killsDuringWritesLoseNoAcknowledgedWrite() throws Exception {
-        campaign("writes", KILLS / 2, 0);
+        campaign("writes, manual sync", KILLS / 4, 0, "manual");
+        campaign("writes, sync on every write", KILLS / 4, 0, "always");
     }
 
     @Test
     void killsDuringReclaimLeaveTheStoreAsBeforeOrAfterIt() throws Exception {
-        int midReclaim = campaign("reclaim", KILLS - KILLS / 2, 3000);
+        int midReclaim = campaign("reclaim", KILLS - 2 * (KILLS / 4), 3000, "manual");
         assertTrue(midReclaim > 0, "at least one kill landed inside a reclaim");
     }
 
     /** Runs {@code kills} rounds and returns how many kills landed between RECLAIM and RECLAIMED. */
-    private int campaign(String name, int kills, int reclaimEvery) throws Exception {
+    private int campaign(String name, int kills, int reclaimEvery, String policy) throws Exception {
         int midReclaim = 0;
         long acknowledged = 0;
         long recovered = 0;
         for (int round = 0; round < kills; round++) {
-            long seed = 1000L * reclaimEvery + round;
-            Outcome outcome = killOnce(seed, reclaimEvery);
+            long seed = 1000L * reclaimEvery + round + (policy.equals("always") ? 500_000 : 0);
+            Outcome outcome = killOnce(seed, reclaimEvery, policy);
             midReclaim += outcome.midReclaim ? 1 : 0;
             acknowledged += outcome.acknowledged;
             recovered += outcome.recovered;
@@ -62,11 +64,11 @@ class CrashIT {
     private record Outcome(long acknowledged, long recovered, boolean midReclaim) {
     }
 
-    private Outcome killOnce(long seed, int reclaimEvery) throws Exception {
+    private Outcome killOnce(long seed, int reclaimEvery, String policy) throws Exception {
         Path dir = root.resolve("store-" + seed);
         SplittableRandom timing = new SplittableRandom(seed);
         Process worker = JavaProcess.startModule("io.viperdb.it.crash.CrashWorker", dir.toString(),
-                Long.toString(seed), Integer.toString(KEYS), Integer.toString(reclaimEvery));
+                Long.toString(seed), Integer.toString(KEYS), Integer.toString(reclaimEvery), policy);
         JavaProcess.Lines lines = new JavaProcess.Lines(worker);
         lines.await("READY", 60);
         if (reclaimEvery == 0) {
@@ -109,6 +111,7 @@ class CrashIT {
             workload.next(applied).applyTo(model);
         }
         try (KeyValueStore<Object> store = KeyValueStore.open(dir)) {
+            // A kill lands at most one flush interval (or one in-flight write) after the last acknowledgement.
             for (int extra = 0; extra <= 400; extra++) {
                 if (holds(store, model)) {
                     return applied;

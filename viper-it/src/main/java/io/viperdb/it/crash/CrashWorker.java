@@ -1,15 +1,19 @@
 package io.viperdb.it.crash;
 
 import io.viperdb.KeyValueStore;
+import io.viperdb.StoreOptions;
+import io.viperdb.SyncPolicy;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
- * The child of a crash test: writes a {@link Workload} to a store until it is killed. After each flush it prints
- * {@code ACK n}: operations 0 to n have been handed to the operating system and must survive the kill. With a reclaim
- * interval it also reclaims every so often, printing {@code RECLAIM n} before and {@code RECLAIMED n} after.
+ * The child of a crash test: writes a {@link Workload} to a store until it is killed, printing {@code ACK n} once
+ * operations 0 to n are safe from a crash of the process: after a flush (sync policy {@code manual}), or as soon as
+ * operation n returns (sync policy {@code always}, under which a write returns once it is on the device). With a
+ * reclaim interval it also reclaims every so often, printing {@code RECLAIM n} before and {@code RECLAIMED n} after.
  *
- * <p>Arguments: store directory, seed, number of keys, reclaim interval in operations (0 for none).
+ * <p>Arguments: store directory, seed, number of keys, reclaim interval in operations (0 for none), sync policy
+ * ({@code manual} or {@code always}).
  */
 public final class CrashWorker {
 
@@ -21,14 +25,19 @@ public final class CrashWorker {
         long seed = Long.parseLong(args[1]);
         int keys = Integer.parseInt(args[2]);
         int reclaimEvery = Integer.parseInt(args[3]);
+        boolean always = args[4].equals("always");
         Workload workload = new Workload(seed, keys);
         SplittableRandom flushes = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        try (KeyValueStore<Object> store = KeyValueStore.open(dir)) {
+        StoreOptions options = StoreOptions.builder()
+                .syncPolicy(always ? SyncPolicy.always() : SyncPolicy.manual()).build();
+        try (KeyValueStore<Object> store = KeyValueStore.open(dir, options)) {
             System.out.println("READY");
             long nextFlush = flushes.nextInt(1, 30);
             for (long i = 0; ; i++) {
                 workload.next(i).applyTo(store);
-                if (i == nextFlush) {
+                if (always) {
+                    System.out.println("ACK " + i);
+                } else if (i == nextFlush) {
                     store.flush();
                     System.out.println("ACK " + i);
                     nextFlush = i + flushes.nextInt(1, 30);
