@@ -40,7 +40,7 @@ public final class StoreDirectory {
     public static final String TEMP_SUFFIX = ".tmp";
 
     private static final Pattern SEGMENT_FILE = Pattern.compile("(\\d{8,19})(\\.vlog|\\.klog)");
-    private static final long MAX_MANIFEST_BYTES = 64 << 20;
+    private static final long MAX_MANIFEST_BYTES = 16 << 20;
 
     private final Path path;
     private final FileAccess access;
