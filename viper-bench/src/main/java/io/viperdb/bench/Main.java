@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -62,6 +63,7 @@ public final class Main {
         Arguments arguments = Arguments.parse(args);
         Settings settings = arguments.settings();
         Path dataDirectory = Files.createDirectories(arguments.data.toAbsolutePath());
+        deleteLeftStores(dataDirectory);
         Files.createDirectories(arguments.out);
         System.setProperty(Directories.PROPERTY, dataDirectory.toString());
         List<String> jvmFlags = JvmFlags.forMeasuringJvms(dataDirectory);
@@ -101,6 +103,46 @@ public final class Main {
                 StandardCharsets.UTF_8);
         Charts.write(results, chart);
         System.out.println("Wrote " + markdown + " and " + chart + " in " + results.elapsed().toSeconds() + " s");
+        List<String> missing = missing(results);
+        if (!missing.isEmpty()) {
+            System.out.println("Some figures are missing (marked 'failed' in the report; the log above says why): "
+                    + String.join(", ", missing));
+            System.exit(1);
+        }
+    }
+
+    /**
+     * Deletes the store directories that an earlier run left behind when it was killed: only those this benchmark
+     * names ({@code <store>-...}), since the data directory is the user's choice and may hold other things.
+     */
+    private static void deleteLeftStores(Path dataDirectory) throws IOException {
+        try (Stream<Path> children = Files.list(dataDirectory)) {
+            for (Path child : (Iterable<Path>) children::iterator) {
+                String name = child.getFileName().toString();
+                if (Stores.ALL.stream().anyMatch(store -> name.startsWith(store + "-"))) {
+                    Directories.delete(child);
+                }
+            }
+        }
+    }
+
+    /** The figures a run should have produced and did not, as "store/valueSize/what". */
+    static List<String> missing(Results results) {
+        List<String> missing = new ArrayList<>();
+        for (int valueSize : results.settings().valueSizes()) {
+            for (String store : results.settings().stores()) {
+                for (Workloads workload : Workloads.ALL) {
+                    if (results.throughput(workload, store, valueSize).isEmpty()) {
+                        missing.add(store + "/" + valueSize + "/" + workload.benchmark());
+                    }
+                }
+                Optional<LifecycleResult> lifecycle = results.lifecycle(store, valueSize);
+                if (lifecycle.isEmpty() || lifecycle.get().failure() != null) {
+                    missing.add(store + "/" + valueSize + "/lifecycle");
+                }
+            }
+        }
+        return missing;
     }
 
     private static List<Throughput> runJmh(Settings settings, List<String> jvmFlags, Class<?> benchmark,

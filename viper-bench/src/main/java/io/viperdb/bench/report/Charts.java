@@ -79,8 +79,10 @@ public final class Charts {
     }
 
     private static CategoryChart chart(String title, String yTitle, Results results) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yTitle)
-                .build();
+        // A quick run's chart says so itself, since it may be seen without the report around it.
+        String fullTitle = results.settings().quick() ? title + " - QUICK MODE, NOT FOR QUOTING" : title;
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(fullTitle)
+                .yAxisTitle(yTitle).build();
         Styler styler = chart.getStyler();
         styler.setLegendPosition(LegendPosition.OutsideS);
         styler.setLegendLayout(Styler.LegendLayout.Horizontal);
