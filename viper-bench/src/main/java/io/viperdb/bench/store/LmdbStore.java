@@ -22,7 +22,9 @@ import org.lmdbjava.Txn;
  * are in the shared mapping) but not of the machine, like the other stores here; close syncs. {@code MDB_NOTLS}: a read
  * transaction belongs to the object rather than the thread, so each thread keeps one and renews it per read (the
  * cheap way to read in LMDB), which is safe in thread pools. Writes go in one write transaction per batch of puts.
- * The map size is set far above the data (a sparse reservation of address space, not disk).
+ * The map size is set far above the data (a sparse reservation of address space, not disk). The fill uses ordinary
+ * puts, not {@code MDB_APPEND}, like every other store's fill: LMDB splits a full page in the middle, so a fill in key
+ * order leaves its leaf pages about half full (with 1 KiB values, two to a 4 KiB page).
  *
  * <p>LMDB reuses freed pages and has no compaction in place; the careful user's way to shrink its file is a compacting
  * copy ({@code mdb_env_copy2} with {@code MDB_CP_COMPACT}) swapped in for the old file, which {@link #compact()} does.
@@ -50,9 +52,10 @@ final class LmdbStore implements StoreAdapter {
     @Override
     public String configuration() {
         return "`MDB_NOSYNC` (commits not synced; `close()` syncs) and `MDB_NOTLS`; `byte[]` proxy; map size 8x the "
-                + "data (address space only). One write transaction per batch of 1,000 puts; reads renew a per-thread "
-                + "read transaction. No compaction in place: `compact` is a compacting copy (`MDB_CP_COMPACT`) "
-                + "swapped in for the file.";
+                + "data (address space only). One write transaction per batch of 1,000 puts, plain puts (no "
+                + "`MDB_APPEND`, so a fill in key order leaves pages about half full); reads renew a per-thread read "
+                + "transaction. No compaction in place: `compact` is a compacting copy (`MDB_CP_COMPACT`) swapped in "
+                + "for the file.";
     }
 
     @Override

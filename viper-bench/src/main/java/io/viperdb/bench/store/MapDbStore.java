@@ -12,7 +12,9 @@ import org.mapdb.Serializer;
  * default; the write-ahead log would double every write), and an {@code HTreeMap} with the {@code BYTE_ARRAY}
  * serializers for keys and values. With transactions off, writes go into the mapped file and {@code commit()} only
  * syncs it, so {@link #flush()} does nothing (a crash of the process may still leave MapDB's own structures torn:
- * it promises nothing without transactions); {@link #close()} syncs. {@code Store.compact()} is the compaction.
+ * it promises nothing without transactions); {@link #close()} syncs. {@code Store.compact()} is the compaction; it
+ * builds the compacted store in memory, on the Java heap, before writing it back, so it needs a heap as large as the
+ * live data.
  */
 final class MapDbStore implements StoreAdapter {
 
@@ -34,7 +36,7 @@ final class MapDbStore implements StoreAdapter {
         return "`fileDB` with `fileMmapEnableIfSupported()`, transactions off (default), `HTreeMap` with "
                 + "`Serializer.BYTE_ARRAY` keys and values, default layout. No flush during a fill (writes are "
                 + "in the mapped file; `commit()` would only fsync); `close()` syncs; `getStore().compact()` is the "
-                + "compaction.";
+                + "compaction (it builds the new store on the Java heap).";
     }
 
     @Override
