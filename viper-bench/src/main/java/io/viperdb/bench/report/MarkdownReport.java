@@ -260,7 +260,8 @@ public final class MarkdownReport {
     }
 
     static String perKey(double bytes) {
-        return String.format(Locale.ROOT, "%.0f", bytes);
+        // A store that holds nothing measures a few bytes either side of zero: GC noise, not a figure to sign.
+        return String.format(Locale.ROOT, "%.0f", Math.abs(bytes) < 0.5 ? 0.0 : bytes);
     }
 
     static String count(long n) {

@@ -76,6 +76,8 @@ class MarkdownReportTest {
         assertEquals("12x", MarkdownReport.ratio(12.3));
         assertEquals("0.81x", MarkdownReport.ratio(0.8123));
         assertEquals("1,024", MarkdownReport.mib(1024.0 * (1 << 20)));
+        assertEquals("0", MarkdownReport.perKey(-0.0018));
+        assertEquals("-3", MarkdownReport.perKey(-3.2));
     }
 
     @Test
