@@ -21,7 +21,7 @@ public record Settings(String mode, int keyCount, List<Integer> valueSizes, List
         int warmupIterations, int warmupSeconds, int measurementIterations, int measurementSeconds, int forks,
         int fillWarmups, int fillMeasurements) {
 
-    /** The stores and sizes of the issue, at a million keys, long enough to trust on a quiet machine (about 45 min). */
+    /** The stores and sizes of the issue, at a million keys, long enough to trust on a quiet machine (30 to 60 min). */
     public static Settings full(List<String> stores) {
         return new Settings("full", 1_000_000, List.of(100, 1024), stores, 2, 3, 5, 3, 1, 1, 3);
     }

@@ -18,6 +18,7 @@ public final class MarkdownReport {
     private static final String MISSING = "failed";
     private static final String NOT_APPLICABLE = "n/a";
     private static final double MIB = 1 << 20;
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
 
     private final Results results;
     private final StringBuilder out = new StringBuilder();
@@ -45,10 +46,10 @@ public final class MarkdownReport {
                     + "figures to quote come from the full mode (`./bench.sh`) on a quiet machine.");
             line("");
         }
+        String started = DATE.format(results.started().atOffset(ZoneOffset.UTC));
         line("ViperDB and five embedded key-value stores for the JVM, measured in one run, on the same keys, values "
-                + "and access sequences, by the `viper-bench` module. Generated "
-                + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").format(results.started().atOffset(ZoneOffset.UTC))
-                + " in " + results.elapsed().toMinutes() + " min " + results.elapsed().toSecondsPart() + " s. "
+                + "and access sequences, by the `viper-bench` module. Generated " + started + " in "
+                + results.elapsed().toMinutes() + " min " + results.elapsed().toSecondsPart() + " s. "
                 + "How each store is configured, the workloads, the machine and the command to reproduce this are "
                 + "below the tables.");
         line("");
@@ -214,12 +215,14 @@ public final class MarkdownReport {
         line("");
         line("```sh");
         line("./bench.sh            # full mode: " + count(Settings.full(List.of()).keyCount())
-                + " keys, 100-byte and 1 KiB values (about 45 minutes on 2 cores)");
+                + " keys, 100-byte and 1 KiB values (30 to 60 minutes on 2 cores)");
         line("./bench.sh --quick    # quick mode: checks the harness in under 5 minutes");
         line("```");
         line("");
         line("Both rewrite `docs/benchmarks.md` and `docs/benchmarks.png`. A JDK 17 or newer is all it needs; the "
-                + "Maven wrapper fetches Maven and the libraries.");
+                + "Maven wrapper fetches Maven and the libraries. The full mode needs 8 GiB of memory and about 20 GB "
+                + "of free disk under `viper-bench/target` (stores that overwrite without compacting grow while they "
+                + "are measured; each is deleted after its trial).");
     }
 
     private void header(String first) {
