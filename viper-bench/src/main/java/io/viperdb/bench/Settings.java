@@ -1,0 +1,47 @@
+package io.viperdb.bench;
+
+import java.util.List;
+
+/**
+ * How much a run measures: which stores and value sizes, how many keys, and how long JMH warms up and measures.
+ *
+ * @param mode "quick" or "full"
+ * @param keyCount keys per store
+ * @param valueSizes the value sizes, in bytes
+ * @param stores the stores' short names, ViperDB first
+ * @param warmupIterations JMH warm-up iterations of each read and write benchmark
+ * @param warmupSeconds the length of each of those
+ * @param measurementIterations JMH measured iterations of each read and write benchmark
+ * @param measurementSeconds the length of each of those
+ * @param forks JMH forks (fresh JVMs, each filling its own store) per benchmark and store
+ * @param fillWarmups fills per fork that are not counted
+ * @param fillMeasurements fills per fork that are counted
+ */
+public record Settings(String mode, int keyCount, List<Integer> valueSizes, List<String> stores,
+        int warmupIterations, int warmupSeconds, int measurementIterations, int measurementSeconds, int forks,
+        int fillWarmups, int fillMeasurements) {
+
+    /** The stores and sizes of the issue, at a million keys, long enough to trust on a quiet machine (30 to 60 min). */
+    public static Settings full(List<String> stores) {
+        return new Settings("full", 1_000_000, List.of(100, 1024), stores, 2, 3, 5, 3, 1, 1, 3);
+    }
+
+    /** Everything once, small and short: checks the harness end to end in under five minutes on two cores. */
+    public static Settings quick(List<String> stores) {
+        return new Settings("quick", 200_000, List.of(100), stores, 1, 1, 2, 1, 1, 1, 1);
+    }
+
+    public Settings withKeyCount(int keys) {
+        return new Settings(mode, keys, valueSizes, stores, warmupIterations, warmupSeconds, measurementIterations,
+                measurementSeconds, forks, fillWarmups, fillMeasurements);
+    }
+
+    public Settings withValueSizes(List<Integer> sizes) {
+        return new Settings(mode, keyCount, List.copyOf(sizes), stores, warmupIterations, warmupSeconds,
+                measurementIterations, measurementSeconds, forks, fillWarmups, fillMeasurements);
+    }
+
+    public boolean quick() {
+        return mode.equals("quick");
+    }
+}

@@ -1,0 +1,79 @@
+package io.viperdb.bench.lifecycle;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * What the lifecycle harness measured for one store and value size: named numbers, as the child JVMs print them
+ * ({@code RESULT name value}), or the reason it failed.
+ */
+public final class LifecycleResult {
+
+    /** Milliseconds to fill the empty store in key order, with a flush at the end (one run, in a fresh JVM). */
+    public static final String FILL_MILLIS = "fill.millis";
+    /** Bytes allocated on disk after the fill and close. */
+    public static final String DISK_AFTER_FILL = "disk.fill";
+    /** Sum of the file lengths after the fill and close. */
+    public static final String APPARENT_AFTER_FILL = "apparent.fill";
+    /** Milliseconds to open the filled store and read one key: the median of three opens in a fresh JVM. */
+    public static final String REOPEN_MILLIS = "reopen.millis";
+    /** Heap held by the open store (after GC, before and after opening), per key. */
+    public static final String HEAP_PER_KEY = "heap.per.key";
+    /** Growth of the process's resident memory from opening the store and reading one key, per key. */
+    public static final String RSS_PER_KEY = "rss.per.key";
+    /** Milliseconds to overwrite every key once, in a random order, with a flush at the end. */
+    public static final String OVERWRITE_MILLIS = "overwrite.millis";
+    /** Bytes allocated on disk after overwriting every key once and closing. */
+    public static final String DISK_AFTER_OVERWRITE = "disk.overwrite";
+    /** Milliseconds the store's compaction took; absent when the store has none. */
+    public static final String COMPACT_MILLIS = "compact.millis";
+    /** Bytes allocated on disk after the compaction and close; absent when the store has no compaction. */
+    public static final String DISK_AFTER_COMPACT = "disk.compact";
+
+    private final String store;
+    private final int valueSize;
+    private final Map<String, Double> values = new LinkedHashMap<>();
+    private String failure;
+
+    public LifecycleResult(String store, int valueSize) {
+        this.store = store;
+        this.valueSize = valueSize;
+    }
+
+    public String store() {
+        return store;
+    }
+
+    public int valueSize() {
+        return valueSize;
+    }
+
+    public void put(String name, double value) {
+        values.put(name, value);
+    }
+
+    public OptionalDouble get(String name) {
+        Double value = values.get(name);
+        return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);
+    }
+
+    public Map<String, Double> values() {
+        return Map.copyOf(values);
+    }
+
+    /** Records why the measurement failed; what was measured before the failure is kept. */
+    public void fail(String reason) {
+        this.failure = reason;
+    }
+
+    /** Why the measurement failed, or null. */
+    public String failure() {
+        return failure;
+    }
+
+    @Override
+    public String toString() {
+        return store + "/" + valueSize + " " + values + (failure == null ? "" : " failed: " + failure);
+    }
+}

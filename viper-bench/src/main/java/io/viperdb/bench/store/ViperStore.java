@@ -1,0 +1,77 @@
+package io.viperdb.bench.store;
+
+import io.viperdb.KeyValueStore;
+import io.viperdb.StoreOptions;
+import io.viperdb.bench.workload.Key;
+import io.viperdb.spi.BytesCodec;
+import java.nio.file.Path;
+
+/**
+ * ViperDB with the {@code bytes} codec, so that it stores the value bytes as they are, like the peers, and with its
+ * default options otherwise (1 GiB log files, system clock). Puts go one by one: a ViperDB put is already an append to
+ * a write buffer, and there is no batch API to use. {@link #flush()} is ViperDB's {@code flush()}, which hands the
+ * buffers to the operating system; {@link #close()} syncs.
+ */
+final class ViperStore implements StoreAdapter {
+
+    static final String NAME = "viper";
+
+    private KeyValueStore<byte[]> store;
+    private Path directory;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String configuration() {
+        return "Codec `bytes` (values stored as given), default options (1 GiB log files). One `put` per write; "
+                + "`flush()` at the end of a fill (hands the write buffers to the OS), `close()` syncs. "
+                + "`reclaim()` is the compaction. Takes the key as a `String`.";
+    }
+
+    @Override
+    public void open(Path directory, StoreShape shape) {
+        this.directory = directory;
+        this.store = KeyValueStore.open(directory, StoreOptions.builder().codec(BytesCodec.NAME).build());
+    }
+
+    @Override
+    public void put(Key key, byte[] value) {
+        store.put(key.text(), value);
+    }
+
+    @Override
+    public void putBatch(Key[] keys, byte[][] values, int count) {
+        for (int i = 0; i < count; i++) {
+            store.put(keys[i].text(), values[i]);
+        }
+    }
+
+    @Override
+    public byte[] get(Key key) {
+        return store.get(key.text());
+    }
+
+    @Override
+    public void flush() {
+        store.flush();
+    }
+
+    @Override
+    public boolean compact() {
+        store.reclaim();
+        return true;
+    }
+
+    @Override
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}
