@@ -11,6 +11,7 @@ import io.viperdb.ViperException;
 import io.viperdb.it.codec.ReversedTextCodec;
 import io.viperdb.it.model.Account;
 import io.viperdb.it.model.Point;
+import io.viperdb.spi.BytesCodec;
 import io.viperdb.spi.ValueCodecs;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -137,7 +138,8 @@ public final class ClientChecks {
     }
 
     private void codecsFound() {
-        expectEqual(Set.of("json", "kryo", ReversedTextCodec.NAME), ValueCodecs.available(), "available codecs");
+        expectEqual(Set.of(BytesCodec.NAME, "json", "kryo", ReversedTextCodec.NAME), ValueCodecs.available(),
+                "available codecs");
     }
 
     private void jsonByDefault() throws Exception {
@@ -244,7 +246,7 @@ public final class ClientChecks {
     private void unknownCodec() {
         UnknownCodecException e = expectThrows(UnknownCodecException.class,
                 () -> KeyValueStore.open(store("unknown"), StoreOptions.builder().codec("yaml").build()), "yaml");
-        expect(e.getMessage().contains("'yaml'") && e.getMessage().contains("json, kryo, " + ReversedTextCodec.NAME),
+        expect(e.getMessage().contains("'yaml'") && e.getMessage().contains("bytes, json, kryo, " + ReversedTextCodec.NAME),
                 "the available codecs are listed: " + e.getMessage());
         expect(!Files.exists(store("unknown")), "no directory was created");
     }

@@ -77,7 +77,10 @@ class CrashIT {
             lines.await("RECLAIM ", 60);
             Thread.sleep(timing.nextInt(0, 15));
         }
-        worker.destroyForcibly().waitFor();
+        // Killed through its handle: Process.destroyForcibly() also closes our end of its output, which would drop
+        // the lines still in the pipe (acknowledgements included) when the reading thread lags behind.
+        worker.toHandle().destroyForcibly();
+        worker.waitFor();
         List<String> output = lines.drain();
 
         long lastAck = -1;

@@ -193,7 +193,7 @@ public final class KeyLog {
 
     /** Starts taking appends at the end of the file, never flushing ahead of {@code values}. */
     public void resumeAppending(ValueLog values) {
-        file.startAppending(BUFFER_SIZE, values.appender());
+        file.startAppending(BUFFER_SIZE, values.appender(), flushed -> { });
     }
 
     /** Appends the hint of a record just appended to the value log. The caller holds the append lock. */

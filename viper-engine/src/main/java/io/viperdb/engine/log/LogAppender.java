@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * Appends to a file through a buffer, so that a small write costs a memory copy and not a system call.
@@ -18,18 +19,22 @@ final class LogAppender {
     private final FileChannel channel;
     private final ByteBuffer buffer;
     private final LogAppender flushFirst;
+    private final LongConsumer afterFlush;
     private volatile long flushedEnd;
 
     /**
      * @param position where the next byte goes in the file
      * @param flushFirst an appender whose buffer must reach the file before this one's does (the value log before
      *     the key log, so that no hint ever points past the values that are in the file), or null
+     * @param afterFlush told the new flushed end after each flush (the value log lets readers read it at once)
      */
-    LogAppender(Path file, FileChannel channel, long position, int bufferSize, LogAppender flushFirst) {
+    LogAppender(Path file, FileChannel channel, long position, int bufferSize, LogAppender flushFirst,
+            LongConsumer afterFlush) {
         this.file = file;
         this.channel = channel;
         this.buffer = ByteBuffer.allocateDirect(bufferSize);
         this.flushFirst = flushFirst;
+        this.afterFlush = afterFlush;
         this.flushedEnd = position;
     }
 
@@ -87,5 +92,6 @@ final class LogAppender {
         }
         buffer.clear();
         flushedEnd = position;
+        afterFlush.accept(position);
     }
 }

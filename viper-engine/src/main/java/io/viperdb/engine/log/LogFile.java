@@ -11,6 +11,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.LongConsumer;
 
 /**
  * An append-only file of a log: its channel, the appender that writes to it while it takes appends, and its end.
@@ -114,9 +115,12 @@ final class LogFile {
         end = newEnd;
     }
 
-    /** Starts taking appends at the end, through a buffer that never reaches the file before {@code flushFirst}'s. */
-    void startAppending(int bufferSize, LogAppender flushFirst) {
-        appender = new LogAppender(path, channel, end, bufferSize, flushFirst);
+    /**
+     * Starts taking appends at the end, through a buffer that never reaches the file before {@code flushFirst}'s;
+     * {@code afterFlush} is told each new flushed end.
+     */
+    void startAppending(int bufferSize, LogAppender flushFirst, LongConsumer afterFlush) {
+        appender = new LogAppender(path, channel, end, bufferSize, flushFirst, afterFlush);
     }
 
     void flush() {

@@ -20,8 +20,8 @@ import java.util.concurrent.locks.Lock;
  * crash (zeros never form a record: see {@link RecordHeader}).
  *
  * <p>Reads need no lock: a reader looks at {@link #bytes(long)}, which returns the current mapping when the bytes it
- * wants are already in the file and mapped. Only a read of bytes still in the write buffer, or past the mapping,
- * takes the append lock, to flush the buffer or map more.
+ * wants are already in the file and mapped (every flush moves that point on). Only a read of bytes still in the write
+ * buffer, or past the mapping, takes the append lock, to flush the buffer or map more.
  */
 public final class ValueLog {
 
@@ -52,7 +52,7 @@ public final class ValueLog {
             long growthLimit) {
         ValueLog log = new ValueLog(LogFile.create(access, path,
                 FileHeader.encode(FileHeader.Kind.VALUE_LOG, segmentId)), appendLock, growthLimit);
-        log.file.startAppending(BUFFER_SIZE, null);
+        log.file.startAppending(BUFFER_SIZE, null, log::flushed);
         return log;
     }
 
@@ -112,7 +112,18 @@ public final class ValueLog {
 
     /** Starts taking appends at the end of the file. */
     public void resumeAppending() {
-        file.startAppending(BUFFER_SIZE, null);
+        file.startAppending(BUFFER_SIZE, null, this::flushed);
+    }
+
+    /**
+     * Lets readers reach records the writer has just flushed without taking the lock, as far as the mapping goes.
+     * Called under the append lock, by the flush.
+     */
+    private void flushed(long flushedEnd) {
+        MappedByteBuffer current = map;
+        if (current != null) {
+            readableEnd = Math.max(readableEnd, Math.min(flushedEnd, current.capacity()));
+        }
     }
 
     LogAppender appender() {
