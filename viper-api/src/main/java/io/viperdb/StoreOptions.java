@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to open a store: which codec, which clock, how large a log file grows, when writes are synced. Immutable; build one with
- * {@link #builder()}.
+ * How to open a store: which codec, which clock, how large a log file grows, when writes are synced, whether the store
+ * reclaims space by itself. Immutable; build one with {@link #builder()}.
  *
  * <pre>{@code
  * StoreOptions options = StoreOptions.builder().codec("kryo").build();
@@ -30,6 +30,7 @@ public final class StoreOptions {
     private final Clock clock;
     private final long logFileSize;
     private final SyncPolicy syncPolicy;
+    private final AutoReclaim autoReclaim;
 
     private StoreOptions(Builder builder) {
         this.codecName = builder.codecName;
@@ -37,6 +38,7 @@ public final class StoreOptions {
         this.clock = builder.clock;
         this.logFileSize = builder.logFileSize;
         this.syncPolicy = builder.syncPolicy;
+        this.autoReclaim = builder.autoReclaim;
     }
 
     /** Options that name no codec, use the system clock and the default log file size. */
@@ -76,10 +78,15 @@ public final class StoreOptions {
         return syncPolicy;
     }
 
+    /** Whether and how the store reclaims space by itself; see {@link AutoReclaim}. */
+    public AutoReclaim autoReclaim() {
+        return autoReclaim;
+    }
+
     @Override
     public String toString() {
         return "StoreOptions[codec=" + codecName().orElse("(the store's own)") + ", clock=" + clock
-                + ", logFileSize=" + logFileSize + ", syncPolicy=" + syncPolicy + "]";
+                + ", logFileSize=" + logFileSize + ", syncPolicy=" + syncPolicy + ", autoReclaim=" + autoReclaim + "]";
     }
 
     /** Builds {@link StoreOptions}. Not thread-safe. */
@@ -89,6 +96,7 @@ public final class StoreOptions {
         private Clock clock = Clock.systemUTC();
         private long logFileSize = DEFAULT_LOG_FILE_SIZE;
         private SyncPolicy syncPolicy = SyncPolicy.manual();
+        private AutoReclaim autoReclaim = AutoReclaim.off();
 
         private Builder() {
         }
@@ -142,6 +150,12 @@ public final class StoreOptions {
         /** Forces writes to the device as {@code policy} says; the default is {@link SyncPolicy#manual()}. */
         public Builder syncPolicy(SyncPolicy policy) {
             this.syncPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Reclaims space in the background as {@code policy} says; the default is {@link AutoReclaim#off()}. */
+        public Builder autoReclaim(AutoReclaim policy) {
+            this.autoReclaim = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

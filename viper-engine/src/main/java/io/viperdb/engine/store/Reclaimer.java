@@ -21,55 +21,77 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One reclaim: rewrites the live records of every sealed segment into new segments and swaps them in.
+ * One reclaim: rewrites the live records of every sealed segment into new segments and swaps them in, a few segments
+ * at a time, so that the disk never holds much more than the store plus one step's copy.
  *
  * <ol>
  *   <li>Under the write lock, the active segment is sealed, so that every record to rewrite is in an immutable file;
  *       writes go on into a new active segment.</li>
- *   <li>Without the lock, the live records of the sealed segments are copied, in their log order, into new segment
- *       files (each record's checksum checked on the way), which are synced.</li>
- *   <li>Under the write lock, the manifest is replaced to list the new segments first, followed by every segment
- *       written since step 1. That atomic rename is the commit point: before it the store is as it was, after it
- *       as it will be; the files of the other side are deleted by the next open. Then the index moves each key
- *       that was not overwritten or removed meanwhile.</li>
- *   <li>The old files are deleted.</li>
+ *   <li>The sealed segments are taken in replay order, in steps of consecutive segments of about
+ *       {@value #STEP_LOG_FILES} log files. For each step, without the lock, the live records of its segments are
+ *       copied in their log order into new segment files (each record's checksum checked on the way), which are
+ *       synced.</li>
+ *   <li>Under the write lock, the manifest is replaced to list the new segments where the step's segments were. That
+ *       atomic rename is the step's commit point: before it the store is as it was, after it as it will be; the files
+ *       of the other side are deleted by the next open. Then the index moves each key that was not overwritten or
+ *       removed meanwhile, and the step's old files are deleted.</li>
  * </ol>
- * Delete records and expired, overwritten and removed values are dropped: every record older than the new
- * segments is among those rewritten, so nothing they could hide is left.
+ * Delete records and expired, overwritten and removed values are dropped. That is safe because every segment ahead
+ * of a step holds only records that were live when they were copied: a record hidden by a dropped delete or by a
+ * dropped newer record is never among them.
  */
 final class Reclaimer {
 
     private static final System.Logger LOG = System.getLogger("io.viperdb");
+    /** How many log files' worth of segments one step rewrites. */
+    static final int STEP_LOG_FILES = 4;
 
     private final RecordStore store;
     private final KeyDirectory index;
     private final Segments segments;
     private final Lock writeLock;
     private final Clock clock;
+    private final CopyPace pace;
+    private final BooleanSupplier stop;
 
-    Reclaimer(RecordStore store, KeyDirectory index, Segments segments, Lock writeLock, Clock clock) {
+    /** Thrown when a reclaim gives up at a step's start because it was asked to stop: the store is whole. */
+    static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("reclaim stopped", null, false, false);
+        }
+    }
+
+    Reclaimer(RecordStore store, KeyDirectory index, Segments segments, Lock writeLock, Clock clock, CopyPace pace,
+            BooleanSupplier stop) {
         this.store = store;
         this.index = index;
         this.segments = segments;
         this.writeLock = writeLock;
         this.clock = clock;
+        this.pace = pace;
+        this.stop = stop;
     }
 
     /** A live key whose record moves from one place to another. */
     private static final class Move {
         final String key;
         final Location from;
-        final int rank;
         Location to;
 
-        Move(String key, Location from, int rank) {
+        Move(String key, Location from) {
             this.key = key;
             this.from = from;
-            this.rank = rank;
         }
+    }
+
+    /** The keys whose records are in one segment: those to move, and those expired, to drop from the index. */
+    private static final class SegmentKeys {
+        final List<Move> live = new ArrayList<>();
+        final List<Move> expired = new ArrayList<>();
     }
 
     ReclaimResult run() {
@@ -90,28 +112,69 @@ final class Reclaimer {
         } finally {
             writeLock.unlock();
         }
-        if (sealed.isEmpty()) {
-            return new ReclaimResult(bytesBefore, bytesBefore, 0, Duration.ofNanos(System.nanoTime() - started));
+        Map<Segment, SegmentKeys> keys = keysBySegment(sealed);
+        long kept = 0;
+        for (List<Segment> step : steps(sealed)) {
+            if (stop.getAsBoolean()) {
+                throw new Stopped();
+            }
+            kept += rewrite(step, keys);
         }
+        return new ReclaimResult(bytesBefore, segments.sizeInBytes(), kept,
+                Duration.ofNanos(System.nanoTime() - started));
+    }
 
-        Map<Segment, Integer> rank = new IdentityHashMap<>();
-        for (int i = 0; i < sealed.size(); i++) {
-            rank.put(sealed.get(i), i);
+    /** One pass over the index, sorting its keys by the sealed segment their record is in. */
+    private Map<Segment, SegmentKeys> keysBySegment(List<Segment> sealed) {
+        Map<Segment, SegmentKeys> keys = new IdentityHashMap<>();
+        for (Segment segment : sealed) {
+            keys.put(segment, new SegmentKeys());
         }
-        List<Move> live = new ArrayList<>();
-        List<Move> expired = new ArrayList<>();
         long now = clock.millis();
         for (Map.Entry<String, Location> entry : index.entries()) {
             Location from = entry.getValue();
-            Integer r = rank.get(from.segment());
-            if (r != null) {
-                (from.expiredAt(now) ? expired : live).add(new Move(entry.getKey(), from, r));
+            SegmentKeys in = keys.get(from.segment());
+            if (in != null) {
+                (from.expiredAt(now) ? in.expired : in.live).add(new Move(entry.getKey(), from));
             }
         }
-        live.sort(Comparator.<Move>comparingInt(m -> m.rank).thenComparingLong(m -> m.from.offset()));
+        return keys;
+    }
 
+    /** Consecutive runs of segments of about {@link #STEP_LOG_FILES} log files each, at least one segment each. */
+    private List<List<Segment>> steps(List<Segment> sealed) {
+        long stepBytes = STEP_LOG_FILES * segments.logFileSize();
+        List<List<Segment>> steps = new ArrayList<>();
+        List<Segment> step = new ArrayList<>();
+        long bytes = 0;
+        for (Segment segment : sealed) {
+            if (!step.isEmpty() && bytes + segment.values().end() > stepBytes) {
+                steps.add(step);
+                step = new ArrayList<>();
+                bytes = 0;
+            }
+            step.add(segment);
+            bytes += segment.values().end();
+        }
+        if (!step.isEmpty()) {
+            steps.add(step);
+        }
+        return steps;
+    }
+
+    /** Rewrites one step's segments and returns the records it kept. */
+    private long rewrite(List<Segment> step, Map<Segment, SegmentKeys> keys) {
+        List<Move> live = new ArrayList<>();
+        List<Move> expired = new ArrayList<>();
+        for (Segment segment : step) {
+            List<Move> moves = keys.get(segment).live;
+            moves.sort(Comparator.comparingLong(m -> m.from.offset()));
+            live.addAll(moves);
+            expired.addAll(keys.get(segment).expired);
+        }
         List<Segment> outputs = new ArrayList<>();
         boolean committing = false;
+        long kept = 0;
         try {
             copy(live, outputs);
             segments.directory().sync();
@@ -120,13 +183,17 @@ final class Reclaimer {
                 store.checkWritable();
                 committing = true;
                 Set<Segment> rewritten = Collections.newSetFromMap(new IdentityHashMap<>());
-                rewritten.addAll(sealed);
+                rewritten.addAll(step);
                 segments.replace(rewritten, outputs, clock.millis());
                 for (Move move : live) {
-                    index.replace(move.key, move.from, move.to);
+                    if (move.to != null && index.replace(move.key, move.from, move.to)) {
+                        kept++;
+                    }
                 }
                 for (Move move : expired) {
-                    index.remove(move.key, move.from);
+                    if (index.remove(move.key, move.from)) {
+                        store.replaced(move.from, null);
+                    }
                 }
             } catch (StoreIOException e) {
                 throw store.failWrites(e);
@@ -138,9 +205,8 @@ final class Reclaimer {
                 discard(outputs);
             }
         }
-        delete(sealed);
-        return new ReclaimResult(bytesBefore, segments.sizeInBytes(), live.size(),
-                Duration.ofNanos(System.nanoTime() - started));
+        delete(step);
+        return kept;
     }
 
     private void copy(List<Move> live, List<Segment> outputs) {
@@ -149,6 +215,13 @@ final class Reclaimer {
         Lock outputLock = new ReentrantLock();
         Segment out = null;
         for (Move move : live) {
+            if (stop.getAsBoolean()) {
+                throw new Stopped();
+            }
+            if (!move.from.equals(index.get(move.key))) {
+                // Overwritten or removed since the reclaim began: not worth a copy.
+                continue;
+            }
             if (out == null || out.values().end() >= segments.logFileSize()) {
                 if (out != null) {
                     out.seal();
@@ -165,6 +238,7 @@ final class Reclaimer {
                 throw new CorruptStoreException(source.file(), start, DataRecord.problem(bytes, start, end));
             }
             move.to = new Location(out, out.appendCopy(bytes, start, from.length()), from.length(), from.expiry());
+            pace.copied(from.length(), stop);
         }
         if (out != null) {
             out.seal();

@@ -1,5 +1,6 @@
 package io.viperdb.engine.store;
 
+import io.viperdb.AutoReclaim;
 import io.viperdb.KeyValueStore;
 import io.viperdb.ReclaimResult;
 import io.viperdb.StoreClosedException;
@@ -17,6 +18,7 @@ import io.viperdb.engine.log.ValueLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.concurrent.Executors;
@@ -55,11 +58,14 @@ final class RecordStore {
     private final Syncer syncer;
     private final boolean syncEveryWrite;
     private final ScheduledExecutorService backgroundSync;
+    private final AutoReclaimer autoReclaimer;
+    /** The bytes of the records the index points to, expired or not. Written under the write lock. */
+    private volatile long liveBytes;
     private volatile boolean closed;
     private volatile StoreIOException writeFailure;
 
     RecordStore(Path directory, KeyDirectory index, Segments segments, ReentrantLock writeLock, Clock clock,
-            StoreLock lock, SyncPolicy syncPolicy) {
+            StoreLock lock, SyncPolicy syncPolicy, AutoReclaim autoReclaim) {
         this.directory = directory;
         this.index = index;
         this.segments = segments;
@@ -69,6 +75,25 @@ final class RecordStore {
         this.syncer = new Syncer(this, segments, writeLock);
         this.syncEveryWrite = syncPolicy instanceof SyncPolicy.Always;
         this.backgroundSync = syncPolicy instanceof SyncPolicy.Periodic periodic ? startSyncing(periodic) : null;
+        this.autoReclaimer = autoReclaim.enabled() ? new AutoReclaimer(this, autoReclaim) : null;
+    }
+
+    /** Starts what runs in the background once the store is open: the automatic reclaim, if asked for. */
+    void start() {
+        if (autoReclaimer == null) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            long bytes = 0;
+            for (Map.Entry<String, Location> entry : index.entries()) {
+                bytes += entry.getValue().length();
+            }
+            liveBytes = bytes;
+            afterChange();
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     private ScheduledExecutorService startSyncing(SyncPolicy.Periodic policy) {
@@ -152,7 +177,8 @@ final class RecordStore {
             long now = clock.millis();
             long expiry = timeToLive == null ? RecordHeader.NO_EXPIRY : expiryAfter(now, timeToLive);
             long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
-            index.put(key, new Location(active, offset, DataRecord.length(keyBytes.length, value.length), expiry));
+            Location location = new Location(active, offset, DataRecord.length(keyBytes.length, value.length), expiry);
+            replaced(index.put(key, location), location);
             sequence = syncer.appended();
         } catch (StoreIOException e) {
             throw failWrites(e);
@@ -175,11 +201,11 @@ final class RecordStore {
             long now = clock.millis();
             if (location.expiredAt(now)) {
                 // Its record says it has expired, so recovery drops it too: no delete record needed.
-                index.remove(key);
+                replaced(index.remove(key), null);
                 return false;
             }
             activeWithRoom().append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, keyBytes, NO_VALUE);
-            index.remove(key);
+            replaced(index.remove(key), null);
             sequence = syncer.appended();
         } catch (StoreIOException e) {
             throw failWrites(e);
@@ -227,9 +253,9 @@ final class RecordStore {
             index.applyAtomically(() -> {
                 for (int i = 0; i < locations.length; i++) {
                     if (locations[i] == null) {
-                        index.remove(batch.get(i).key());
+                        replaced(index.remove(batch.get(i).key()), null);
                     } else {
-                        index.put(batch.get(i).key(), locations[i]);
+                        replaced(index.put(batch.get(i).key(), locations[i]), locations[i]);
                     }
                 }
             });
@@ -240,6 +266,48 @@ final class RecordStore {
             writeLock.unlock();
         }
         afterWrite(sequence);
+    }
+
+    /**
+     * Counts the change of the index from {@code before} to {@code after} (either may be null) in the live bytes, and
+     * lets the automatic reclaim look at the store. The caller holds the write lock.
+     */
+    void replaced(Location before, Location after) {
+        if (autoReclaimer == null) {
+            return;
+        }
+        liveBytes += (after == null ? 0 : after.length()) - (before == null ? 0 : before.length());
+        afterChange();
+    }
+
+    private void afterChange() {
+        autoReclaimer.consider(recordBytes(), liveBytes);
+    }
+
+    /** Lets the automatic reclaim look at the store again, as after a write. */
+    void considerReclaim() {
+        writeLock.lock();
+        try {
+            if (!closed) {
+                afterChange();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Whether the automatic reclaim's policy says the store should reclaim now. */
+    boolean reclaimDue(AutoReclaim policy) {
+        return policy.due(recordBytes(), liveBytes);
+    }
+
+    /** The bytes of every value log's records, live and dead. */
+    private long recordBytes() {
+        long bytes = 0;
+        for (Segment segment : segments.all()) {
+            bytes += segment.values().end() - FileHeader.SIZE;
+        }
+        return bytes;
     }
 
     /** Under {@link SyncPolicy#always()}, returns only once the write is on the device. */
@@ -343,14 +411,15 @@ final class RecordStore {
             }
             return counts;
         });
-        long recordBytes = 0;
-        for (Segment segment : segments.all()) {
-            recordBytes += segment.values().end() - FileHeader.SIZE;
-        }
+        long recordBytes = recordBytes();
         List<StoreStats.FileSize> files = new ArrayList<>();
         try (Stream<Path> listing = Files.list(directory)) {
             for (Path file : listing.sorted().toList()) {
-                files.add(new StoreStats.FileSize(file.getFileName().toString(), Files.size(file)));
+                try {
+                    files.add(new StoreStats.FileSize(file.getFileName().toString(), Files.size(file)));
+                } catch (NoSuchFileException e) {
+                    // Deleted since the listing, by a reclaim running meanwhile: no longer part of the store.
+                }
             }
         } catch (IOException e) {
             throw new StoreIOException(directory, "listing", e);
@@ -361,10 +430,18 @@ final class RecordStore {
     }
 
     ReclaimResult reclaim() {
+        return reclaim(CopyPace.UNLIMITED, () -> false);
+    }
+
+    /**
+     * Reclaims, copying no faster than {@code pace}, and gives up (throwing {@link Reclaimer.Stopped}, the store as
+     * before) once {@code stop} says so.
+     */
+    ReclaimResult reclaim(CopyPace pace, BooleanSupplier stop) {
         reclaimLock.lock();
         try {
             checkWritable();
-            return new Reclaimer(this, index, segments, writeLock, clock).run();
+            return new Reclaimer(this, index, segments, writeLock, clock, pace, stop).run();
         } finally {
             reclaimLock.unlock();
         }
@@ -375,6 +452,9 @@ final class RecordStore {
      * earlier I/O failure it still seals what it can, then throws, since what reached the device is not known.
      */
     void close() {
+        if (autoReclaimer != null) {
+            autoReclaimer.stop();
+        }
         if (backgroundSync != null) {
             // Not shutdownNow(): an interrupt inside FileChannel.force closes the channel under the live store.
             backgroundSync.shutdown();

@@ -81,14 +81,18 @@ final class Segments {
     }
 
     /**
-     * Replaces {@code rewritten} segments by {@code replacements}, which hold their live records and go first in
-     * replay order, ahead of every segment written since the reclaim began.
+     * Replaces consecutive {@code rewritten} segments by {@code replacements}, which hold their live records and take
+     * their place in replay order.
      */
     void replace(Set<Segment> rewritten, List<Segment> replacements, long nowMillis) {
-        List<Segment> replaced = new ArrayList<>(replacements);
+        List<Segment> replaced = new ArrayList<>();
+        boolean placed = false;
         for (Segment segment : list) {
             if (!rewritten.contains(segment)) {
                 replaced.add(segment);
+            } else if (!placed) {
+                replaced.addAll(replacements);
+                placed = true;
             }
         }
         publish(manifest.afterReclaim(ids(replaced), nowMillis), replaced);

@@ -69,7 +69,8 @@ public final class StoreOpener {
             Segments segments = Recovery.recover(files, manifest, index, writeLock, options.logFileSize(),
                     options.clock().millis());
             RecordStore records = new RecordStore(directory, index, segments, writeLock, options.clock(), lock,
-                    options.syncPolicy());
+                    options.syncPolicy(), options.autoReclaim());
+            records.start();
             @SuppressWarnings("unchecked")
             ValueCodec<V> typed = (ValueCodec<V>) codec;
             return new LogStore<>(records, typed);
