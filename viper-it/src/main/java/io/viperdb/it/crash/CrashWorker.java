@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * reclaim interval it also reclaims every so often, printing {@code RECLAIM n} before and {@code RECLAIMED n} after.
  *
  * <p>Arguments: store directory, seed, number of keys, reclaim interval in operations (0 for none), sync policy
- * ({@code manual} or {@code always}).
+ * ({@code manual} or {@code always}). With reclaims, log files are 16 KiB, so that a reclaim takes many steps.
  */
 public final class CrashWorker {
 
@@ -28,9 +28,13 @@ public final class CrashWorker {
         boolean always = args[4].equals("always");
         Workload workload = new Workload(seed, keys);
         SplittableRandom flushes = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        StoreOptions options = StoreOptions.builder()
-                .syncPolicy(always ? SyncPolicy.always() : SyncPolicy.manual()).build();
-        try (KeyValueStore<Object> store = KeyValueStore.open(dir, options)) {
+        StoreOptions.Builder options = StoreOptions.builder()
+                .syncPolicy(always ? SyncPolicy.always() : SyncPolicy.manual());
+        if (reclaimEvery > 0) {
+            // Small log files, so that each reclaim works in many steps and the kills land between them too.
+            options.logFileSize(16 << 10);
+        }
+        try (KeyValueStore<Object> store = KeyValueStore.open(dir, options.build())) {
             System.out.println("READY");
             long nextFlush = flushes.nextInt(1, 30);
             for (long i = 0; ; i++) {
