@@ -13,8 +13,11 @@ import java.util.Objects;
  * {@link #maxBytesPerSecond()}. Reads and writes go on while it runs, as with a reclaim called by hand; closing the
  * store stops it, leaving the store as it was before it began.
  *
- * <p>The space on disk stays within about {@code 1 / (1 - deadFraction)} times the live data, plus
- * {@code minDeadBytes}, as long as the reclaims copy faster than the writes make dead records.
+ * <p>The value logs stay near {@code 1 / (1 - deadFraction)} times the live data as long as the reclaims copy faster
+ * than the writes make dead records. When they do not, the value logs reach a ceiling: twice the live data (or
+ * {@code 1 / (1 - deadFraction)} times, if higher), plus {@code minDeadBytes}, plus two log files (one reclaim step).
+ * Past it a reclaim starts at once, whatever the interval, and each write waits for it to make room, for at most a
+ * second: the space stays bounded instead of growing with every write.
  *
  * <pre>{@code
  * StoreOptions options = StoreOptions.builder()

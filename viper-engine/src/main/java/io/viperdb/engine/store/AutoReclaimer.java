@@ -7,9 +7,9 @@ import io.viperdb.ViperException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reclaims in the background when the store's dead records pass what its {@link AutoReclaim} policy allows.
@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * once until that reclaim has run, hands a task to the store's own reclaim thread. The task waits out the policy's
  * interval since the previous reclaim, looks again, and reclaims at the policy's pace. A reclaim that leaves the store
  * still due (writers made dead records faster than it freed them) is followed by another after the interval.
+ *
+ * <p>So that the space stays bounded when writers make dead records faster than reclaims free them, a writer waits
+ * while the value logs are past a {@link #ceiling} (about twice the live data), until a reclaim step makes room.
  */
 final class AutoReclaimer {
 
@@ -26,13 +29,20 @@ final class AutoReclaimer {
     private final RecordStore store;
     private final AutoReclaim policy;
     private final ScheduledExecutorService thread;
-    private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** The longest a writer waits for room: past it, the write goes ahead. */
+    private static final long MAX_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final long logFileSize;
+    private final Object room = new Object();
+    /** The reclaim task scheduled or running, if any. */
+    private volatile ScheduledFuture<?> pending;
     private volatile long lastEndNanos = System.nanoTime() - Long.MAX_VALUE / 2;
     private volatile boolean stopped;
 
-    AutoReclaimer(RecordStore store, AutoReclaim policy) {
+    AutoReclaimer(RecordStore store, AutoReclaim policy, long logFileSize) {
         this.store = store;
         this.policy = policy;
+        this.logFileSize = logFileSize;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
             Thread t = new Thread(task, "viperdb-reclaim " + store.directory());
             t.setDaemon(true);
@@ -44,24 +54,43 @@ final class AutoReclaimer {
         this.thread = executor;
     }
 
-    /** Schedules a reclaim if these figures call for one and none is scheduled. Cheap: called on every write. */
+    /**
+     * Schedules a reclaim if these figures call for one and none is scheduled; past the {@link #ceiling}, at once
+     * rather than after the policy's interval. Cheap when nothing is to be done: called on every write.
+     */
     void consider(long recordBytes, long liveBytes) {
-        if (stopped || !policy.due(recordBytes, liveBytes) || !scheduled.compareAndSet(false, true)) {
+        if (stopped || !policy.due(recordBytes, liveBytes)) {
             return;
         }
-        long wait = lastEndNanos + policy.minInterval().toNanos() - System.nanoTime();
+        boolean urgent = recordBytes > ceiling(liveBytes);
+        ScheduledFuture<?> current = pending;
+        if (current != null && !current.isDone() && (!urgent || current.getDelay(TimeUnit.NANOSECONDS) <= 0)) {
+            return;
+        }
+        schedule(urgent);
+    }
+
+    private synchronized void schedule(boolean urgent) {
+        ScheduledFuture<?> current = pending;
+        if (current != null && !current.isDone()) {
+            // Only an urgent request moves a reclaim that waits out the interval forward; a running one is left be.
+            if (!urgent || current.getDelay(TimeUnit.NANOSECONDS) <= 0 || !current.cancel(false)) {
+                return;
+            }
+        }
+        long wait = urgent ? 0 : Math.max(0, lastEndNanos + policy.minInterval().toNanos() - System.nanoTime());
         try {
-            thread.schedule(this::reclaimIfDue, Math.max(0, wait), TimeUnit.NANOSECONDS);
+            pending = thread.schedule(this::reclaimIfDue, wait, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // The store is closing.
-            scheduled.set(false);
         }
     }
 
     private void reclaimIfDue() {
         try {
             if (!stopped && store.reclaimDue(policy)) {
-                ReclaimResult result = store.reclaim(CopyPace.of(policy.maxBytesPerSecond()), () -> stopped);
+                ReclaimResult result = store.reclaim(CopyPace.of(policy.maxBytesPerSecond()), () -> stopped,
+                        this::madeRoom);
                 LOG.log(Level.DEBUG, () -> "Automatic reclaim of " + store.directory() + ": " + result);
             }
         } catch (Reclaimer.Stopped e) {
@@ -78,16 +107,60 @@ final class AutoReclaimer {
             return;
         } finally {
             lastEndNanos = System.nanoTime();
-            scheduled.set(false);
+            madeRoom();
         }
         if (!stopped && store.reclaimDue(policy)) {
             store.considerReclaim();
         }
     }
 
+    /**
+     * The most bytes of records the value logs may hold with {@code liveBytes} of them live before writers wait: twice
+     * the live data, or the level at which the policy reclaims if that is higher, plus room for the dead records the
+     * policy lets gather and for one reclaim step.
+     */
+    long ceiling(long liveBytes) {
+        double level = Math.max(2.0 * liveBytes, liveBytes / (1 - policy.deadFraction()));
+        return (long) Math.min(level + policy.minDeadBytes() + Reclaimer.STEP_LOG_FILES * (double) logFileSize,
+                Long.MAX_VALUE);
+    }
+
+    /**
+     * Makes a writer wait while the value logs are past the {@link #ceiling}, for the running reclaim to make room,
+     * for at most {@link #MAX_HOLD_NANOS} (so that a reclaim that cannot make room only slows writers down).
+     */
+    void awaitRoom() {
+        if (stopped || !store.overCeiling()) {
+            return;
+        }
+        long deadline = System.nanoTime() + MAX_HOLD_NANOS;
+        synchronized (room) {
+            store.considerReclaim();
+            while (!stopped && store.overCeiling()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(room, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void madeRoom() {
+        synchronized (room) {
+            room.notifyAll();
+        }
+    }
+
     /** Stops for good: a running reclaim gives up before its commit point; returns once it has. */
     void stop() {
         stopped = true;
+        madeRoom();
         thread.shutdown();
         try {
             if (!thread.awaitTermination(1, TimeUnit.MINUTES)) {

@@ -48,7 +48,7 @@ final class Reclaimer {
 
     private static final System.Logger LOG = System.getLogger("io.viperdb");
     /** How many log files' worth of segments one step rewrites. */
-    static final int STEP_LOG_FILES = 4;
+    static final int STEP_LOG_FILES = 2;
 
     private final RecordStore store;
     private final KeyDirectory index;
@@ -57,6 +57,7 @@ final class Reclaimer {
     private final Clock clock;
     private final CopyPace pace;
     private final BooleanSupplier stop;
+    private final Runnable afterStep;
 
     /** Thrown when a reclaim gives up at a step's start because it was asked to stop: the store is whole. */
     static final class Stopped extends RuntimeException {
@@ -66,7 +67,7 @@ final class Reclaimer {
     }
 
     Reclaimer(RecordStore store, KeyDirectory index, Segments segments, Lock writeLock, Clock clock, CopyPace pace,
-            BooleanSupplier stop) {
+            BooleanSupplier stop, Runnable afterStep) {
         this.store = store;
         this.index = index;
         this.segments = segments;
@@ -74,6 +75,7 @@ final class Reclaimer {
         this.clock = clock;
         this.pace = pace;
         this.stop = stop;
+        this.afterStep = afterStep;
     }
 
     /** A live key whose record moves from one place to another. */
@@ -119,6 +121,7 @@ final class Reclaimer {
                 throw new Stopped();
             }
             kept += rewrite(step, keys);
+            afterStep.run();
         }
         return new ReclaimResult(bytesBefore, segments.sizeInBytes(), kept,
                 Duration.ofNanos(System.nanoTime() - started));

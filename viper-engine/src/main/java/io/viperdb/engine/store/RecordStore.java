@@ -75,7 +75,7 @@ final class RecordStore {
         this.syncer = new Syncer(this, segments, writeLock);
         this.syncEveryWrite = syncPolicy instanceof SyncPolicy.Always;
         this.backgroundSync = syncPolicy instanceof SyncPolicy.Periodic periodic ? startSyncing(periodic) : null;
-        this.autoReclaimer = autoReclaim.enabled() ? new AutoReclaimer(this, autoReclaim) : null;
+        this.autoReclaimer = autoReclaim.enabled() ? new AutoReclaimer(this, autoReclaim, segments.logFileSize()) : null;
     }
 
     /** Starts what runs in the background once the store is open: the automatic reclaim, if asked for. */
@@ -169,6 +169,7 @@ final class RecordStore {
 
     /** Writes a put record; {@code timeToLive} null means no expiry. */
     void put(String key, byte[] keyBytes, byte[] value, Duration timeToLive) {
+        holdBackIfOverfull();
         long sequence;
         writeLock.lock();
         try {
@@ -190,6 +191,7 @@ final class RecordStore {
 
     /** Writes a delete record if {@code key} is live; returns whether it was. */
     boolean remove(String key, byte[] keyBytes) {
+        holdBackIfOverfull();
         long sequence;
         writeLock.lock();
         try {
@@ -229,6 +231,7 @@ final class RecordStore {
             throw new IllegalArgumentException("A batch of " + batch.size() + " operations takes " + size
                     + " bytes; a batch may take at most " + KeyValueStore.MAX_VALUE_BYTES);
         }
+        holdBackIfOverfull();
         long sequence;
         writeLock.lock();
         try {
@@ -299,6 +302,18 @@ final class RecordStore {
     /** Whether the automatic reclaim's policy says the store should reclaim now. */
     boolean reclaimDue(AutoReclaim policy) {
         return policy.due(recordBytes(), liveBytes);
+    }
+
+    /** Whether the value logs are past the ceiling the automatic reclaim keeps them under. */
+    boolean overCeiling() {
+        return recordBytes() > autoReclaimer.ceiling(liveBytes);
+    }
+
+    /** With automatic reclaim on, makes a writer wait while the value logs are past its ceiling (see there). */
+    private void holdBackIfOverfull() {
+        if (autoReclaimer != null) {
+            autoReclaimer.awaitRoom();
+        }
     }
 
     /** The bytes of every value log's records, live and dead. */
@@ -430,18 +445,18 @@ final class RecordStore {
     }
 
     ReclaimResult reclaim() {
-        return reclaim(CopyPace.UNLIMITED, () -> false);
+        return reclaim(CopyPace.UNLIMITED, () -> false, () -> { });
     }
 
     /**
-     * Reclaims, copying no faster than {@code pace}, and gives up (throwing {@link Reclaimer.Stopped}, the store as
-     * before) once {@code stop} says so.
+     * Reclaims, copying no faster than {@code pace}, telling {@code afterStep} after each step, and gives up at a
+     * record (throwing {@link Reclaimer.Stopped}, the store whole) once {@code stop} says so.
      */
-    ReclaimResult reclaim(CopyPace pace, BooleanSupplier stop) {
+    ReclaimResult reclaim(CopyPace pace, BooleanSupplier stop, Runnable afterStep) {
         reclaimLock.lock();
         try {
             checkWritable();
-            return new Reclaimer(this, index, segments, writeLock, clock, pace, stop).run();
+            return new Reclaimer(this, index, segments, writeLock, clock, pace, stop, afterStep).run();
         } finally {
             reclaimLock.unlock();
         }

@@ -52,19 +52,35 @@ class FaultInjectionTest {
         }
     }
 
+    /**
+     * Values of up to 1,500 characters fill many 4 KiB log files between reclaims, so that each reclaim works in
+     * several steps (see {@link Reclaimer}) and faults land between them.
+     */
+    @Test
+    void aReclaimInManyStepsSurvivesAnyFault() {
+        for (Mode mode : Mode.values()) {
+            campaign(SyncPolicy.manual(), mode, 1500);
+        }
+    }
+
     private void campaign(SyncPolicy policy, Mode mode) {
+        campaign(policy, mode, 60);
+    }
+
+    private void campaign(SyncPolicy policy, Mode mode, int maxValueLength) {
         long runs = 0;
         long acknowledged = 0;
         for (long seed = 1; seed <= SEEDS; seed++) {
-            FaultWorkload workload = new FaultWorkload(seed, STEPS, 8);
+            FaultWorkload workload = new FaultWorkload(seed, STEPS, 8, maxValueLength);
             long operations = operationsOf(workload, policy, seed);
             for (long n = 1; n <= operations; n++) {
                 acknowledged += runWithFaultAt(workload, policy, mode, seed, n);
                 runs++;
             }
         }
-        System.out.printf("fault campaign %s %s: %d runs, each with one fault, %d durable steps acknowledged, "
-                + "0 lost, 0 wrong values, 0 stores that failed to open%n", policy, mode, runs, acknowledged);
+        System.out.printf("fault campaign %s %s, values up to %d chars: %d runs, each with one fault, %d durable steps"
+                + " acknowledged, 0 lost, 0 wrong values, 0 stores that failed to open%n", policy, mode, maxValueLength,
+                runs, acknowledged);
     }
 
     private StoreOptions options(SyncPolicy policy) {

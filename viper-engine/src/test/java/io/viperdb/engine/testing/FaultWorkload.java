@@ -68,6 +68,11 @@ public final class FaultWorkload {
     private final List<String> keys = new ArrayList<>();
 
     public FaultWorkload(long seed, int length, int keyCount) {
+        this(seed, length, keyCount, 60);
+    }
+
+    /** A workload whose values are up to {@code maxValueLength} characters long. */
+    public FaultWorkload(long seed, int length, int keyCount, int maxValueLength) {
         Random random = new Random(seed);
         for (int k = 0; k < keyCount; k++) {
             keys.add("key-" + k);
@@ -83,7 +88,7 @@ public final class FaultWorkload {
             for (int j = 0; j < count; j++) {
                 String key = keys.get(random.nextInt(keyCount));
                 boolean remove = kind == Kind.REMOVE || (kind == Kind.BATCH && random.nextInt(4) == 0);
-                operations.add(new String[] {key, remove ? null : "s" + i + "." + j + "-" + "v".repeat(random.nextInt(60))});
+                operations.add(new String[] {key, remove ? null : "s" + i + "." + j + "-" + "v".repeat(random.nextInt(maxValueLength))});
             }
             Step step = new Step(kind, operations);
             steps.add(step);
