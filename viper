@@ -36,7 +36,7 @@ needs_build() {
     [ -n "$(find "$root/pom.xml" "$root"/viper-api "$root"/viper-engine "$root"/viper-codec-json \
         "$root"/viper-codec-kryo "$root"/viper-cli \
         \( -path '*/target' -prune \) -o \( -type f \( -path '*/src/main/*' -o -name pom.xml \) \
-        -newer "$jar" -print \) -print -quit 2>/dev/null)" ]
+        -newer "$jar" \) -print -quit 2>/dev/null)" ]
 }
 
 if [ "${VIPER_SKIP_BUILD:-}" != "1" ] && needs_build; then
