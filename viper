@@ -5,6 +5,8 @@
 #
 #   VIPER_SKIP_BUILD=1   use the jars as they are, never build (what the integration test does inside the build)
 #   VIPER_JAVA_OPTS      options for the JVM, for example -Xmx4g
+#   VIPER_MODULE_PATH    more jars or folders for the module path: a codec of your own, or the classes a kryo store
+#                        holds (their module must open its packages to com.esotericsoftware.kryo)
 #   JAVA_HOME            the JDK to run with (and build with); java on the PATH otherwise
 set -euo pipefail
 
@@ -48,5 +50,7 @@ if [ "${VIPER_SKIP_BUILD:-}" != "1" ] && needs_build; then
 fi
 
 jar="$(cli_jar)" || { echo "viper: no viper-cli jar in $target; run without VIPER_SKIP_BUILD to build it" >&2; exit 9; }
+# ALL-MODULE-PATH resolves modules that nothing requires, such as the model classes of a kryo store.
 # shellcheck disable=SC2086 # VIPER_JAVA_OPTS is a list of options
-exec "$java" ${VIPER_JAVA_OPTS:-} --module-path "$target/modules:$jar" -m io.viperdb.cli/io.viperdb.cli.Viper "$@"
+exec "$java" ${VIPER_JAVA_OPTS:-} --module-path "$target/modules:$jar${VIPER_MODULE_PATH:+:$VIPER_MODULE_PATH}" \
+    --add-modules ALL-MODULE-PATH -m io.viperdb.cli/io.viperdb.cli.Viper "$@"

@@ -1,5 +1,6 @@
 package io.viperdb.cli;
 
+import io.viperdb.UnknownCodecException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -84,7 +85,12 @@ public final class Viper {
             PrintWriter err = commandLine.getErr();
             int exitCode = ExitCodes.of(failure);
             String message = failure.getMessage() != null ? failure.getMessage() : failure.toString();
-            if (failure instanceof NoSuchFileException) {
+            if (failure instanceof UnknownCodecException unknown) {
+                // The API's message speaks to programmers (StoreOptions); a shell user adds a jar instead.
+                message = "no codec named '" + unknown.codecName() + "' is on viper's module path; available: "
+                        + String.join(", ", unknown.available()) + " (add the jar of the module that provides it "
+                        + "with VIPER_MODULE_PATH)";
+            } else if (failure instanceof NoSuchFileException) {
                 message = "no such file: " + failure.getMessage();
             } else if (failure instanceof AccessDeniedException) {
                 message = "permission denied: " + failure.getMessage();

@@ -199,8 +199,8 @@ class CommandsTest {
     void unknownAndMismatchedCodecsAreReported() {
         Cli.Run unknown = Cli.run("put", "--codec", "nope", db(), "k", "1");
         assertEquals(ExitCodes.CODEC, unknown.exitCode(), unknown.toString());
-        assertTrue(unknown.err().startsWith("viper: No value codec named 'nope' is on the module path or class path;"
-                + " available: bytes, json, kryo"), unknown.err());
+        assertEquals("viper: no codec named 'nope' is on viper's module path; available: bytes, json, kryo (add the "
+                + "jar of the module that provides it with VIPER_MODULE_PATH)\n", unknown.err());
         assertFalse(Files.exists(tmp.resolve("db")));
 
         Cli.Run invalid = Cli.run("put", "--codec", "No Such", db(), "k", "1");
@@ -237,7 +237,7 @@ class CommandsTest {
         }
         Cli.Run run = Cli.run("get", db(), "k");
         assertEquals(ExitCodes.CODEC, run.exitCode(), run.toString());
-        assertTrue(run.err().startsWith("viper: No value codec named 'reversed'"), run.err());
+        assertTrue(run.err().startsWith("viper: no codec named 'reversed' is on viper's module path"), run.err());
         assertEquals(ExitCodes.CODEC, Cli.run("info", db()).exitCode());
     }
 
