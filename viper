@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# viper: the ViperDB command line. Builds what it needs once (the viper-cli jar and the jars it runs with), then runs
+#   java --module-path viper-cli/target/modules:viper-cli/target/viper-cli-VERSION.jar -m io.viperdb.cli/...
+# with your arguments. Works from any directory; store paths are taken relative to the directory you run it from.
+#
+#   VIPER_SKIP_BUILD=1   use the jars as they are, never build (what the integration test does inside the build)
+#   VIPER_JAVA_OPTS      options for the JVM, for example -Xmx4g
+#   VIPER_MODULE_PATH    more jars or folders for the module path: a codec of your own, or the classes a kryo store
+#                        holds (their module must open its packages to com.esotericsoftware.kryo)
+#   JAVA_HOME            the JDK to run with (and build with); java on the PATH otherwise
+set -euo pipefail
+
+script="${BASH_SOURCE[0]}"
+while [ -L "$script" ]; do   # follow symlinks, so that a link in ~/bin finds the repository
+    target="$(readlink "$script")"
+    case "$target" in /*) script="$target" ;; *) script="$(dirname "$script")/$target" ;; esac
+done
+root="$(cd "$(dirname "$script")" && pwd -P)"
+target="$root/viper-cli/target"
+
+java="java"
+if [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; fi
+
+cli_jar() {
+    local jar
+    for jar in "$target"/viper-cli-*.jar; do
+        case "$jar" in *-sources.jar|*-tests.jar|*-javadoc.jar) continue ;; esac
+        [ -f "$jar" ] && { echo "$jar"; return 0; }
+    done
+    return 1
+}
+
+# Stale when the jar or the module folder is missing, or a source or pom of a module it runs is newer than the jar.
+needs_build() {
+    local jar
+    jar="$(cli_jar)" || return 0
+    [ -d "$target/modules" ] || return 0
+    [ -n "$(find "$root/pom.xml" "$root"/viper-api "$root"/viper-engine "$root"/viper-codec-json \
+        "$root"/viper-codec-kryo "$root"/viper-cli \
+        \( -path '*/target' -prune \) -o \( -type f \( -path '*/src/main/*' -o -name pom.xml \) \
+        -newer "$jar" \) -print -quit 2>/dev/null)" ]
+}
+
+if [ "${VIPER_SKIP_BUILD:-}" != "1" ] && needs_build; then
+    echo "viper: building the command line (./mvnw -q -DskipTests package -pl viper-cli -am; once, or after a change)..." >&2
+    (cd "$root" && ./mvnw -q -DskipTests package -pl viper-cli -am) >&2 || {
+        echo "viper: the build failed (output above); fix it or run ./mvnw -DskipTests package -pl viper-cli -am" >&2
+        exit 9
+    }
+fi
+
+jar="$(cli_jar)" || { echo "viper: no viper-cli jar in $target; run without VIPER_SKIP_BUILD to build it" >&2; exit 9; }
+# ALL-MODULE-PATH resolves modules that nothing requires, such as the model classes of a kryo store.
+# shellcheck disable=SC2086 # VIPER_JAVA_OPTS is a list of options
+exec "$java" ${VIPER_JAVA_OPTS:-} --module-path "$target/modules:$jar${VIPER_MODULE_PATH:+:$VIPER_MODULE_PATH}" \
+    --add-modules ALL-MODULE-PATH -m io.viperdb.cli/io.viperdb.cli.Viper "$@"

@@ -1,0 +1,65 @@
+package io.viperdb.cli;
+
+import io.viperdb.CodecException;
+import io.viperdb.KeyValueStore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code viper import STORE [FILE]}: puts every JSON line's key and value. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Reads JSON lines {\"key\":...,\"value\":...} (as 'viper export' writes them) from FILE or "
+                + "standard input and puts each into the store, creating it when there is none. Later lines win.",
+            "A line that cannot be read, or whose value the store's codec refuses, is named on standard error and "
+                + "skipped; the others are imported, and the exit code is 7."},
+        footer = {"", "Examples:", "  viper import ./copy backup.jsonl", "  viper import --codec kryo ./copy < "
+                + "backup.jsonl", "  viper export ./db | viper import ./copy"})
+final class ImportCommand extends StoreCommand {
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE",
+            description = "The file to read; standard input when absent.")
+    Path file;
+
+    @Option(names = "--codec", paramLabel = "NAME",
+            description = "The codec of a new store (default json); for an existing store it must be its own.")
+    String codec;
+
+    @Override
+    public Integer call() throws IOException {
+        long imported = 0;
+        long refused = 0;
+        try (BufferedReader in = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
+                : new BufferedReader(new InputStreamReader(viper().in(), StandardCharsets.UTF_8));
+                KeyValueStore<Object> db = Stores.openOrCreate(store, codec, err());
+                Progress progress = Progress.start("import", 0)) {
+            long number = 0;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                number++;
+                progress.step();
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    ExportLine entry = ExportLine.parse(line);
+                    db.put(entry.key(), entry.value());
+                    imported++;
+                } catch (IllegalArgumentException | CodecException e) {
+                    refused++;
+                    err().println("viper: line " + number + " skipped: " + e.getMessage());
+                }
+            }
+        }
+        out().printf("imported %s keys into %s%n", Units.count(imported), store);
+        if (refused > 0) {
+            err().printf("viper: %s lines were skipped (named above)%n", Units.count(refused));
+            return ExitCodes.INCOMPLETE;
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,122 @@
+package io.viperdb.cli;
+
+import io.viperdb.KeyValueStore;
+import io.viperdb.cli.json.JsonText;
+import io.viperdb.cli.json.ValueJson;
+import io.viperdb.spi.BytesCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code viper put STORE KEY VALUE}: maps a key to a JSON value, a string or a file's bytes. */
+@Command(name = "put", mixinStandardHelpOptions = true,
+        description = {"Maps KEY to VALUE, written as JSON, in the store; creates the store when there is none.",
+            "Numbers, strings in double quotes, true/false, arrays and objects are stored as the codec stores them; "
+                + "a tagged object such as {\"@type\":\"java.time.LocalDate\",\"value\":\"2026-11-25\"} stores "
+                + "another type (see README, Command line)."},
+        footer = {"", "Examples:", "  viper put ./db greeting '\"hello, world\"'", "  viper put ./db greeting --string "
+                + "'hello, world'", "  viper put ./db user:ada '{\"name\":\"Ada\",\"born\":1815}'",
+            "  viper put ./db session '\"token\"' --ttl 30m",
+            "  viper put --codec bytes ./images logo --file logo.png"})
+final class PutCommand extends StoreCommand {
+
+    @Parameters(index = "1", paramLabel = "KEY", description = "The key.")
+    String key;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "VALUE",
+            description = "The value, as JSON; or give --string or --file instead.")
+    String json;
+
+    @Option(names = {"-s", "--string"}, paramLabel = "TEXT",
+            description = "Store TEXT as a string (as UTF-8 bytes in a bytes store), no JSON quoting needed.")
+    String text;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "Store the bytes of FILE as a byte[].")
+    Path file;
+
+    @Option(names = "--codec", paramLabel = "NAME",
+            description = "The codec of a new store (default json); for an existing store it must be its own.")
+    String codec;
+
+    @Option(names = "--ttl", paramLabel = "DURATION",
+            description = "Expire the key after this time: 90s, 30m, 12h, 7d or ISO-8601 (PT1H30M).")
+    String ttl;
+
+    @Override
+    public Integer call() throws IOException {
+        Duration timeToLive = ttl == null ? null : parseDuration(ttl);
+        Object value = value();
+        try (KeyValueStore<Object> db = Stores.openOrCreate(store, codec, err())) {
+            if (value instanceof String s && db.stats().codec().equals(BytesCodec.NAME) && text != null) {
+                value = s.getBytes(StandardCharsets.UTF_8);
+            }
+            if (timeToLive == null) {
+                db.put(key, value);
+            } else {
+                db.put(key, value, timeToLive);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private Object value() throws IOException {
+        int given = (json != null ? 1 : 0) + (text != null ? 1 : 0) + (file != null ? 1 : 0);
+        if (given != 1) {
+            throw new CommandFailure(ExitCodes.USAGE, "give the value once: as JSON (VALUE), --string TEXT or "
+                    + "--file FILE");
+        }
+        if (file != null) {
+            return Files.readAllBytes(file);
+        }
+        if (text != null) {
+            return text;
+        }
+        Object parsed;
+        try {
+            parsed = JsonText.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(ExitCodes.USAGE, "VALUE is " + e.getMessage() + "; write a string in double "
+                    + "quotes ('\"hello\"'), or use --string hello");
+        }
+        if (parsed == null) {
+            throw new CommandFailure(ExitCodes.USAGE, "VALUE is null; a store holds no nulls (use 'viper rm')");
+        }
+        return ValueJson.fromJson(parsed);
+    }
+
+    /** Reads 90s, 30m, 12h, 7d, 500ms, or an ISO-8601 duration. */
+    static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("p")) {
+                return Duration.parse(text.trim());
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long amount = Long.parseLong(t.substring(0, t.length() - 1));
+            switch (t.charAt(t.length() - 1)) {
+                case 's':
+                    return Duration.ofSeconds(amount);
+                case 'm':
+                    return Duration.ofMinutes(amount);
+                case 'h':
+                    return Duration.ofHours(amount);
+                case 'd':
+                    return Duration.ofDays(amount);
+                default:
+                    break;
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        throw new CommandFailure(ExitCodes.USAGE, "--ttl " + text + " is not a duration: write 90s, 30m, 12h, 7d, "
+                + "500ms or an ISO-8601 duration such as PT1H30M");
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The {@code viper} command line. It compiles against the API and picocli alone: the engine and the codecs are found
+ * with {@link java.util.ServiceLoader} on the module path, where the {@code viper} launcher puts them.
+ */
+module io.viperdb.cli {
+    requires io.viperdb.api;
+    requires info.picocli;
+
+    // picocli creates the commands and sets their options reflectively.
+    opens io.viperdb.cli to info.picocli;
+}

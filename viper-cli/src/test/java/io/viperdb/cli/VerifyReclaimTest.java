@@ -1,0 +1,112 @@
+package io.viperdb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.viperdb.KeyValueStore;
+import io.viperdb.StoreOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code verify} on sound and damaged stores, and {@code reclaim}. */
+class VerifyReclaimTest {
+
+    @TempDir
+    Path tmp;
+
+    /** A store of several segments (small log files), closed. */
+    private Path storeOfSegments() {
+        Path dir = tmp.resolve("db");
+        try (KeyValueStore<Object> store = KeyValueStore.open(dir,
+                StoreOptions.builder().logFileSize(StoreOptions.MIN_LOG_FILE_SIZE).build())) {
+            for (int i = 0; i < 300; i++) {
+                store.put("key:" + i, "value number " + i + " " + "x".repeat(40));
+            }
+        }
+        return dir;
+    }
+
+    private static List<Path> valueLogs(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".vlog")).sorted().toList();
+        }
+    }
+
+    private static void flipByte(Path file, long offset) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[(int) offset] ^= 0x5a;
+        Files.write(file, bytes);
+    }
+
+    @Test
+    void aSoundStoreVerifiesWithExitCodeZero() {
+        Path dir = storeOfSegments();
+        Cli.Run run = Cli.run("verify", dir.toString());
+        assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
+        assertTrue(run.out().matches("sound: " + Pattern.quote(dir.toString()) + ", [\\d,]+ records, [\\d.]+ KiB "
+                + "checked\n"), run.out());
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void damageInASealedSegmentIsReportedWithFileAndOffset() throws IOException {
+        Path dir = storeOfSegments();
+        Path first = valueLogs(dir).get(0);
+        flipByte(first, 100);
+        Cli.Run run = Cli.run("verify", dir.toString());
+        assertEquals(ExitCodes.DAMAGED, run.exitCode(), run.toString());
+        List<String> lines = run.out().lines().toList();
+        assertTrue(lines.get(0).startsWith(first + " at offset "), lines.get(0));
+        assertTrue(lines.get(lines.size() - 1).startsWith("damaged: " + dir + ", "), run.out());
+        assertTrue(lines.get(lines.size() - 1).contains(" problem"), run.out());
+    }
+
+    @Test
+    void damageThatKeepsTheStoreFromOpeningIsADamagedStoreToo() throws IOException {
+        Path dir = storeOfSegments();
+        Path manifest = dir.resolve("viper.manifest");
+        flipByte(manifest, 30);
+        Cli.Run verify = Cli.run("verify", dir.toString());
+        assertEquals(ExitCodes.DAMAGED, verify.exitCode(), verify.toString());
+        assertTrue(verify.out().startsWith("Corrupt store file " + manifest + " at offset "), verify.out());
+        assertTrue(verify.out().endsWith("damaged: " + dir + " does not open\n"), verify.out());
+
+        Cli.Run get = Cli.run("get", dir.toString(), "key:1");
+        assertEquals(ExitCodes.DAMAGED, get.exitCode(), get.toString());
+        assertTrue(get.err().startsWith("viper: Corrupt store file " + manifest + " at offset "), get.err());
+        assertEquals(1, get.err().lines().count(), get.err());
+    }
+
+    @Test
+    void readingADamagedRecordIsADamagedStore() throws IOException {
+        Path dir = storeOfSegments();
+        flipByte(valueLogs(dir).get(0), 100);
+        Cli.Run export = Cli.run("export", dir.toString());
+        assertEquals(ExitCodes.DAMAGED, export.exitCode(), export.toString());
+        assertTrue(export.err().startsWith("viper: Corrupt store file "), export.err());
+    }
+
+    @Test
+    void reclaimPrintsTheSizesBeforeAndAfter() {
+        Path dir = storeOfSegments();
+        try (KeyValueStore<Object> store = KeyValueStore.open(dir)) {
+            for (int i = 0; i < 300; i += 2) {
+                store.remove("key:" + i);
+            }
+        }
+        Cli.Run run = Cli.run("reclaim", dir.toString());
+        assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
+        assertTrue(run.out().matches("reclaimed " + Pattern.quote(dir.toString()) + ": [\\d.]+ KiB -> [\\d.]+ KiB "
+                + "\\([\\d.]+ KiB freed\\), kept 150 records, in [\\d.,]+ ms\n"), run.out());
+        Cli.Run info = Cli.run("info", dir.toString());
+        assertTrue(info.out().contains("dead bytes    0 B"), info.out());
+        assertTrue(!info.out().contains("last reclaim  never"), info.out());
+        assertEquals(ExitCodes.OK, Cli.run("verify", dir.toString()).exitCode());
+    }
+}
