@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -427,11 +428,18 @@ final class RecordStore {
             return counts;
         });
         long recordBytes = recordBytes();
+        // A value log taking appends is extended ahead of its data (see ValueLog); the extension holds nothing yet.
+        Map<Path, Long> valueLogEnds = new HashMap<>();
+        for (Segment segment : segments.all()) {
+            valueLogEnds.put(segment.values().file().getFileName(), segment.values().end());
+        }
         List<StoreStats.FileSize> files = new ArrayList<>();
         try (Stream<Path> listing = Files.list(directory)) {
             for (Path file : listing.sorted().toList()) {
                 try {
-                    files.add(new StoreStats.FileSize(file.getFileName().toString(), Files.size(file)));
+                    long size = Math.min(Files.size(file),
+                            valueLogEnds.getOrDefault(file.getFileName(), Long.MAX_VALUE));
+                    files.add(new StoreStats.FileSize(file.getFileName().toString(), size));
                 } catch (NoSuchFileException e) {
                     // Deleted since the listing, by a reclaim running meanwhile: no longer part of the store.
                 }

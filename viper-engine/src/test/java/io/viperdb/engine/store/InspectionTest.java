@@ -95,6 +95,22 @@ class InspectionTest {
         }
     }
 
+    /** The active value log is extended on disk ahead of its data; stats() counts only the data. */
+    @Test
+    void statsCountTheDataOfTheActiveValueLogNotItsExtension() throws Exception {
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, StoreOptions.builder().codec(new TextCodec())
+                .build())) {
+            store.put("key", "value");
+            store.flush();
+            store.get("key");
+            long onDisk = Files.size(dir.resolve("00000001.vlog"));
+            StoreStats.FileSize reported = store.stats().files().stream()
+                    .filter(f -> f.name().equals("00000001.vlog")).findFirst().orElseThrow();
+            assertTrue(onDisk > 4096, "the file is extended ahead of its data: " + onDisk);
+            assertTrue(reported.bytes() < 200, "stats() counts the header and one record: " + reported);
+        }
+    }
+
     @Test
     void aBackupHoldsExactlyTheDataOfItsMomentWhileWritersGoOn() throws Exception {
         Path store = dir.resolve("store");
