@@ -7,6 +7,7 @@ import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.index.Location;
+import io.viperdb.engine.log.Mapping;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.ValueLog;
 import java.lang.System.Logger.Level;
@@ -35,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       written since step 1. That atomic rename is the commit point: before it the store is as it was, after it
  *       as it will be; the files of the other side are deleted by the next open. Then the index moves each key
  *       that was not overwritten or removed meanwhile.</li>
- *   <li>The old files are deleted.</li>
+ *   <li>The old segments are unmapped, once the reads under way in them have ended, and their files deleted.</li>
  * </ol>
  * Delete records and expired, overwritten and removed values are dropped: every record older than the new
  * segments is among those rewritten, so nothing they could hide is left.
@@ -149,22 +150,33 @@ final class Reclaimer {
         Lock outputLock = new ReentrantLock();
         Segment out = null;
         for (Move move : live) {
-            if (out == null || out.values().end() >= segments.logFileSize()) {
+            Location from = move.from;
+            if (out == null || out.values().end() >= segments.logFileSize()
+                    || !out.values().hasRoomFor(from.length())) {
                 if (out != null) {
                     out.seal();
                 }
                 out = segments.createSegment(outputLock);
                 outputs.add(out);
             }
-            Location from = move.from;
             ValueLog source = from.segment().values();
-            ByteBuffer bytes = source.bytes(from.end());
-            int start = (int) from.offset();
-            int end = start + from.length();
-            if (DataRecord.check(bytes, start, end) != from.length()) {
-                throw new CorruptStoreException(source.file(), start, DataRecord.problem(bytes, start, end));
+            // The sources are sealed and are released only by a later reclaim or a close, which wait for this one.
+            Mapping mapping = source.enter(from.end());
+            if (mapping == null) {
+                throw new IllegalStateException(from.segment() + " was released during a reclaim that reads it");
             }
-            move.to = new Location(out, out.appendCopy(bytes, start, from.length()), from.length(), from.expiry());
+            try {
+                ByteBuffer bytes = mapping.buffer();
+                int start = (int) from.offset();
+                int end = start + from.length();
+                if (DataRecord.check(bytes, start, end) != from.length()) {
+                    throw new CorruptStoreException(source.file(), start, DataRecord.problem(bytes, start, end));
+                }
+                move.to = new Location(out, out.appendCopy(bytes, start, from.length()), from.length(),
+                        from.expiry());
+            } finally {
+                mapping.exit();
+            }
         }
         if (out != null) {
             out.seal();
@@ -182,7 +194,14 @@ final class Reclaimer {
         }
     }
 
+    /**
+     * Unmaps and deletes the rewritten segments, so that their disk space comes back before the reclaim returns. The
+     * index no longer points into them, so a read that comes later looks again and finds the new place; reads under
+     * way finish first (and readers never wait for a reclaim: the last one out unmaps).
+     */
     private void delete(List<Segment> rewritten) {
+        rewritten.forEach(Segment::release);
+        rewritten.forEach(Segment::awaitReleased);
         try {
             for (Segment segment : rewritten) {
                 segment.deleteFiles(segments.directory());
