@@ -10,6 +10,8 @@ import io.viperdb.engine.io.FileAccess;
 import io.viperdb.engine.io.MappedRegion;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 
@@ -55,6 +57,8 @@ public final class ValueLog {
     private final long growthLimit;
     private final ByteBuffer header = ByteBuffer.allocate(RecordHeader.SIZE);
     private volatile Mapping map;
+    /** Mappings replaced while a reader was still inside: unmapped when it leaves, awaited by a release. */
+    private final Queue<Mapping> replaced = new ConcurrentLinkedQueue<>();
     private volatile long readableEnd;
     private volatile boolean released;
 
@@ -247,6 +251,10 @@ public final class ValueLog {
         map = next;
         if (previous != null) {
             previous.retire();
+            replaced.removeIf(Mapping::isUnmapped);
+            if (!previous.isUnmapped()) {
+                replaced.add(previous);
+            }
         }
         return next;
     }
@@ -304,20 +312,17 @@ public final class ValueLog {
     }
 
     /**
-     * After {@link #release()}, waits until the mapping is unmapped: at once unless a read is under way, and then
-     * for as long as it lasts (a warning is logged and the wait given up after 10 s; the last reader unmaps it).
-     * The caller holds no lock that a reader could need.
+     * After {@link #release()}, waits until every mapping the log made is unmapped: at once unless a read is under
+     * way, and then for as long as it lasts (after 10 s a warning is logged and the wait given up; the last reader
+     * out unmaps it all the same). The caller holds no lock that a reader could need.
      */
     public void awaitReleased() {
+        for (Mapping old : replaced) {
+            old.awaitUnmapped(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS, file());
+        }
         Mapping current = map;
         if (current != null) {
             current.awaitUnmapped(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS, file());
         }
-    }
-
-    /** Whether the log is released and its last mapping unmapped (earlier ones go when their readers leave). */
-    boolean isReleased() {
-        Mapping current = map;
-        return released && (current == null || current.isUnmapped());
     }
 }
