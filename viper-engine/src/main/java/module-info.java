@@ -8,6 +8,10 @@
  */
 module io.viperdb.engine {
     requires io.viperdb.api;
+    // For sun.misc.Unsafe.invokeCleaner alone, which unmaps files on JDK 17 to 21 (io.viperdb.engine.io.Mappings,
+    // reflectively, with a fallback to the garbage collector). On JDK 22 and later the engine maps with the FFM API
+    // and never touches it; the module is in every JDK, so requiring it costs nothing.
+    requires jdk.unsupported;
 
     provides io.viperdb.spi.StoreEngine with io.viperdb.engine.ViperEngine;
 }

@@ -37,7 +37,9 @@ public interface ValueCodec<T> {
      * Decodes the bytes that {@link #encode} returned.
      *
      * @param bytes a read-only view of exactly the stored bytes, from position 0 to its limit; possibly a slice of a
-     *     memory-mapped file, so the codec must not keep a reference to it after returning
+     *     memory-mapped file, valid only until this method returns: the store may unmap the file then (after a
+     *     reclaim deleted it, or at close), and reading a view kept past that throws {@link IllegalStateException} on
+     *     JDK 22 and later and can crash the JVM on JDK 17. Copy whatever the value keeps.
      * @throws RuntimeException of any kind if the bytes cannot be decoded; the store reports it as a
      *     {@link io.viperdb.CodecException}
      */

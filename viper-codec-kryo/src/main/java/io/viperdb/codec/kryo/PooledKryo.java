@@ -17,6 +17,15 @@ import java.util.function.Supplier;
  */
 final class PooledKryo {
 
+    static {
+        // Kryo looks for sun.misc.Unsafe when it first loads unless the property says not to, and JDK 24 and later
+        // warn on standard error about that use. These codecs use none of Kryo's Unsafe-based streams, so they ask
+        // Kryo not to look, unless the application has chosen otherwise.
+        if (System.getProperty("kryo.unsafe") == null) {
+            System.setProperty("kryo.unsafe", "false");
+        }
+    }
+
     private static final int INITIAL_BUFFER = 4 * 1024;
     /** An output whose buffer grew beyond this for a large value is dropped, so the pool does not keep it. */
     private static final int LARGEST_POOLED_BUFFER = 256 * 1024;

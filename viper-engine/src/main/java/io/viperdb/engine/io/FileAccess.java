@@ -6,8 +6,8 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 
 /**
- * Every operation through which the engine changes files: opening them (the channel then writes, syncs, truncates
- * and maps), replacing one by another, deleting one, and syncing a directory's entries.
+ * Every operation through which the engine changes files: opening them (the channel then writes, syncs and
+ * truncates), mapping them, replacing one by another, deleting one, and syncing a directory's entries.
  *
  * <p>It is the seam where tests put faults: an I/O error at the Nth operation, or a power cut that drops every byte
  * and every directory change that was not synced. The engine uses {@link #real()} everywhere else. Reads of the
@@ -17,6 +17,12 @@ public interface FileAccess {
 
     /** Opens a file as {@link FileChannel#open(Path, OpenOption...)} does. */
     FileChannel open(Path file, OpenOption... options) throws IOException;
+
+    /**
+     * Maps {@code [0, size)} of the file that {@code channel} (opened by {@link #open}) reads, read-only (see
+     * {@link MappedRegion}). The mapping stays valid after the channel is closed, until it is unmapped.
+     */
+    MappedRegion map(FileChannel channel, long size) throws IOException;
 
     /** Replaces {@code target} by {@code source} in one atomic rename. */
     void replace(Path source, Path target) throws IOException;
@@ -30,5 +36,13 @@ public interface FileAccess {
     /** The file system itself. */
     static FileAccess real() {
         return RealFileAccess.INSTANCE;
+    }
+
+    /**
+     * Which implementation maps files on this JDK and how it releases them, e.g. {@code "MemorySegment of a shared
+     * Arena, released by closing the arena"}: for log lines and tests.
+     */
+    static String mappingImplementation() {
+        return Mappings.implementation();
     }
 }

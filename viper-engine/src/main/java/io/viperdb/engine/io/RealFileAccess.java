@@ -26,6 +26,11 @@ final class RealFileAccess implements FileAccess {
     }
 
     @Override
+    public MappedRegion map(FileChannel channel, long size) throws IOException {
+        return Mappings.map(channel, size);
+    }
+
+    @Override
     public void replace(Path source, Path target) throws IOException {
         Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

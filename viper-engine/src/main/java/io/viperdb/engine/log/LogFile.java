@@ -3,9 +3,9 @@ package io.viperdb.engine.log;
 import io.viperdb.CorruptStoreException;
 import io.viperdb.StoreIOException;
 import io.viperdb.engine.io.FileAccess;
+import io.viperdb.engine.io.MappedRegion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
@@ -21,12 +21,14 @@ import java.util.function.LongConsumer;
  */
 final class LogFile {
 
+    private final FileAccess access;
     private final Path path;
     private FileChannel channel;
     private LogAppender appender;
     private long end;
 
-    private LogFile(Path path, FileChannel channel, long end) {
+    private LogFile(FileAccess access, Path path, FileChannel channel, long end) {
+        this.access = access;
         this.path = path;
         this.channel = channel;
         this.end = end;
@@ -43,7 +45,7 @@ final class LogFile {
         } catch (IOException e) {
             throw new StoreIOException(path, "creating", e);
         }
-        LogFile file = new LogFile(path, channel, 0);
+        LogFile file = new LogFile(access, path, channel, 0);
         file.rewrite(header);
         return file;
     }
@@ -60,7 +62,7 @@ final class LogFile {
                     ? access.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
                     : access.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             try {
-                return new LogFile(path, channel, channel.size());
+                return new LogFile(access, path, channel, channel.size());
             } catch (IOException e) {
                 closeQuietly(channel);
                 throw e;
@@ -152,10 +154,10 @@ final class LogFile {
         force();
     }
 
-    /** Maps {@code [0, size)} read-only; the mapping stays valid after the file is closed. */
-    MappedByteBuffer map(long size) {
+    /** Maps {@code [0, size)} read-only; the mapping stays valid after the file is closed, until it is unmapped. */
+    MappedRegion map(long size) {
         try {
-            return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            return access.map(channel, size);
         } catch (IOException e) {
             throw new StoreIOException(path, "mapping", e);
         }

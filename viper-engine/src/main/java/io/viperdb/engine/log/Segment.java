@@ -126,10 +126,23 @@ public final class Segment {
         keys.seal();
     }
 
-    /** Closes both files without writing anything more. */
+    /** Closes both files without writing anything more, and releases the value log's mapping. */
     public void abandon() {
         values.abandon();
         keys.abandon();
+    }
+
+    /**
+     * Releases the value log's mapping: readers that come later find the segment gone (and look again, or find the
+     * store closed), and it is unmapped once the reads under way have ended. Never waits.
+     */
+    public void release() {
+        values.release();
+    }
+
+    /** After {@link #release()}, waits until the mapping is unmapped (see {@link ValueLog#awaitReleased()}). */
+    public void awaitReleased() {
+        values.awaitReleased();
     }
 
     /** The bytes this segment's data takes in its files. */
@@ -137,7 +150,7 @@ public final class Segment {
         return values.end() + keys.end();
     }
 
-    /** Deletes both files. Readers that still hold the mapping can go on reading it. */
+    /** Deletes both files; {@link #release()} the mapping first, so that the disk space comes back at once. */
     public void deleteFiles(StoreDirectory directory) {
         for (Path file : List.of(values.file(), keys.file())) {
             try {

@@ -1,13 +1,18 @@
 package io.viperdb.engine.log;
 
 import io.viperdb.CorruptStoreException;
+import io.viperdb.KeyValueStore;
+import io.viperdb.StoreOptions;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.io.FileAccess;
+import io.viperdb.engine.io.MappedRegion;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -19,22 +24,43 @@ import java.util.concurrent.locks.Lock;
  * every read of fresh data. The extension is cut off when the file is sealed or closed, and by recovery after a
  * crash (zeros never form a record: see {@link RecordHeader}).
  *
- * <p>Reads need no lock: a reader looks at {@link #bytes(long)}, which returns the current mapping when the bytes it
- * wants are already in the file and mapped (every flush moves that point on). Only a read of bytes still in the write
- * buffer, or past the mapping, takes the append lock, to flush the buffer or map more.
+ * <p>Reads need no lock: a reader {@link #enter enters} the current {@link Mapping} when the bytes it wants are
+ * already in the file and mapped (every flush moves that point on), and exits it when done. Only a read of bytes
+ * still in the write buffer, or past the mapping, takes the append lock first, to flush the buffer or map more.
+ *
+ * <p>Mappings are released deterministically, never by the garbage collector: a remap retires the smaller mapping,
+ * which is unmapped as soon as its last reader leaves, and {@link #release()} (the segment was deleted, or the store
+ * closed) retires the last one, after which {@link #enter} returns null. See {@link Mapping} for the protocol.
+ *
+ * <p>A value log never grows past {@link #MAX_SIZE}, so that one mapping covers it and every offset is an
+ * {@code int}: the store rolls to a new segment before a record would cross it (and with the largest log file size
+ * and the largest record a segment stays below it anyway: see {@link #MAX_SIZE}).
  */
 public final class ValueLog {
 
+    /**
+     * The largest a value log can be: 2 GiB - 1, the most one mapping and an {@code int} offset can reach. A store
+     * rolls to a new segment once the value log reaches the log file size (at most
+     * {@link StoreOptions#MAX_LOG_FILE_SIZE}, 1 GiB), before the next write; that write is at most one record of a
+     * key of {@link KeyValueStore#MAX_KEY_BYTES} and a value of {@link KeyValueStore#MAX_VALUE_BYTES} (1023 MiB), or a
+     * batch of at most {@code MAX_VALUE_BYTES}, so a segment ends before 1 GiB + 1023 MiB + 4 KiB + a header. The
+     * store checks the bound before every write all the same, and rolls early if a record would cross it.
+     */
+    public static final long MAX_SIZE = Integer.MAX_VALUE;
+
     private static final int BUFFER_SIZE = 64 << 10;
     private static final long MIN_MAPPING = 1 << 20;
-    private static final long MAX_MAPPING = Integer.MAX_VALUE;
+    private static final long RELEASE_TIMEOUT_SECONDS = 10;
 
     private final LogFile file;
     private final Lock appendLock;
     private final long growthLimit;
     private final ByteBuffer header = ByteBuffer.allocate(RecordHeader.SIZE);
-    private volatile MappedByteBuffer map;
+    private volatile Mapping map;
+    /** Mappings replaced while a reader was still inside: unmapped when it leaves, awaited by a release. */
+    private final Queue<Mapping> replaced = new ConcurrentLinkedQueue<>();
     private volatile long readableEnd;
+    private volatile boolean released;
 
     private ValueLog(LogFile file, Lock appendLock, long growthLimit) {
         this.file = file;
@@ -65,15 +91,15 @@ public final class ValueLog {
      */
     public static ValueLog open(FileAccess access, Path path, long segmentId, Lock appendLock, long growthLimit) {
         LogFile file = LogFile.open(access, path, true, "value log");
+        ValueLog log = new ValueLog(file, appendLock, growthLimit);
         try {
             long size = file.size();
-            if (size > MAX_MAPPING) {
-                throw new CorruptStoreException(path, MAX_MAPPING, "a value log is never larger than "
-                        + MAX_MAPPING + " bytes; this one is " + size);
+            if (size > MAX_SIZE) {
+                throw new CorruptStoreException(path, MAX_SIZE, "a value log is never larger than "
+                        + MAX_SIZE + " bytes; this one is " + size);
             }
-            ValueLog log = new ValueLog(file, appendLock, growthLimit);
-            log.map = file.map(size);
-            long id = FileHeader.decode(log.map, FileHeader.Kind.VALUE_LOG, path);
+            log.map = new Mapping(file.map(size));
+            long id = FileHeader.decode(log.map.buffer(), FileHeader.Kind.VALUE_LOG, path);
             if (id != segmentId) {
                 throw new CorruptStoreException(path, FileHeader.ID_OFFSET, "the header names segment " + id
                         + " but the file name says segment " + segmentId);
@@ -81,7 +107,7 @@ public final class ValueLog {
             log.readableEnd = size;
             return log;
         } catch (RuntimeException e) {
-            file.close();
+            log.abandon();
             throw e;
         }
     }
@@ -99,9 +125,12 @@ public final class ValueLog {
         return file.end();
     }
 
-    /** The whole mapped file, for recovery to scan before it truncates. */
+    /**
+     * The whole mapped file, for recovery to scan before it truncates. Unguarded: only for the thread that opens the
+     * store, before any other thread can reach the log.
+     */
     public ByteBuffer mappedForRecovery() {
-        return map;
+        return map.buffer();
     }
 
     /** Cuts the file at {@code end}, dropping everything after it. For recovery, before appends resume. */
@@ -120,9 +149,9 @@ public final class ValueLog {
      * Called under the append lock, by the flush.
      */
     private void flushed(long flushedEnd) {
-        MappedByteBuffer current = map;
+        Mapping current = map;
         if (current != null) {
-            readableEnd = Math.max(readableEnd, Math.min(flushedEnd, current.capacity()));
+            readableEnd = Math.max(readableEnd, Math.min(flushedEnd, current.size()));
         }
     }
 
@@ -134,6 +163,7 @@ public final class ValueLog {
     public long append(byte type, long timestamp, long expiry, byte[] key, byte[] value) {
         LogAppender appender = file.appender();
         long offset = appender.end();
+        checkRoom(offset, DataRecord.length(key.length, value.length));
         DataRecord.encodeHeader(header.clear(), type, timestamp, expiry, key, value);
         appender.append(header);
         appender.append(key);
@@ -145,27 +175,62 @@ public final class ValueLog {
     public long appendCopy(ByteBuffer record, int start, int length) {
         LogAppender appender = file.appender();
         long offset = appender.end();
+        checkRoom(offset, length);
         appender.append(record.slice(start, length));
         return offset;
     }
 
-    /**
-     * Returns a read-only buffer in which the bytes {@code [0, end)} of the file can be read by absolute position.
-     * {@code end} must not pass {@link #end()}. Callers must not change the buffer's position or limit.
-     */
-    public ByteBuffer bytes(long end) {
-        if (end <= readableEnd) {
-            return map;
-        }
-        appendLock.lock();
-        try {
-            return makeReadable(end);
-        } finally {
-            appendLock.unlock();
+    /** Whether a record of {@code length} bytes can still be appended without the log passing {@link #MAX_SIZE}. */
+    public boolean hasRoomFor(long length) {
+        return end() + length <= MAX_SIZE;
+    }
+
+    private void checkRoom(long offset, long length) {
+        if (offset + length > MAX_SIZE) {
+            // The store rolls before this can happen (see MAX_SIZE): reaching it is a bug, refused before any byte.
+            throw new IllegalStateException("A record of " + length + " bytes at offset " + offset + " would take "
+                    + file() + " past " + MAX_SIZE + " bytes, the most one mapping covers");
         }
     }
 
-    private ByteBuffer makeReadable(long end) {
+    /**
+     * Enters, as a reader, a mapping in which the bytes {@code [0, end)} of the file can be read by absolute position;
+     * {@code end} must not pass {@link #end()}. The caller reads {@link Mapping#buffer()} (without changing its
+     * position or limit) and then calls {@link Mapping#exit()} on the same thread, in a {@code finally}, after which it
+     * keeps no view of the buffer.
+     *
+     * @return the mapping entered, or null if the log's mappings have been {@link #release() released}: the segment
+     *     was deleted by a reclaim, or the store closed
+     */
+    public Mapping enter(long end) {
+        while (true) {
+            Mapping current = map;
+            if (current != null && end <= readableEnd && end <= current.size()) {
+                if (current.enter()) {
+                    return current;
+                }
+                // Retired: replaced by a larger mapping (published before the retirement), or released.
+                if (released) {
+                    return null;
+                }
+                continue;
+            }
+            if (released) {
+                return null;
+            }
+            appendLock.lock();
+            try {
+                if (released) {
+                    return null;
+                }
+                makeReadable(end);
+            } finally {
+                appendLock.unlock();
+            }
+        }
+    }
+
+    private void makeReadable(long end) {
         if (end > file.flushedEnd()) {
             file.flush();
         }
@@ -173,19 +238,31 @@ public final class ValueLog {
         if (end > available) {
             throw new IllegalStateException("Read of " + file() + " up to " + end + " passes its end " + available);
         }
-        MappedByteBuffer current = map;
-        if (current == null || current.capacity() < end) {
-            current = mapAtLeast(end);
-            map = current;
+        Mapping current = map;
+        if (current == null || current.size() < end) {
+            current = replaceMapping(new Mapping(mapAtLeast(end)));
         }
-        readableEnd = Math.min(available, current.capacity());
-        return current;
+        readableEnd = Math.min(available, current.size());
     }
 
-    private MappedByteBuffer mapAtLeast(long end) {
-        long mapped = map == null ? 0 : map.capacity();
+    /** Publishes {@code next} and retires the mapping it replaces, which is unmapped once its readers have left. */
+    private Mapping replaceMapping(Mapping next) {
+        Mapping previous = map;
+        map = next;
+        if (previous != null) {
+            previous.retire();
+            replaced.removeIf(Mapping::isUnmapped);
+            if (!previous.isUnmapped()) {
+                replaced.add(previous);
+            }
+        }
+        return next;
+    }
+
+    private MappedRegion mapAtLeast(long end) {
+        long mapped = map == null ? 0 : map.size();
         long target = Math.max(end, Math.min(Math.max(2 * mapped, MIN_MAPPING), growthLimit));
-        target = Math.min(MAX_MAPPING, (target + MIN_MAPPING - 1) / MIN_MAPPING * MIN_MAPPING);
+        target = Math.min(MAX_SIZE, (target + MIN_MAPPING - 1) / MIN_MAPPING * MIN_MAPPING);
         file.reserve(target);
         return file.map(target);
     }
@@ -205,15 +282,47 @@ public final class ValueLog {
         }
         file.finishAppending();
         long end = file.end();
-        if (map == null || map.capacity() < end) {
-            map = file.map(end);
+        if (map == null || map.size() < end) {
+            replaceMapping(new Mapping(file.map(end)));
         }
         readableEnd = end;
         file.close();
     }
 
-    /** Closes the file without writing anything more: after a write failed, the tail is left to recovery. */
+    /**
+     * Closes the file without writing anything more (after a write failed, the tail is left to recovery) and
+     * releases the mapping.
+     */
     public void abandon() {
         file.close();
+        release();
+    }
+
+    /**
+     * Releases the mapping for good: no reader gets in any more ({@link #enter} returns null), and it is unmapped as
+     * soon as the readers inside have left (at once if there are none). Never waits; see {@link #awaitReleased()}.
+     * For a segment whose files are deleted, and for a store that closes.
+     */
+    public void release() {
+        released = true;
+        Mapping current = map;
+        if (current != null) {
+            current.retire();
+        }
+    }
+
+    /**
+     * After {@link #release()}, waits until every mapping the log made is unmapped: at once unless a read is under
+     * way, and then for as long as it lasts (after 10 s a warning is logged and the wait given up; the last reader
+     * out unmaps it all the same). The caller holds no lock that a reader could need.
+     */
+    public void awaitReleased() {
+        for (Mapping old : replaced) {
+            old.awaitUnmapped(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS, file());
+        }
+        Mapping current = map;
+        if (current != null) {
+            current.awaitUnmapped(RELEASE_TIMEOUT_SECONDS, TimeUnit.SECONDS, file());
+        }
     }
 }

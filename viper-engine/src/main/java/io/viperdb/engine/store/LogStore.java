@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * The {@link KeyValueStore} that applications hold: checks arguments, turns values into bytes and back with the
@@ -24,6 +25,7 @@ final class LogStore<V> implements KeyValueStore<V> {
 
     private final RecordStore records;
     private final ValueCodec<V> codec;
+    private final BiFunction<String, ByteBuffer, V> decoder = this::decode;
 
     LogStore(RecordStore records, ValueCodec<V> codec) {
         this.records = records;
@@ -33,8 +35,7 @@ final class LogStore<V> implements KeyValueStore<V> {
     @Override
     public V get(String key) {
         Keys.check(key);
-        ByteBuffer bytes = records.read(key);
-        return bytes == null ? null : decode(key, bytes);
+        return records.read(key, decoder);
     }
 
     @Override
@@ -145,6 +146,12 @@ final class LogStore<V> implements KeyValueStore<V> {
         return bytes;
     }
 
+    /**
+     * Decodes a value read from the store. {@code bytes} is a view of the memory mapping that is valid only until the
+     * codec returns: once the store unmaps the file (a reclaim deleted it, or the store closed), reading a view kept
+     * past that would throw on JDK 22 and later and could crash the JVM on JDK 17, which is why the codec contract
+     * forbids keeping it.
+     */
     private V decode(String key, ByteBuffer bytes) {
         try {
             return codec.decode(bytes);

@@ -7,6 +7,7 @@ import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.index.Location;
+import io.viperdb.engine.log.Mapping;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.ValueLog;
 import java.lang.System.Logger.Level;
@@ -38,7 +39,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Under the write lock, the manifest is replaced to list the new segments where the step's segments were. That
  *       atomic rename is the step's commit point: before it the store is as it was, after it as it will be; the files
  *       of the other side are deleted by the next open. Then the index moves each key that was not overwritten or
- *       removed meanwhile, and the step's old files are deleted.</li>
+ *       removed meanwhile.</li>
+ *   <li>The step's old segments are unmapped, once the reads under way in them have ended, and their files
+ *       deleted.</li>
  * </ol>
  * Delete records and expired, overwritten and removed values are dropped. That is safe because every segment ahead
  * of a step holds only records that were live when they were copied: a record hidden by a dropped delete or by a
@@ -225,22 +228,33 @@ final class Reclaimer {
                 // Overwritten or removed since the reclaim began: not worth a copy.
                 continue;
             }
-            if (out == null || out.values().end() >= segments.logFileSize()) {
+            Location from = move.from;
+            if (out == null || out.values().end() >= segments.logFileSize()
+                    || !out.values().hasRoomFor(from.length())) {
                 if (out != null) {
                     out.seal();
                 }
                 out = segments.createSegment(outputLock);
                 outputs.add(out);
             }
-            Location from = move.from;
             ValueLog source = from.segment().values();
-            ByteBuffer bytes = source.bytes(from.end());
-            int start = (int) from.offset();
-            int end = start + from.length();
-            if (DataRecord.check(bytes, start, end) != from.length()) {
-                throw new CorruptStoreException(source.file(), start, DataRecord.problem(bytes, start, end));
+            // The sources are sealed and are released only by a later reclaim or a close, which wait for this one.
+            Mapping mapping = source.enter(from.end());
+            if (mapping == null) {
+                throw new IllegalStateException(from.segment() + " was released during a reclaim that reads it");
             }
-            move.to = new Location(out, out.appendCopy(bytes, start, from.length()), from.length(), from.expiry());
+            try {
+                ByteBuffer bytes = mapping.buffer();
+                int start = (int) from.offset();
+                int end = start + from.length();
+                if (DataRecord.check(bytes, start, end) != from.length()) {
+                    throw new CorruptStoreException(source.file(), start, DataRecord.problem(bytes, start, end));
+                }
+                move.to = new Location(out, out.appendCopy(bytes, start, from.length()), from.length(),
+                        from.expiry());
+            } finally {
+                mapping.exit();
+            }
             pace.copied(from.length(), stop);
         }
         if (out != null) {
@@ -259,7 +273,14 @@ final class Reclaimer {
         }
     }
 
+    /**
+     * Unmaps and deletes the rewritten segments, so that their disk space comes back before the reclaim returns. The
+     * index no longer points into them, so a read that comes later looks again and finds the new place; reads under
+     * way finish first (and readers never wait for a reclaim: the last one out unmaps).
+     */
     private void delete(List<Segment> rewritten) {
+        rewritten.forEach(Segment::release);
+        rewritten.forEach(Segment::awaitReleased);
         try {
             for (Segment segment : rewritten) {
                 segment.deleteFiles(segments.directory());

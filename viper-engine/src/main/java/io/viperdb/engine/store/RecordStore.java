@@ -13,6 +13,7 @@ import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.index.Location;
+import io.viperdb.engine.log.Mapping;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.ValueLog;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -112,16 +114,40 @@ final class RecordStore {
         return directory;
     }
 
-    /** The stored value bytes of {@code key}, checked against their checksum, or null when absent or expired. */
-    ByteBuffer read(String key) {
-        ensureOpen();
-        Location location = index.get(key);
-        if (location == null || expired(location)) {
-            return null;
+    /**
+     * Reads the stored value bytes of {@code key}, checked against their checksum, and returns what {@code decoder}
+     * makes of them, or null when the key is absent or expired. The bytes are a read-only view of the memory mapping,
+     * valid only while {@code decoder} runs: it must not keep the buffer (see {@link io.viperdb.spi.ValueCodec}).
+     *
+     * @throws StoreClosedException if the store is closed, also when it closes during the read
+     */
+    <T> T read(String key, BiFunction<String, ByteBuffer, T> decoder) {
+        Location previous = null;
+        while (true) {
+            ensureOpen();
+            Location location = index.get(key);
+            if (location == null || expired(location)) {
+                return null;
+            }
+            ValueLog values = location.segment().values();
+            Mapping mapping = values.enter(location.end());
+            if (mapping == null) {
+                // The segment is released: the store closed (ensureOpen throws), or a reclaim moved the record and
+                // deleted the segment after it updated the index, so the key is found elsewhere now.
+                if (location == previous && !closed) {
+                    throw new IllegalStateException("The index of " + directory + " still points " + key
+                            + " into released " + location.segment());
+                }
+                previous = location;
+                continue;
+            }
+            try {
+                return decoder.apply(key, DataRecord.value(mapping.buffer(), (int) location.offset(),
+                        location.length(), key, values.file()));
+            } finally {
+                mapping.exit();
+            }
         }
-        ValueLog values = location.segment().values();
-        return DataRecord.value(values.bytes(location.end()), (int) location.offset(), location.length(), key,
-                values.file());
     }
 
     boolean contains(String key) {
@@ -175,7 +201,7 @@ final class RecordStore {
         writeLock.lock();
         try {
             checkWritable();
-            Segment active = activeWithRoom();
+            Segment active = activeWithRoom(DataRecord.length(keyBytes.length, value.length));
             long now = clock.millis();
             long expiry = timeToLive == null ? RecordHeader.NO_EXPIRY : expiryAfter(now, timeToLive);
             long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
@@ -207,7 +233,8 @@ final class RecordStore {
                 replaced(index.remove(key), null);
                 return false;
             }
-            activeWithRoom().append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, keyBytes, NO_VALUE);
+            activeWithRoom(DataRecord.length(keyBytes.length, 0))
+                    .append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, keyBytes, NO_VALUE);
             replaced(index.remove(key), null);
             sequence = syncer.appended();
         } catch (StoreIOException e) {
@@ -237,7 +264,7 @@ final class RecordStore {
         writeLock.lock();
         try {
             checkWritable();
-            Segment active = activeWithRoom();
+            Segment active = activeWithRoom(size);
             long now = clock.millis();
             active.append(RecordHeader.BATCH_BEGIN, now, RecordHeader.NO_EXPIRY, NO_VALUE, NO_VALUE);
             Location[] locations = new Location[batch.size()];
@@ -333,9 +360,14 @@ final class RecordStore {
         }
     }
 
-    /** Rolls to a new segment before a write rather than after, so that a failed roll leaves the write undone. */
-    private Segment activeWithRoom() {
-        if (segments.active().values().end() >= segments.logFileSize()) {
+    /**
+     * Rolls to a new segment before a write of {@code bytes} rather than after, so that a failed roll leaves the write
+     * undone: once the value log has reached the log file size, or if the write would take it past
+     * {@link ValueLog#MAX_SIZE} (which the limits on sizes rule out, but the check costs nothing).
+     */
+    private Segment activeWithRoom(long bytes) {
+        ValueLog values = segments.active().values();
+        if (values.end() >= segments.logFileSize() || !values.hasRoomFor(bytes)) {
             segments.roll();
         }
         return segments.active();
@@ -471,8 +503,9 @@ final class RecordStore {
     }
 
     /**
-     * Seals the active segment (flush, cut, sync) and releases the lock; waits for a running reclaim. After an
-     * earlier I/O failure it still seals what it can, then throws, since what reached the device is not known.
+     * Seals the active segment (flush, cut, sync), releases the lock and unmaps every file, waiting for reads under
+     * way to end (later reads throw {@link StoreClosedException}); waits for a running reclaim. After an earlier I/O
+     * failure it still seals what it can, then throws, since what reached the device is not known.
      */
     void close() {
         if (autoReclaimer != null) {
@@ -483,6 +516,7 @@ final class RecordStore {
             backgroundSync.shutdown();
             awaitTermination(backgroundSync);
         }
+        List<Segment> released = List.of();
         reclaimLock.lock();
         try {
             writeLock.lock();
@@ -500,6 +534,8 @@ final class RecordStore {
                     throw failWrites(e);
                 } finally {
                     lock.release();
+                    released = segments.all();
+                    released.forEach(Segment::release);
                 }
                 StoreIOException failure = writeFailure;
                 if (failure != null) {
@@ -512,6 +548,8 @@ final class RecordStore {
             }
         } finally {
             reclaimLock.unlock();
+            // Outside the locks: a read under way holds a mapping for as long as its codec decodes.
+            released.forEach(Segment::awaitReleased);
         }
     }
 

@@ -9,6 +9,7 @@ import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.index.Location;
 import io.viperdb.engine.log.KeyLog;
+import io.viperdb.engine.log.Mapping;
 import io.viperdb.engine.log.Segment;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -43,9 +44,29 @@ final class Verifier {
     }
 
     private void segment(StoreSnapshot.Part part) {
+        Mapping mapping = enter(part.segment(), part.valueEnd());
+        try {
+            segment(part, mapping.buffer());
+        } finally {
+            mapping.exit();
+        }
+    }
+
+    /**
+     * Enters the mapping of a segment of the snapshot. The caller holds the reclaim lock, which a close waits for, so
+     * no segment of the snapshot is released meanwhile.
+     */
+    private static Mapping enter(Segment segment, long end) {
+        Mapping mapping = segment.values().enter(end);
+        if (mapping == null) {
+            throw new IllegalStateException(segment + " was released during a verify");
+        }
+        return mapping;
+    }
+
+    private void segment(StoreSnapshot.Part part, ByteBuffer data) {
         Segment segment = part.segment();
         Path valueFile = segment.values().file();
-        ByteBuffer data = segment.values().bytes(part.valueEnd());
         int end = (int) part.valueEnd();
         try {
             FileHeader.decode(data.slice(0, Math.min(end, FileHeader.SIZE)), FileHeader.Kind.VALUE_LOG, valueFile);
@@ -121,12 +142,15 @@ final class Verifier {
             if (end == null || location.end() > end) {
                 continue; // Written after the snapshot.
             }
+            Mapping mapping = enter(location.segment(), location.end());
             try {
-                DataRecord.value(location.segment().values().bytes(location.end()), (int) location.offset(),
-                        location.length(), entry.getKey(), location.segment().values().file());
+                DataRecord.value(mapping.buffer(), (int) location.offset(), location.length(), entry.getKey(),
+                        location.segment().values().file());
             } catch (CorruptStoreException e) {
                 problem(e.file(), e.offset(), "the record of key \"" + entry.getKey() + "\" in the index: "
                         + e.getMessage());
+            } finally {
+                mapping.exit();
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.viperdb.engine.testing;
 
 import io.viperdb.engine.io.FileAccess;
+import io.viperdb.engine.io.MappedRegion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -155,6 +156,14 @@ public final class FaultyFileAccess implements FileAccess {
         return new Channel(channel, inode);
     }
 
+    /** Counts the mapping as a {@link Operation#MAP} of the file (and may fail it), then maps the real channel. */
+    @Override
+    public MappedRegion map(FileChannel channel, long size) throws IOException {
+        Channel faulty = (Channel) channel;
+        step(Operation.MAP, faulty.file());
+        return FileAccess.real().map(faulty.real, size);
+    }
+
     @Override
     public synchronized void replace(Path source, Path target) throws IOException {
         step(Operation.REPLACE, target);
@@ -213,7 +222,7 @@ public final class FaultyFileAccess implements FileAccess {
         return content;
     }
 
-    /** A channel that counts and fails its writes, forces, truncations and mappings, and records what forces keep. */
+    /** A channel that counts and fails its writes, forces and truncations, and records what forces keep. */
     private final class Channel extends FileChannel {
         private final FileChannel real;
         private final Inode inode;
@@ -287,7 +296,7 @@ public final class FaultyFileAccess implements FileAccess {
 
         @Override
         public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-            step(Operation.MAP, file());
+            // The engine maps through FaultyFileAccess.map, which fails or counts the mapping there.
             return real.map(mode, position, size);
         }
 
