@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The engine jar is a multi-release jar that maps files with {@code MappedByteBuffer} (released through
  * {@code sun.misc.Unsafe.invokeCleaner}) on JDK 17 to 21 and with the FFM API on JDK 22 and later: each JDK picks its
  * implementation from the same jar on the module path, releases the mappings of deleted and closed files at once,
- * and on JDK 22+ prints no {@code sun.misc.Unsafe} warning.
+ * and on JDK 22+ prints no {@code sun.misc.Unsafe} warning, with the codec modules on the module path too (the kryo
+ * codecs ask Kryo not to use it).
  *
  * <p>The JDK 22+ run needs one: {@code -Dviper.jdk22=<home>} (which also builds the engine's JDK 22 classes; .ci/run
  * passes the newest JDK 22+ it finds under /usr/lib/jvm), or Maven itself on JDK 22+. Without one it is skipped, and
@@ -62,7 +63,7 @@ class MappingIT {
             command.add("--sun-misc-unsafe-memory-access=warn");
         }
         command.addAll(List.of("--add-exports", "io.viperdb.engine/io.viperdb.engine.io=io.viperdb.it",
-                "--module-path", modulePathWithoutCodecLibraries(), "--module",
+                "--module-path", JavaProcess.modulePath(), "--module",
                 "io.viperdb.it/io.viperdb.it.MappingCheck"));
         JavaProcess.Result result = JavaProcess.finish(JavaProcess.start(command), 120);
         System.out.println("MappingCheck on JDK " + feature + " (" + home + "):\n" + result.output());
@@ -73,23 +74,6 @@ class MappingIT {
             assertTrue(result.output().contains("mappings of store files after close: 0"), result.output());
         }
         return result.output();
-    }
-
-    /**
-     * The API, the engine and this module: not the codec modules, since ServiceLoader instantiates every codec on the
-     * module path and Kryo calls sun.misc.Unsafe itself (a warning of its own, not the engine's).
-     */
-    private static String modulePathWithoutCodecLibraries() {
-        List<Path> modules = new ArrayList<>();
-        for (Path jar : JavaProcess.runtimeJars()) {
-            String name = jar.getFileName().toString();
-            if (name.startsWith("viper-api") || name.startsWith("viper-engine")) {
-                modules.add(jar);
-            }
-        }
-        assertEquals(2, modules.size(), "the api and engine jars in " + JavaProcess.runtimeJars());
-        modules.add(JavaProcess.itJar());
-        return JavaProcess.join(modules);
     }
 
     /** The JDK 22+ to run on: the one given to the build, or the one running the tests if it is one. */
