@@ -14,6 +14,7 @@ import io.viperdb.engine.log.Segment;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,11 @@ final class Verifier {
         return mapping;
     }
 
+    /**
+     * Checks a segment's hints against the records they describe, then walks its value log record by record. At a
+     * damaged record the walk goes on at the next record that a hint lists, so that one damaged record does not hide
+     * the state of the rest of the file.
+     */
     private void segment(StoreSnapshot.Part part, ByteBuffer data) {
         Segment segment = part.segment();
         Path valueFile = segment.values().file();
@@ -74,24 +80,43 @@ final class Verifier {
             problem(valueFile, 0, e.getMessage());
             return;
         }
-        List<Integer> starts = new ArrayList<>();
+        Hints hints = hints(segment, part.keyEnd(), data, end);
+        int found = 0;
         boolean inBatch = false;
         int position = FileHeader.SIZE;
+        int nextHint = 0;
         while (position < end) {
+            while (nextHint < hints.count && hints.recordOffsets[nextHint] < position) {
+                problem(segment.keys().file(), hints.fileOffsets[nextHint], "a hint for offset "
+                        + hints.recordOffsets[nextHint] + " of the value log, where no record starts");
+                nextHint++;
+            }
             int length = DataRecord.check(data, position, end);
             if (length < 0) {
-                problem(valueFile, position, DataRecord.problem(data, position, end)
-                        + "; the rest of the file cannot be read");
-                break;
+                int resume = hints.firstAfter(position);
+                problem(valueFile, position, DataRecord.problem(data, position, end) + (resume < 0
+                        ? "; no hint lists a record after it, so the rest of the file cannot be read"
+                        : "; checking goes on at the next record its key log lists, at offset " + resume));
+                if (resume < 0) {
+                    break;
+                }
+                nextHint = hints.indexOf(resume);
+                position = resume;
+                inBatch = false;
+                continue;
+            }
+            if (nextHint < hints.count && hints.recordOffsets[nextHint] == position) {
+                nextHint++;
             }
             byte type = RecordHeader.type(data, position);
             if (type == RecordHeader.BATCH_BEGIN || type == RecordHeader.BATCH_COMMIT) {
                 if (inBatch == (type == RecordHeader.BATCH_BEGIN)) {
-                    problem(valueFile, position, inBatch ? "a batch begins inside a batch" : "a batch commit outside a batch");
+                    problem(valueFile, position, inBatch ? "a batch begins inside a batch"
+                            : "a batch commit outside a batch");
                 }
                 inBatch = type == RecordHeader.BATCH_BEGIN;
             }
-            starts.add(position);
+            found++;
             records++;
             bytes += length;
             position += length;
@@ -99,40 +124,84 @@ final class Verifier {
         if (inBatch) {
             problem(valueFile, end, "the value log ends inside a batch");
         }
-        hints(segment, part.keyEnd(), data, starts);
+        if (hints.outcome == KeyLog.Outcome.CLEAN && hints.count < found) {
+            problem(segment.keys().file(), hints.validEnd, "the key log lists " + hints.count
+                    + " records; the value log holds " + found);
+        }
     }
 
-    private void hints(Segment segment, long keyEnd, ByteBuffer data, List<Integer> starts) {
+    /** The value log offsets of a segment's sound hints, in order, and where each hint is in the key log. */
+    private static final class Hints {
+        int[] recordOffsets = new int[64];
+        long[] fileOffsets = new long[64];
+        int count;
+        KeyLog.Outcome outcome;
+        long validEnd;
+
+        void add(int recordOffset, long fileOffset) {
+            if (count == recordOffsets.length) {
+                recordOffsets = Arrays.copyOf(recordOffsets, 2 * count);
+                fileOffsets = Arrays.copyOf(fileOffsets, 2 * count);
+            }
+            recordOffsets[count] = recordOffset;
+            fileOffsets[count] = fileOffset;
+            count++;
+        }
+
+        /** The first hinted record offset after {@code offset}, or -1. */
+        int firstAfter(int offset) {
+            int i = indexOf(offset + 1);
+            return i < count ? recordOffsets[i] : -1;
+        }
+
+        /** The index of the first hint at or after {@code offset}. */
+        int indexOf(int offset) {
+            int i = Arrays.binarySearch(recordOffsets, 0, count, offset);
+            if (i < 0) {
+                return -i - 1;
+            }
+            while (i > 0 && recordOffsets[i - 1] == offset) {
+                i--;
+            }
+            return i;
+        }
+    }
+
+    /**
+     * Reads a segment's key log: each sound hint is checked against the value log record it describes, if that record
+     * is sound (a damaged record is the value log walk's to report).
+     */
+    private Hints hints(Segment segment, long keyEnd, ByteBuffer data, int end) {
         Path keyFile = segment.keys().file();
-        int[] next = {0};
+        Hints hints = new Hints();
         KeyLog.Replay replay = KeyLog.replay(keyFile, keyEnd, segment.id(), (hint, start, length, fileOffset) -> {
             records++;
             bytes += length;
-            int i = next[0]++;
-            if (i >= starts.size()) {
-                problem(keyFile, fileOffset, "a hint for a record past the end of the value log");
-                return false;
+            long offset = HintRecord.recordOffset(hint, start);
+            if (offset < FileHeader.SIZE || offset >= end
+                    || (hints.count > 0 && offset <= hints.recordOffsets[hints.count - 1])) {
+                problem(keyFile, fileOffset, "a hint for offset " + offset + ", outside the value log or out of order");
+                return true;
             }
-            int record = starts.get(i);
-            if (HintRecord.recordOffset(hint, start) != record
-                    || HintRecord.recordLength(hint, start) != DataRecord.check(data, record, data.limit())
+            int record = (int) offset;
+            hints.add(record, fileOffset);
+            int recordLength = DataRecord.check(data, record, end);
+            if (recordLength >= 0 && (HintRecord.recordLength(hint, start) != recordLength
                     || RecordHeader.type(hint, start) != RecordHeader.type(data, record)
                     || RecordHeader.timestamp(hint, start) != RecordHeader.timestamp(data, record)
-                    || RecordHeader.expiry(hint, start) != RecordHeader.expiry(data, record)) {
-                problem(keyFile, fileOffset, "the hint does not describe value log record " + i + " at offset "
-                        + record);
-                return false;
+                    || RecordHeader.expiry(hint, start) != RecordHeader.expiry(data, record))) {
+                problem(keyFile, fileOffset, "the hint does not describe the value log record at offset " + record);
             }
             return true;
         });
+        hints.outcome = replay.outcome();
+        hints.validEnd = replay.validEnd();
         if (replay.outcome() == KeyLog.Outcome.NO_HEADER) {
             problem(keyFile, 0, "the key log is missing or its header is damaged");
         } else if (replay.outcome() == KeyLog.Outcome.TORN || replay.outcome() == KeyLog.Outcome.DAMAGED) {
             problem(keyFile, replay.validEnd(), "the hint at this offset is damaged");
-        } else if (replay.outcome() == KeyLog.Outcome.CLEAN && next[0] < starts.size()) {
-            problem(keyFile, replay.validEnd(), "the key log lists " + next[0] + " records; the value log holds "
-                    + starts.size());
         }
+        return hints;
     }
 
     private void index(KeyDirectory index, Map<Segment, Long> ends) {

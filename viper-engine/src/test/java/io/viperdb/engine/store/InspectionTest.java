@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.viperdb.engine.format.DataRecord;
+import io.viperdb.engine.format.FileHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +94,35 @@ class InspectionTest {
             assertEquals(0, after.deadBytes(), after.toString());
             assertTrue(after.lastReclaim().isPresent());
             assertTrue(after.totalBytes() < before.totalBytes());
+        }
+    }
+
+    /** A damaged record does not hide the rest of its file: the walk goes on at the next record the key log lists. */
+    @Test
+    void verifyGoesOnPastADamagedRecordAndReportsEachDamageOnce() {
+        Path store = dir.resolve("store");
+        int recordLength = DataRecord.length(6, 100);
+        try (KeyValueStore<String> kv = KeyValueStore.open(store, options)) {
+            for (int i = 0; i < 100; i++) {
+                kv.put(String.format("key-%02d", i), "v".repeat(100));
+            }
+        }
+        Path sealed = StoreFiles.withSuffix(store, ".vlog").get(0);
+        long third = FileHeader.SIZE + 3L * recordLength;
+        long tenth = FileHeader.SIZE + 10L * recordLength;
+        StoreFiles.flip(sealed, third + recordLength - 5, 0x01);
+        StoreFiles.flip(sealed, tenth + recordLength - 5, 0x01);
+        try (KeyValueStore<String> kv = KeyValueStore.open(store, options)) {
+            VerifyReport report = kv.verify();
+            List<VerifyReport.Problem> inValues = report.problems().stream().filter(p -> p.file().equals(sealed))
+                    .toList();
+            assertEquals(List.of(third, third, tenth, tenth), inValues.stream().map(VerifyReport.Problem::offset)
+                    .sorted().toList(), report.problems().toString());
+            assertEquals(4, report.problems().size(), "the value log walk and the index name each damage once, the"
+                    + " key log never: " + report.problems());
+            assertTrue(report.problems().stream().anyMatch(p -> p.description().contains("\"key-03\"")),
+                    report.problems().toString());
+            assertEquals(2 * 100 - 2, report.recordsChecked(), "every record but the two damaged ones, and every hint");
         }
     }
 
