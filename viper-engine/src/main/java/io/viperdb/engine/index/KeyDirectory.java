@@ -1,36 +1,147 @@
 package io.viperdb.engine.index;
 
+import io.viperdb.engine.format.Keys;
+import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.log.Segment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The in-memory index: every key that has a value, with the {@link Location} of its latest record.
  *
- * <p>Lookups are lock-free and run concurrently with updates. Updates are made by one thread at a time (the store's
- * writers hold its write lock; recovery runs before the store is shared), which keeps the count of expiring entries
- * exact without atomics on the write path.
+ * <h2>Layout</h2>
+ * An open-addressing hash table with linear probing over one {@code long[]}, two words per slot, and the keys' UTF-8
+ * bytes in a {@link KeyArena}:
+ * <pre>
+ * word 0  fingerprint:8 | segment handle:18 | arena reference:38     0 = empty slot, 1 = tombstone
+ * word 1  record offset:32 | record length:32
+ * </pre>
+ * The fingerprint is the top byte of the key's {@link KeyHash hash}, so that most probes that do not match never
+ * touch the arena; the segment handle is a small number given by {@link SegmentHandles}; the expiry of a key that
+ * has one is kept in its arena entry. A slot is 16 bytes and the table is rebuilt to half full whenever entries and
+ * tombstones would fill three quarters of it, so with 16-byte keys a key takes 21 to 32 bytes of slots plus 18 of
+ * arena. A removed key leaves a tombstone (entries are never moved within a table, which keeps iteration simple);
+ * tombstones and arena garbage go when the table is rebuilt, which happens when it fills up or when more than half
+ * of the arena is garbage.
+ *
+ * <h2>Concurrency</h2>
+ * Updates are made by one thread at a time (the store's writers hold its write lock; recovery runs before the store
+ * is shared). Reads take no lock: a sequence lock ({@link #version()}) is odd while an update, or a whole
+ * {@linkplain #applyAtomically batch} of them, is being made, and a reader that overlapped one reads again. So a
+ * reader never sees a torn slot, nor some of a batch's updates without the others. Every reference a reader follows
+ * is bounds-checked against the arrays it holds, so what it reads from the middle of an update is discarded by the
+ * version check, never thrown.
+ *
+ * <p>A rebuild (growth, shrinking, purging tombstones, compacting the arena) builds a new table beside the current
+ * one and then publishes it; the old one is never written again, so readers go on reading it meanwhile and no reader
+ * waits for a rebuild (except inside a batch; {@link #reserve} before one avoids that).
  *
  * <p>An entry may have expired: expiry is judged when the entry is read, against the store's clock.
- *
- * <p>The updates of a batch are applied {@link #applyAtomically atomically} for readers, with a sequence lock: the
- * version is odd while a batch is being applied, and a read that overlaps one is retried, so a reader never sees some
- * of a batch's updates without the others.
  */
 public final class KeyDirectory {
 
-    private final ConcurrentHashMap<String, Location> entries = new ConcurrentHashMap<>();
-    private volatile long expiring;
-    private volatile long version;
+    static final double MAX_LOAD = 0.75;
+    static final double REBUILT_LOAD = 0.5;
+    static final int MIN_CAPACITY = 16;
+    /** Two words per slot, and a Java array holds fewer than 2^31 elements. */
+    static final int MAX_CAPACITY = (1 << 30) - 16;
 
-    /** The location of {@code key}, never taken from the middle of a batch being applied. */
+    private static final int REF_BITS = 38;
+    private static final long REF_MASK = (1L << REF_BITS) - 1;
+    private static final int HANDLE_SHIFT = REF_BITS;
+    private static final long HANDLE_MASK = (1L << SegmentHandles.BITS) - 1;
+    private static final int FINGERPRINT_SHIFT = REF_BITS + SegmentHandles.BITS;
+    private static final long EMPTY = 0;
+    private static final long TOMBSTONE = 1;
+    /** Below this the arena's garbage is not worth a rebuild. */
+    private static final long MIN_GARBAGE_TO_COMPACT = 4L << 20;
+
+    /** What a reader's probe returns when what it read cannot be consistent: read again. */
+    private static final Location RETRY = new Location(null, -1, -1, -1);
+
+    private static final VarHandle SEQUENCE;
+
+    static {
+        if (FINGERPRINT_SHIFT + 8 != Long.SIZE) {
+            throw new AssertionError("slot word 0 must be 64 bits");
+        }
+        try {
+            SEQUENCE = MethodHandles.lookup().findVarHandle(KeyDirectory.class, "sequence", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One generation of the table; only the current one is written, and only by the writer. */
+    private static final class Table {
+        final long[] slots;
+        final int capacity;
+        /** Entries and tombstones may take this many slots before a rebuild. */
+        final int threshold;
+        final KeyArena arena;
+        /** The segment of each handle, as of the last write to this table (see {@link SegmentHandles}). */
+        Segment[] segments;
+
+        Table(int capacity, Segment[] segments) {
+            this.slots = new long[2 * capacity];
+            this.capacity = capacity;
+            this.threshold = (int) (capacity * MAX_LOAD);
+            this.arena = new KeyArena();
+            this.segments = segments;
+        }
+    }
+
+    private volatile long sequence;
+    private volatile Table table;
+
+    // The writer's state: read by readers only under the sequence lock.
+    private final SegmentHandles handles = new SegmentHandles();
+    private int batchDepth;
+    private int live;
+    private int tombstones;
+    private long expiring;
+    private long garbageBytes;
+    private byte[] scratch;
+
+    /** An empty directory. */
+    public KeyDirectory() {
+        this(0);
+    }
+
+    /** An empty directory with room for {@code expectedKeys} before its first rebuild. */
+    public KeyDirectory(long expectedKeys) {
+        this.table = new Table(capacityFor(expectedKeys, 0.6), handles.segments());
+    }
+
+    private static int capacityFor(long keys, double load) {
+        long capacity = (long) Math.ceil(keys / load) + 1;
+        if (capacity > MAX_CAPACITY) {
+            throw new IllegalStateException("The key directory holds at most " + (long) (MAX_CAPACITY * MAX_LOAD)
+                    + " keys; asked for " + keys);
+        }
+        return (int) Math.max(MIN_CAPACITY, capacity);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- reads
+
+    /** The location of {@code key} (which must have passed {@code Keys.check}), never from the middle of an update. */
     public Location get(String key) {
+        long hash = KeyHash.of(key);
         while (true) {
-            long before = version;
+            long before = sequence;
             if ((before & 1) == 0) {
-                Location location = entries.get(key);
-                if (version == before) {
+                Location location = find(table, key, hash);
+                VarHandle.acquireFence();
+                if (sequence == before && location != RETRY) {
                     return location;
                 }
             }
@@ -38,93 +149,608 @@ public final class KeyDirectory {
         }
     }
 
-    /** Runs {@code updates}, made with this directory's update methods, so that readers see all of them or none. */
-    public void applyAtomically(Runnable updates) {
-        version++;
-        try {
-            updates.run();
-        } finally {
-            version++;
+    /** A reader's probe: the location, null if absent, or {@link #RETRY}. */
+    private static Location find(Table t, String key, long hash) {
+        long[] slots = t.slots;
+        int capacity = slots.length >>> 1;
+        byte[][] pages = t.arena.pages();
+        long fingerprint = hash >>> FINGERPRINT_SHIFT;
+        int i = home(hash, capacity);
+        for (int probes = 0; probes < capacity; probes++) {
+            long word = slots[2 * i];
+            if (word == EMPTY) {
+                return null;
+            }
+            if (word >>> FINGERPRINT_SHIFT == fingerprint && word != TOMBSTONE) {
+                long ref = word & REF_MASK;
+                int pageIndex = (int) (ref >>> KeyArena.PAGE_SHIFT);
+                byte[] page = pageIndex < pages.length ? pages[pageIndex] : null;
+                int offset = KeyArena.offset(ref);
+                if (page == null || offset + KeyArena.HEADER > page.length) {
+                    return RETRY;
+                }
+                int header = KeyArena.header(page, offset);
+                if (!KeyArena.fits(page, offset, header)) {
+                    return RETRY;
+                }
+                int keyLength = KeyArena.keyLength(header);
+                if (matches(key, page, offset + KeyArena.HEADER, keyLength)) {
+                    Segment[] segments = t.segments;
+                    int handle = (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
+                    Segment segment = handle < segments.length ? segments[handle] : null;
+                    if (segment == null) {
+                        return RETRY;
+                    }
+                    long where = slots[2 * i + 1];
+                    long expiry = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, keyLength)
+                            : RecordHeader.NO_EXPIRY;
+                    return new Location(segment, where >>> 32, (int) where, expiry);
+                }
+            }
+            i = next(i, capacity);
         }
+        return RETRY;
     }
 
-    /** A version to read under: it is odd while a batch is being applied, and changes with every batch. */
+    private static int home(long hash, int capacity) {
+        // Lemire's multiply-shift: a slot in [0, capacity) from the low 32 bits, for any capacity.
+        return (int) (((hash & 0xFFFFFFFFL) * capacity) >>> 32);
+    }
+
+    private static int next(int i, int capacity) {
+        return i + 1 == capacity ? 0 : i + 1;
+    }
+
+    /** Whether {@code page[start, start + length)} is the UTF-8 encoding of {@code key}. */
+    private static boolean matches(String key, byte[] page, int start, int length) {
+        int n = key.length();
+        if (length < n) {
+            return false; // UTF-8 takes at least one byte per char
+        }
+        if (length == n) {
+            int i = 0;
+            while (i < n) {
+                char c = key.charAt(i);
+                if (c >= 0x80 || page[start + i] != (byte) c) {
+                    break;
+                }
+                i++;
+            }
+            if (i == n) {
+                return true;
+            }
+            if (key.charAt(i) < 0x80) {
+                return false;
+            }
+        }
+        return Keys.matches(key, ByteBuffer.wrap(page), start, length);
+    }
+
+    /** A version to read under: odd while an update or a batch is being applied, and changed by every one. */
     public long version() {
-        return version;
+        return sequence;
     }
 
-    /** Maps {@code key} to {@code location}; returns the location it replaces, or null. */
-    public Location put(String key, Location location) {
-        Location previous = entries.put(key, location);
-        count(previous, location);
-        return previous;
-    }
-
-    /** Removes {@code key}; returns the location it had, or null. */
-    public Location remove(String key) {
-        Location previous = entries.remove(key);
-        count(previous, null);
-        return previous;
-    }
-
-    /** Moves {@code key} from {@code expected} to {@code update} if it is still at {@code expected}. */
-    public boolean replace(String key, Location expected, Location update) {
-        boolean replaced = entries.replace(key, expected, update);
-        if (replaced) {
-            count(expected, update);
-        }
-        return replaced;
-    }
-
-    /** Removes {@code key} if it is still at {@code expected}. */
-    public boolean remove(String key, Location expected) {
-        boolean removed = entries.remove(key, expected);
-        if (removed) {
-            count(expected, null);
-        }
-        return removed;
-    }
-
-    private void count(Location removed, Location added) {
-        long delta = (added != null && added.expires() ? 1 : 0) - (removed != null && removed.expires() ? 1 : 0);
-        if (delta != 0) {
-            // Updates are made by one thread at a time (see the class comment), so this is no lost update.
-            expiring = expiring + delta;
+    /** The number of entries, expired ones included. */
+    public int size() {
+        while (true) {
+            long before = sequence;
+            int count = live;
+            VarHandle.acquireFence();
+            if ((before & 1) == 0 && sequence == before) {
+                return count;
+            }
+            Thread.onSpinWait();
         }
     }
 
     /** The number of entries that have not expired at {@code nowMillis}. */
     public long liveCount(long nowMillis) {
-        if (expiring == 0) {
-            return entries.size();
-        }
-        long live = 0;
-        for (Location location : entries.values()) {
-            if (!location.expiredAt(nowMillis)) {
-                live++;
+        while (true) {
+            long before = sequence;
+            long expiringNow = expiring;
+            int count = live;
+            VarHandle.acquireFence();
+            if ((before & 1) == 0 && sequence == before) {
+                if (expiringNow == 0) {
+                    return count;
+                }
+                break;
             }
+            Thread.onSpinWait();
         }
-        return live;
+        long[] totals = new long[2];
+        forEach(nowMillis, (key, location) -> totals[0]++, false);
+        return totals[0];
+    }
+
+    /** The total length of the records of the entries that have not expired at {@code nowMillis}. */
+    public long liveBytes(long nowMillis) {
+        long[] total = new long[1];
+        forEach(nowMillis, (key, location) -> total[0] += location.length(), false);
+        return total[0];
     }
 
     /** The keys that have not expired at {@code nowMillis}, copied. */
     public Set<String> liveKeys(long nowMillis) {
-        Set<String> keys = new HashSet<>(Math.max(16, (int) (entries.size() / 0.75f) + 1));
-        entries.forEach((key, location) -> {
-            if (!location.expiredAt(nowMillis)) {
-                keys.add(key);
-            }
-        });
+        Set<String> keys = new HashSet<>(Math.max(16, (int) (size() / 0.75f) + 1));
+        forEach(nowMillis, (key, location) -> keys.add(key), true);
         return keys;
     }
 
-    /** Every entry, expired or not; weakly consistent under concurrent updates, like {@link ConcurrentHashMap}. */
+    /**
+     * Every entry, expired or not. Weakly consistent under concurrent updates, like the iterators of
+     * {@code ConcurrentHashMap}: each entry is read whole, and an entry present throughout the iteration is returned
+     * exactly once (with its location at some moment of the iteration); others may or may not be.
+     */
     public Iterable<Map.Entry<String, Location>> entries() {
-        return entries.entrySet();
+        return () -> new EntryIterator(table);
     }
 
-    /** The number of entries, expired ones included. */
-    public int size() {
-        return entries.size();
+    private interface EntryVisitor {
+        void visit(String key, Location location);
+    }
+
+    /** Visits the entries not expired at {@code nowMillis}, with their keys only if {@code withKeys}. */
+    private void forEach(long nowMillis, EntryVisitor visitor, boolean withKeys) {
+        Table t = table;
+        for (int i = 0; i < t.capacity; i++) {
+            Map.Entry<String, Location> entry = readSlot(t, i, withKeys);
+            if (entry != null && !entry.getValue().expiredAt(nowMillis)) {
+                visitor.visit(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    /**
+     * Slot {@code i} of {@code t} read whole under the sequence lock, or null if it holds no entry. A table that has
+     * been replaced is no longer written, so whatever it holds is whole.
+     */
+    private Map.Entry<String, Location> readSlot(Table t, int i, boolean withKey) {
+        while (true) {
+            long before = sequence;
+            if ((before & 1) == 0) {
+                Map.Entry<String, Location> entry = readSlotOnce(t, i, withKey);
+                VarHandle.acquireFence();
+                if (sequence == before && entry != RETRY_ENTRY) {
+                    return entry;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static final Map.Entry<String, Location> RETRY_ENTRY = new AbstractMap.SimpleImmutableEntry<>(null, RETRY);
+
+    private static Map.Entry<String, Location> readSlotOnce(Table t, int i, boolean withKey) {
+        long word = t.slots[2 * i];
+        if (word == EMPTY || word == TOMBSTONE) {
+            return null;
+        }
+        long ref = word & REF_MASK;
+        byte[][] pages = t.arena.pages();
+        int pageIndex = (int) (ref >>> KeyArena.PAGE_SHIFT);
+        byte[] page = pageIndex < pages.length ? pages[pageIndex] : null;
+        int offset = KeyArena.offset(ref);
+        if (page == null || offset + KeyArena.HEADER > page.length) {
+            return RETRY_ENTRY;
+        }
+        int header = KeyArena.header(page, offset);
+        Segment[] segments = t.segments;
+        int handle = (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
+        Segment segment = handle < segments.length ? segments[handle] : null;
+        if (segment == null || !KeyArena.fits(page, offset, header)) {
+            return RETRY_ENTRY;
+        }
+        int keyLength = KeyArena.keyLength(header);
+        String key = withKey ? new String(page, offset + KeyArena.HEADER, keyLength, StandardCharsets.UTF_8) : null;
+        long where = t.slots[2 * i + 1];
+        long expiry = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, keyLength)
+                : RecordHeader.NO_EXPIRY;
+        return new AbstractMap.SimpleImmutableEntry<>(key, new Location(segment, where >>> 32, (int) where, expiry));
+    }
+
+    private final class EntryIterator implements Iterator<Map.Entry<String, Location>> {
+        private final Table t;
+        private int slot;
+        private Map.Entry<String, Location> next;
+
+        EntryIterator(Table t) {
+            this.t = t;
+            advance();
+        }
+
+        private void advance() {
+            next = null;
+            while (next == null && slot < t.capacity) {
+                next = readSlot(t, slot++, true);
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next != null;
+        }
+
+        @Override
+        public Map.Entry<String, Location> next() {
+            if (next == null) {
+                throw new NoSuchElementException();
+            }
+            Map.Entry<String, Location> entry = next;
+            advance();
+            return entry;
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------------- updates
+
+    /** Runs {@code updates}, made with this directory's update methods, so that readers see all of them or none. */
+    public void applyAtomically(Runnable updates) {
+        beginWrite();
+        batchDepth++;
+        try {
+            updates.run();
+        } finally {
+            batchDepth--;
+            endWrite();
+        }
+    }
+
+    /**
+     * Makes room for {@code additional} new keys without a rebuild, so that the updates of a batch that follows never
+     * rebuild the table while readers wait for the batch.
+     */
+    public void reserve(int additional) {
+        if (live + tombstones + (long) additional > table.threshold) {
+            rebuild(capacityFor(live + (long) additional, REBUILT_LOAD));
+        }
+    }
+
+    /** Rebuilds the table smaller if it is less than a quarter full, as it may be after recovery over-estimated. */
+    public void trim() {
+        Table t = table;
+        if (t.capacity > MIN_CAPACITY && live < t.capacity / 4) {
+            rebuild(capacityFor(live, 0.6));
+        }
+    }
+
+    private void beginWrite() {
+        if (batchDepth == 0) {
+            SEQUENCE.setOpaque(this, sequence + 1);
+            VarHandle.storeStoreFence();
+        }
+    }
+
+    private void endWrite() {
+        if (batchDepth == 0) {
+            SEQUENCE.setRelease(this, sequence + 1);
+        }
+    }
+
+    /** Maps {@code key} to {@code location}; returns the location it replaces, or null. */
+    public Location put(String key, Location location) {
+        long hash = KeyHash.of(key);
+        makeRoom();
+        beginWrite();
+        try {
+            Table t = table;
+            int slot = writerFind(t, key, null, 0, 0, hash);
+            if (slot >= 0) {
+                Location previous = locationAt(t, slot);
+                update(t, slot, location);
+                return previous;
+            }
+            byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+            insert(t, -slot - 1, hash, bytes, 0, bytes.length, location.segment(), location.offset(),
+                    location.length(), location.expiry());
+            return null;
+        } finally {
+            endWrite();
+        }
+    }
+
+    /**
+     * Replays a put: maps the key whose UTF-8 bytes are {@code bytes[keyStart, keyStart + keyLength)} to the given
+     * record, without making a {@code String} or a {@link Location} of it.
+     */
+    public void put(ByteBuffer bytes, int keyStart, int keyLength, Segment segment, long offset, int length,
+            long expiry) {
+        byte[] array;
+        int start;
+        if (bytes.hasArray()) {
+            array = bytes.array();
+            start = bytes.arrayOffset() + keyStart;
+        } else {
+            array = scratch(keyLength);
+            bytes.get(keyStart, array, 0, keyLength);
+            start = 0;
+        }
+        long hash = KeyHash.of(array, start, keyLength);
+        makeRoom();
+        beginWrite();
+        try {
+            Table t = table;
+            int slot = writerFind(t, null, array, start, keyLength, hash);
+            if (slot >= 0) {
+                update(t, slot, segment, offset, length, expiry);
+            } else {
+                insert(t, -slot - 1, hash, array, start, keyLength, segment, offset, length, expiry);
+            }
+        } finally {
+            endWrite();
+        }
+    }
+
+    /** Replays a delete: removes the key whose UTF-8 bytes are {@code bytes[keyStart, keyStart + keyLength)}. */
+    public void remove(ByteBuffer bytes, int keyStart, int keyLength) {
+        byte[] array;
+        int start;
+        if (bytes.hasArray()) {
+            array = bytes.array();
+            start = bytes.arrayOffset() + keyStart;
+        } else {
+            array = scratch(keyLength);
+            bytes.get(keyStart, array, 0, keyLength);
+            start = 0;
+        }
+        long hash = KeyHash.of(array, start, keyLength);
+        Table t = table;
+        int slot = writerFind(t, null, array, start, keyLength, hash);
+        if (slot >= 0) {
+            beginWrite();
+            try {
+                delete(t, slot);
+            } finally {
+                endWrite();
+            }
+        }
+    }
+
+    private byte[] scratch(int length) {
+        if (scratch == null || scratch.length < length) {
+            scratch = new byte[Math.max(length, 64)];
+        }
+        return scratch;
+    }
+
+    /** Removes {@code key}; returns the location it had, or null. */
+    public Location remove(String key) {
+        Table t = table;
+        int slot = writerFind(t, key, null, 0, 0, KeyHash.of(key));
+        if (slot < 0) {
+            return null;
+        }
+        Location previous = locationAt(t, slot);
+        beginWrite();
+        try {
+            delete(t, slot);
+        } finally {
+            endWrite();
+        }
+        return previous;
+    }
+
+    /** Moves {@code key} from {@code expected} to {@code update} if it is still at {@code expected}. */
+    public boolean replace(String key, Location expected, Location update) {
+        Table t = table;
+        int slot = writerFind(t, key, null, 0, 0, KeyHash.of(key));
+        if (slot < 0 || !expected.equals(locationAt(t, slot))) {
+            return false;
+        }
+        beginWrite();
+        try {
+            update(t, slot, update);
+        } finally {
+            endWrite();
+        }
+        return true;
+    }
+
+    /** Removes {@code key} if it is still at {@code expected}. */
+    public boolean remove(String key, Location expected) {
+        Table t = table;
+        int slot = writerFind(t, key, null, 0, 0, KeyHash.of(key));
+        if (slot < 0 || !expected.equals(locationAt(t, slot))) {
+            return false;
+        }
+        beginWrite();
+        try {
+            delete(t, slot);
+        } finally {
+            endWrite();
+        }
+        return true;
+    }
+
+    /**
+     * The writer's probe, for a key given as a string or as bytes: the slot that holds it, or {@code -1 - s} where
+     * {@code s} is the slot to insert it in (the first tombstone on its probe path, else the empty slot that ends it).
+     */
+    private static int writerFind(Table t, String key, byte[] bytes, int start, int length, long hash) {
+        long[] slots = t.slots;
+        int capacity = t.capacity;
+        long fingerprint = hash >>> FINGERPRINT_SHIFT;
+        int free = -1;
+        int i = home(hash, capacity);
+        while (true) {
+            long word = slots[2 * i];
+            if (word == EMPTY) {
+                return -1 - (free >= 0 ? free : i);
+            }
+            if (word == TOMBSTONE) {
+                if (free < 0) {
+                    free = i;
+                }
+            } else if (word >>> FINGERPRINT_SHIFT == fingerprint) {
+                long ref = word & REF_MASK;
+                byte[] page = t.arena.page(ref);
+                int offset = KeyArena.offset(ref);
+                int keyLength = KeyArena.keyLength(KeyArena.header(page, offset));
+                int keyStart = offset + KeyArena.HEADER;
+                if (key != null ? matches(key, page, keyStart, keyLength)
+                        : keyLength == length
+                                && Arrays.equals(page, keyStart, keyStart + length, bytes, start, start + length)) {
+                    return i;
+                }
+            }
+            i = next(i, capacity);
+        }
+    }
+
+    /** The location in slot {@code slot}, from the writer's side. */
+    private static Location locationAt(Table t, int slot) {
+        long word = t.slots[2 * slot];
+        long where = t.slots[2 * slot + 1];
+        long ref = word & REF_MASK;
+        byte[] page = t.arena.page(ref);
+        int offset = KeyArena.offset(ref);
+        int header = KeyArena.header(page, offset);
+        long expiry = KeyArena.hasExpiryField(header)
+                ? KeyArena.expiry(page, offset, KeyArena.keyLength(header)) : RecordHeader.NO_EXPIRY;
+        return new Location(t.segments[(int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK)], where >>> 32, (int) where,
+                expiry);
+    }
+
+    private void update(Table t, int slot, Location location) {
+        update(t, slot, location.segment(), location.offset(), location.length(), location.expiry());
+    }
+
+    /** Points the entry in {@code slot} at another record. Inside a write. */
+    private void update(Table t, int slot, Segment segment, long offset, int length, long expiry) {
+        long word = t.slots[2 * slot];
+        long ref = word & REF_MASK;
+        KeyArena arena = t.arena;
+        byte[] page = arena.page(ref);
+        int entryOffset = KeyArena.offset(ref);
+        int header = KeyArena.header(page, entryOffset);
+        int keyLength = KeyArena.keyLength(header);
+        long oldExpiry = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, entryOffset, keyLength)
+                : RecordHeader.NO_EXPIRY;
+        if (KeyArena.hasExpiryField(header)) {
+            arena.setExpiry(ref, keyLength, expiry);
+        } else if (expiry != RecordHeader.NO_EXPIRY) {
+            // No field for an expiry: a new entry that has one; the old one is garbage until the next rebuild.
+            long moved = arena.allocate(keyLength, true, expiry);
+            System.arraycopy(page, entryOffset + KeyArena.HEADER, arena.page(moved), KeyArena.keyStart(moved),
+                    keyLength);
+            garbageBytes += KeyArena.entrySize(keyLength, false);
+            ref = moved;
+        }
+        int oldHandle = (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
+        int handle = handles.acquire(segment);
+        handles.release(oldHandle);
+        t.segments = handles.segments();
+        t.slots[2 * slot + 1] = where(offset, length);
+        t.slots[2 * slot] = (word & ~(HANDLE_MASK << HANDLE_SHIFT) & ~REF_MASK) | ((long) handle << HANDLE_SHIFT) | ref;
+        expiring += (expiry != RecordHeader.NO_EXPIRY ? 1 : 0) - (oldExpiry != RecordHeader.NO_EXPIRY ? 1 : 0);
+    }
+
+    /** Puts a new entry in the free slot {@code slot}. Inside a write; {@link #makeRoom()} was called before it. */
+    private void insert(Table t, int slot, long hash, byte[] key, int start, int keyLength, Segment segment,
+            long offset, int length, long expiry) {
+        boolean expires = expiry != RecordHeader.NO_EXPIRY;
+        long ref = t.arena.allocate(keyLength, expires, expiry);
+        System.arraycopy(key, start, t.arena.page(ref), KeyArena.keyStart(ref), keyLength);
+        int handle = handles.acquire(segment);
+        t.segments = handles.segments();
+        if (t.slots[2 * slot] == TOMBSTONE) {
+            tombstones--;
+        }
+        t.slots[2 * slot + 1] = where(offset, length);
+        t.slots[2 * slot] = (hash >>> FINGERPRINT_SHIFT) << FINGERPRINT_SHIFT | ((long) handle << HANDLE_SHIFT) | ref;
+        live++;
+        if (expires) {
+            expiring++;
+        }
+    }
+
+    /** Turns the entry in {@code slot} into a tombstone. Inside a write. */
+    private void delete(Table t, int slot) {
+        long word = t.slots[2 * slot];
+        long ref = word & REF_MASK;
+        byte[] page = t.arena.page(ref);
+        int offset = KeyArena.offset(ref);
+        int header = KeyArena.header(page, offset);
+        int keyLength = KeyArena.keyLength(header);
+        if (KeyArena.hasExpiryField(header)
+                && KeyArena.expiry(page, offset, keyLength) != RecordHeader.NO_EXPIRY) {
+            expiring--;
+        }
+        t.slots[2 * slot] = TOMBSTONE;
+        t.slots[2 * slot + 1] = 0;
+        handles.release((int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK));
+        t.segments = handles.segments();
+        garbageBytes += KeyArena.entrySize(keyLength, KeyArena.hasExpiryField(header));
+        live--;
+        tombstones++;
+    }
+
+    private static long where(long offset, int length) {
+        if (offset < 0 || offset > 0xFFFFFFFFL || length < 0) {
+            throw new IllegalArgumentException("A record at offset " + offset + " of length " + length
+                    + " does not fit the key directory");
+        }
+        return offset << 32 | (length & 0xFFFFFFFFL);
+    }
+
+    /**
+     * Before a write that may insert: rebuilds the table if one more entry would fill it past {@link #MAX_LOAD}, or
+     * if more than half of its arena is garbage. Outside a batch, readers go on reading the old table meanwhile.
+     */
+    private void makeRoom() {
+        Table t = table;
+        if (live + tombstones + 1 > t.threshold) {
+            rebuild(capacityFor(live + 1L, REBUILT_LOAD));
+        } else if (batchDepth == 0 && garbageBytes > MIN_GARBAGE_TO_COMPACT
+                && garbageBytes > t.arena.usedBytes() / 2) {
+            rebuild(t.capacity);
+        }
+    }
+
+    /** Copies every entry into a new table of {@code capacity} slots with a new arena, and publishes it. */
+    private void rebuild(int capacity) {
+        Table old = table;
+        Table fresh = new Table(capacity, old.segments);
+        long[] from = old.slots;
+        long[] to = fresh.slots;
+        for (int i = 0; i < old.capacity; i++) {
+            long word = from[2 * i];
+            if (word == EMPTY || word == TOMBSTONE) {
+                continue;
+            }
+            long ref = word & REF_MASK;
+            byte[] page = old.arena.page(ref);
+            int offset = KeyArena.offset(ref);
+            int header = KeyArena.header(page, offset);
+            int keyLength = KeyArena.keyLength(header);
+            boolean expiryField = KeyArena.hasExpiryField(header);
+            long expiry = expiryField ? KeyArena.expiry(page, offset, keyLength) : RecordHeader.NO_EXPIRY;
+            // An entry whose key no longer expires drops its expiry field.
+            boolean keepField = expiryField && expiry != RecordHeader.NO_EXPIRY;
+            long copy = fresh.arena.allocate(keyLength, keepField, expiry);
+            System.arraycopy(page, offset + KeyArena.HEADER, fresh.arena.page(copy), KeyArena.keyStart(copy),
+                    keyLength);
+            long hash = KeyHash.of(page, offset + KeyArena.HEADER, keyLength);
+            int j = home(hash, capacity);
+            while (to[2 * j] != EMPTY) {
+                j = next(j, capacity);
+            }
+            to[2 * j] = (word & ~REF_MASK) | copy;
+            to[2 * j + 1] = from[2 * i + 1];
+        }
+        tombstones = 0;
+        garbageBytes = 0;
+        table = fresh;
+    }
+
+    /** Bytes of memory the directory holds: its slots and its arena pages (for tests and figures). */
+    long memoryBytes() {
+        Table t = table;
+        return (long) t.slots.length * Long.BYTES + t.arena.capacityBytes();
+    }
+
+    int capacity() {
+        return table.capacity;
     }
 }

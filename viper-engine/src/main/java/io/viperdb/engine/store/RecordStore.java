@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -224,6 +223,8 @@ final class RecordStore {
             }
             active.append(RecordHeader.BATCH_COMMIT, now, RecordHeader.NO_EXPIRY, NO_VALUE, NO_VALUE);
             // Only now, with every record appended, does the batch touch the index: a failed append leaves it as it was.
+            // Room first, so that readers, who wait for the batch, never wait for the table to be rebuilt.
+            index.reserve(locations.length);
             index.applyAtomically(() -> {
                 for (int i = 0; i < locations.length; i++) {
                     if (locations[i] == null) {
@@ -333,16 +334,7 @@ final class RecordStore {
     StoreStats stats(String codecName) {
         ensureOpen();
         long now = clock.millis();
-        long[] live = readAcrossKeys(() -> {
-            long[] counts = new long[2];
-            for (Map.Entry<String, Location> entry : index.entries()) {
-                if (!entry.getValue().expiredAt(now)) {
-                    counts[0]++;
-                    counts[1] += entry.getValue().length();
-                }
-            }
-            return counts;
-        });
+        long[] live = readAcrossKeys(() -> new long[] {index.liveCount(now), index.liveBytes(now)});
         long recordBytes = 0;
         for (Segment segment : segments.all()) {
             recordBytes += segment.values().end() - FileHeader.SIZE;
