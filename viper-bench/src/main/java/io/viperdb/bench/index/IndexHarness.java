@@ -147,6 +147,8 @@ public final class IndexHarness {
         check(store, workload, 0);
         double[] reopens = new double[REOPENS];
         reopens[0] = millisSince(start);
+        double[] cpu = new double[REOPENS];
+        cpu[0] = Double.NaN;
         long heapAfter = heapAfterGc();
         long directAfter = directBytes();
         report("reopen.first.millis", reopens[0]);
@@ -154,16 +156,20 @@ public final class IndexHarness {
         report("direct.per.key", (double) (directAfter - directBefore) / workload.keyCount());
         store.close();
         for (int i = 1; i < REOPENS; i++) {
+            long cpuStart = processCpuNanos();
             start = System.nanoTime();
             store = open(directory);
             store.get(first);
             reopens[i] = millisSince(start);
+            cpu[i] = (processCpuNanos() - cpuStart) / 1e6;
             if (i < REOPENS - 1) {
                 store.close();
             }
         }
         report("reopen.median.millis", median(reopens));
-        System.out.println("reopens (ms): " + Arrays.toString(reopens));
+        System.out.println("reopens (ms): " + Arrays.toString(reopens) + ", process CPU (ms) of the later ones: "
+                + Arrays.toString(cpu));
+        report("reopen.cpu.millis", Math.min(cpu[1], cpu[2]));
 
         String[] sequence = new String[1 << 20];
         SplittableRandom random = new SplittableRandom(42);
@@ -248,6 +254,12 @@ public final class IndexHarness {
             }
         }
         return total;
+    }
+
+    /** CPU time of the whole process (every thread, the collector's and compiler's too). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double median(double[] values) {

@@ -7,9 +7,10 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * The keys of a {@link KeyDirectory} table, as UTF-8 bytes appended to pages of 1 MiB, and the expiry of the keys
- * that have one. An entry never spans two pages, and is addressed by a reference: its page number times the page
- * size plus its offset in the page.
+ * The keys of a {@link KeyDirectory} table, as UTF-8 bytes appended to pages of 256 KiB, and the expiry of the
+ * keys that have one. (Pages are small enough that G1 never takes one for a humongous object, which would give it a
+ * region of its own: a 1 MiB page took 2 MiB of a 4 GiB heap.) An entry never spans two
+ * pages, and is addressed by a reference: its page number times the page size plus its offset in the page.
  *
  * <pre>
  * entry  := header:u16le key expiry:i64le?
@@ -25,8 +26,11 @@ import java.util.Arrays;
  */
 final class KeyArena {
 
-    static final int PAGE_SHIFT = 20;
+    static final int PAGE_SHIFT = 18;
     static final int PAGE_SIZE = 1 << PAGE_SHIFT;
+    /** References are {@value #REF_BITS} bits. */
+    static final int REF_BITS = 38;
+    static final int MAX_PAGES = 1 << (REF_BITS - PAGE_SHIFT);
     static final int HEADER = Short.BYTES;
     static final int EXPIRY_FLAG = 0x8000;
     static final int LENGTH_MASK = 0x1FFF;
@@ -90,6 +94,10 @@ final class KeyArena {
     }
 
     private void addPage() {
+        if (pageCount == MAX_PAGES) {
+            throw new IllegalStateException("The key directory holds at most " + ((long) MAX_PAGES << PAGE_SHIFT)
+                    + " bytes of keys");
+        }
         if (pageCount == pages.length) {
             pages = Arrays.copyOf(pages, pages.length * 2);
         }

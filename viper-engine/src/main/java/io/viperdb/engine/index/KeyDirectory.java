@@ -55,7 +55,7 @@ public final class KeyDirectory {
     /** Two words per slot, and a Java array holds fewer than 2^31 elements. */
     static final int MAX_CAPACITY = (1 << 30) - 16;
 
-    private static final int REF_BITS = 38;
+    private static final int REF_BITS = KeyArena.REF_BITS;
     private static final long REF_MASK = (1L << REF_BITS) - 1;
     private static final int HANDLE_SHIFT = REF_BITS;
     private static final long HANDLE_MASK = (1L << SegmentHandles.BITS) - 1;
@@ -91,11 +91,11 @@ public final class KeyDirectory {
         /** The segment of each handle, as of the last write to this table (see {@link SegmentHandles}). */
         Segment[] segments;
 
-        Table(int capacity, Segment[] segments) {
+        Table(int capacity, KeyArena arena, Segment[] segments) {
             this.slots = new long[2 * capacity];
             this.capacity = capacity;
             this.threshold = (int) (capacity * MAX_LOAD);
-            this.arena = new KeyArena();
+            this.arena = arena;
             this.segments = segments;
         }
     }
@@ -119,7 +119,9 @@ public final class KeyDirectory {
 
     /** An empty directory with room for {@code expectedKeys} before its first rebuild. */
     public KeyDirectory(long expectedKeys) {
-        this.table = new Table(capacityFor(expectedKeys, 0.6), handles.segments());
+        // An estimate beyond what the table can hold is only an estimate: start at the largest, fail if it fills.
+        this.table = new Table(capacityFor(Math.min(expectedKeys, (long) (MAX_CAPACITY * 0.6) - 1), 0.6),
+                new KeyArena(), handles.segments());
     }
 
     private static int capacityFor(long keys, double load) {
@@ -456,17 +458,31 @@ public final class KeyDirectory {
      */
     public void put(ByteBuffer bytes, int keyStart, int keyLength, Segment segment, long offset, int length,
             long expiry) {
-        byte[] array;
-        int start;
+        byte[] array = arrayOf(bytes, keyStart, keyLength);
+        int start = array == scratch ? 0 : bytes.arrayOffset() + keyStart;
+        putBytes(array, start, keyLength, KeyHash.of(array, start, keyLength), segment, offset, length, expiry);
+    }
+
+    /** Replays a delete: removes the key whose UTF-8 bytes are {@code bytes[keyStart, keyStart + keyLength)}. */
+    public void remove(ByteBuffer bytes, int keyStart, int keyLength) {
+        byte[] array = arrayOf(bytes, keyStart, keyLength);
+        int start = array == scratch ? 0 : bytes.arrayOffset() + keyStart;
+        removeBytes(array, start, keyLength, KeyHash.of(array, start, keyLength));
+    }
+
+    /** The array behind {@code bytes}, or the key copied into the scratch array if there is none. */
+    private byte[] arrayOf(ByteBuffer bytes, int keyStart, int keyLength) {
         if (bytes.hasArray()) {
-            array = bytes.array();
-            start = bytes.arrayOffset() + keyStart;
-        } else {
-            array = scratch(keyLength);
-            bytes.get(keyStart, array, 0, keyLength);
-            start = 0;
+            return bytes.array();
         }
-        long hash = KeyHash.of(array, start, keyLength);
+        byte[] copy = scratch(keyLength);
+        bytes.get(keyStart, copy, 0, keyLength);
+        return copy;
+    }
+
+    /** Maps the key {@code array[start, start + keyLength)}, whose hash is {@code hash}, to the given record. */
+    void putBytes(byte[] array, int start, int keyLength, long hash, Segment segment, long offset, int length,
+            long expiry) {
         makeRoom();
         beginWrite();
         try {
@@ -482,19 +498,8 @@ public final class KeyDirectory {
         }
     }
 
-    /** Replays a delete: removes the key whose UTF-8 bytes are {@code bytes[keyStart, keyStart + keyLength)}. */
-    public void remove(ByteBuffer bytes, int keyStart, int keyLength) {
-        byte[] array;
-        int start;
-        if (bytes.hasArray()) {
-            array = bytes.array();
-            start = bytes.arrayOffset() + keyStart;
-        } else {
-            array = scratch(keyLength);
-            bytes.get(keyStart, array, 0, keyLength);
-            start = 0;
-        }
-        long hash = KeyHash.of(array, start, keyLength);
+    /** Removes the key {@code array[start, start + keyLength)}, whose hash is {@code hash}. */
+    void removeBytes(byte[] array, int start, int keyLength, long hash) {
         Table t = table;
         int slot = writerFind(t, null, array, start, keyLength, hash);
         if (slot >= 0) {
@@ -505,6 +510,15 @@ public final class KeyDirectory {
                 endWrite();
             }
         }
+    }
+
+    /**
+     * Reads the first slot a key of hash {@code hash} probes, and returns it, for the writer to touch several slots
+     * before it updates them, so that their cache misses overlap (see {@link KeyReplay}).
+     */
+    long touch(long hash) {
+        Table t = table;
+        return t.slots[2 * home(hash, t.capacity)];
     }
 
     private byte[] scratch(int length) {
@@ -711,7 +725,9 @@ public final class KeyDirectory {
     /** Copies every entry into a new table of {@code capacity} slots with a new arena, and publishes it. */
     private void rebuild(int capacity) {
         Table old = table;
-        Table fresh = new Table(capacity, old.segments);
+        // A new arena too, never a shared one: an iterator that goes on reading the old table must find it as it
+        // was, and expiries are rewritten in place.
+        Table fresh = new Table(capacity, new KeyArena(), old.segments);
         long[] from = old.slots;
         long[] to = fresh.slots;
         for (int i = 0; i < old.capacity; i++) {
@@ -728,15 +744,15 @@ public final class KeyDirectory {
             long expiry = expiryField ? KeyArena.expiry(page, offset, keyLength) : RecordHeader.NO_EXPIRY;
             // An entry whose key no longer expires drops its expiry field.
             boolean keepField = expiryField && expiry != RecordHeader.NO_EXPIRY;
-            long copy = fresh.arena.allocate(keyLength, keepField, expiry);
-            System.arraycopy(page, offset + KeyArena.HEADER, fresh.arena.page(copy), KeyArena.keyStart(copy),
+            ref = fresh.arena.allocate(keyLength, keepField, expiry);
+            System.arraycopy(page, offset + KeyArena.HEADER, fresh.arena.page(ref), KeyArena.keyStart(ref),
                     keyLength);
             long hash = KeyHash.of(page, offset + KeyArena.HEADER, keyLength);
             int j = home(hash, capacity);
             while (to[2 * j] != EMPTY) {
                 j = next(j, capacity);
             }
-            to[2 * j] = (word & ~REF_MASK) | copy;
+            to[2 * j] = (word & ~REF_MASK) | ref;
             to[2 * j + 1] = from[2 * i + 1];
         }
         tombstones = 0;

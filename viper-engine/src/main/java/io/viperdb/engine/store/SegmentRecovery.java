@@ -6,6 +6,7 @@ import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.index.KeyDirectory;
+import io.viperdb.engine.index.KeyReplay;
 import io.viperdb.engine.log.KeyLog;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.StoreDirectory;
@@ -51,7 +52,7 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
 
     private final Segment segment;
     private final boolean last;
-    private final KeyDirectory index;
+    private final KeyReplay index;
     private final long now;
     private final int dataEnd;
     private long covered = FileHeader.SIZE;
@@ -65,7 +66,7 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
     private SegmentRecovery(Segment segment, boolean last, KeyDirectory index, long now) {
         this.segment = segment;
         this.last = last;
-        this.index = index;
+        this.index = new KeyReplay(index, segment, segment.keys().end());
         this.now = now;
         this.dataEnd = segment.values().mappedForRecovery().limit();
     }
@@ -87,10 +88,15 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
             throw e;
         }
         Segment segment = new Segment(id, values, keys);
+        SegmentRecovery recovery = null;
         try {
-            new SegmentRecovery(segment, last, index, nowMillis).run();
+            recovery = new SegmentRecovery(segment, last, index, nowMillis);
+            recovery.run();
             return segment;
         } catch (RuntimeException e) {
+            if (recovery != null) {
+                recovery.index.abandon();
+            }
             segment.abandon();
             throw e;
         }
@@ -166,7 +172,7 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
         if (type == RecordHeader.DELETE || now >= expiry) {
             index.remove(bytes, keyStart, keyLength);
         } else {
-            index.put(bytes, keyStart, keyLength, segment, offset, length, expiry);
+            index.put(bytes, keyStart, keyLength, offset, length, expiry);
         }
     }
 
@@ -204,6 +210,7 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
 
         List<Integer> unhinted = new ArrayList<>();
         int end = scanPastHints(unhinted, hintsTrusted);
+        index.finish();
 
         if (last) {
             values.truncate(end);
