@@ -432,19 +432,26 @@ public final class KeyDirectory {
 
     /** Maps {@code key} to {@code location}; returns the location it replaces, or null. */
     public Location put(String key, Location location) {
-        long hash = KeyHash.of(key);
+        return put(key.getBytes(StandardCharsets.UTF_8), location);
+    }
+
+    /**
+     * Maps the key whose UTF-8 encoding is {@code keyBytes} (which the writer has already made, and which is not
+     * kept) to {@code location}; returns the location it replaces, or null.
+     */
+    public Location put(byte[] keyBytes, Location location) {
+        long hash = KeyHash.of(keyBytes, 0, keyBytes.length);
         makeRoom();
         beginWrite();
         try {
             Table t = table;
-            int slot = writerFind(t, key, null, 0, 0, hash);
+            int slot = writerFind(t, null, keyBytes, 0, keyBytes.length, hash);
             if (slot >= 0) {
                 Location previous = locationAt(t, slot);
                 update(t, slot, location);
                 return previous;
             }
-            byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-            insert(t, -slot - 1, hash, bytes, 0, bytes.length, location.segment(), location.offset(),
+            insert(t, -slot - 1, hash, keyBytes, 0, keyBytes.length, location.segment(), location.offset(),
                     location.length(), location.expiry());
             return null;
         } finally {

@@ -151,7 +151,7 @@ final class RecordStore {
             long now = clock.millis();
             long expiry = timeToLive == null ? RecordHeader.NO_EXPIRY : expiryAfter(now, timeToLive);
             long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
-            index.put(key, new Location(active, offset, DataRecord.length(keyBytes.length, value.length), expiry));
+            index.put(keyBytes, new Location(active, offset, DataRecord.length(keyBytes.length, value.length), expiry));
             sequence = syncer.appended();
         } catch (StoreIOException e) {
             throw failWrites(e);
@@ -230,7 +230,7 @@ final class RecordStore {
                     if (locations[i] == null) {
                         index.remove(batch.get(i).key());
                     } else {
-                        index.put(batch.get(i).key(), locations[i]);
+                        index.put(batch.get(i).keyBytes(), locations[i]);
                     }
                 }
             });
