@@ -1,14 +1,11 @@
 package io.viperdb.engine.index;
 
-import io.viperdb.engine.format.Keys;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.log.Segment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.AbstractMap;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -19,8 +16,8 @@ import java.util.Set;
  * The in-memory index: every key that has a value, with the {@link Location} of its latest record.
  *
  * <h2>Layout</h2>
- * An open-addressing hash table with linear probing over one {@code long[]}, two words per slot, and the keys' UTF-8
- * bytes in a {@link KeyArena}:
+ * An open-addressing hash table ({@link KeyTable}) with linear probing over one {@code long[]}, two words per slot,
+ * and the keys' UTF-8 bytes in a {@link KeyArena}:
  * <pre>
  * word 0  fingerprint:8 | segment handle:18 | arena reference:38     0 = empty slot, 1 = tombstone
  * word 1  record offset:32 | record length:32
@@ -49,31 +46,17 @@ import java.util.Set;
  */
 public final class KeyDirectory {
 
-    static final double MAX_LOAD = 0.75;
     static final double REBUILT_LOAD = 0.5;
     static final int MIN_CAPACITY = 16;
     /** Two words per slot, and a Java array holds fewer than 2^31 elements. */
     static final int MAX_CAPACITY = (1 << 30) - 16;
 
-    private static final int REF_BITS = KeyArena.REF_BITS;
-    private static final long REF_MASK = (1L << REF_BITS) - 1;
-    private static final int HANDLE_SHIFT = REF_BITS;
-    private static final long HANDLE_MASK = (1L << SegmentHandles.BITS) - 1;
-    private static final int FINGERPRINT_SHIFT = REF_BITS + SegmentHandles.BITS;
-    private static final long EMPTY = 0;
-    private static final long TOMBSTONE = 1;
     /** Below this the arena's garbage is not worth a rebuild. */
     private static final long MIN_GARBAGE_TO_COMPACT = 4L << 20;
-
-    /** What a reader's probe returns when what it read cannot be consistent: read again. */
-    private static final Location RETRY = new Location(null, -1, -1, -1);
 
     private static final VarHandle SEQUENCE;
 
     static {
-        if (FINGERPRINT_SHIFT + 8 != Long.SIZE) {
-            throw new AssertionError("slot word 0 must be 64 bits");
-        }
         try {
             SEQUENCE = MethodHandles.lookup().findVarHandle(KeyDirectory.class, "sequence", long.class);
         } catch (ReflectiveOperationException e) {
@@ -81,27 +64,8 @@ public final class KeyDirectory {
         }
     }
 
-    /** One generation of the table; only the current one is written, and only by the writer. */
-    private static final class Table {
-        final long[] slots;
-        final int capacity;
-        /** Entries and tombstones may take this many slots before a rebuild. */
-        final int threshold;
-        final KeyArena arena;
-        /** The segment of each handle, as of the last write to this table (see {@link SegmentHandles}). */
-        Segment[] segments;
-
-        Table(int capacity, KeyArena arena, Segment[] segments) {
-            this.slots = new long[2 * capacity];
-            this.capacity = capacity;
-            this.threshold = (int) (capacity * MAX_LOAD);
-            this.arena = arena;
-            this.segments = segments;
-        }
-    }
-
     private volatile long sequence;
-    private volatile Table table;
+    private volatile KeyTable table;
 
     // The writer's state: read by readers only under the sequence lock.
     private final SegmentHandles handles = new SegmentHandles();
@@ -120,14 +84,15 @@ public final class KeyDirectory {
     /** An empty directory with room for {@code expectedKeys} before its first rebuild. */
     public KeyDirectory(long expectedKeys) {
         // An estimate beyond what the table can hold is only an estimate: start at the largest, fail if it fills.
-        this.table = new Table(capacityFor(Math.min(expectedKeys, (long) (MAX_CAPACITY * 0.6) - 1), 0.6),
+        this.table = new KeyTable(capacityFor(Math.min(expectedKeys, (long) (MAX_CAPACITY * 0.6) - 1), 0.6),
                 new KeyArena(), handles.segments());
     }
 
     private static int capacityFor(long keys, double load) {
         long capacity = (long) Math.ceil(keys / load) + 1;
         if (capacity > MAX_CAPACITY) {
-            throw new IllegalStateException("The key directory holds at most " + (long) (MAX_CAPACITY * MAX_LOAD)
+            throw new IllegalStateException("The key directory holds at most "
+                    + (long) (MAX_CAPACITY * KeyTable.MAX_LOAD)
                     + " keys; asked for " + keys);
         }
         return (int) Math.max(MIN_CAPACITY, capacity);
@@ -141,91 +106,14 @@ public final class KeyDirectory {
         while (true) {
             long before = sequence;
             if ((before & 1) == 0) {
-                Location location = find(table, key, hash);
+                Location location = table.find(key, hash);
                 VarHandle.acquireFence();
-                if (sequence == before && location != RETRY) {
+                if (sequence == before && location != KeyTable.RETRY) {
                     return location;
                 }
             }
             Thread.onSpinWait();
         }
-    }
-
-    /** A reader's probe: the location, null if absent, or {@link #RETRY}. */
-    private static Location find(Table t, String key, long hash) {
-        long[] slots = t.slots;
-        int capacity = slots.length >>> 1;
-        byte[][] pages = t.arena.pages();
-        long fingerprint = hash >>> FINGERPRINT_SHIFT;
-        int i = home(hash, capacity);
-        for (int probes = 0; probes < capacity; probes++) {
-            long word = slots[2 * i];
-            if (word == EMPTY) {
-                return null;
-            }
-            if (word >>> FINGERPRINT_SHIFT == fingerprint && word != TOMBSTONE) {
-                long ref = word & REF_MASK;
-                int pageIndex = (int) (ref >>> KeyArena.PAGE_SHIFT);
-                byte[] page = pageIndex < pages.length ? pages[pageIndex] : null;
-                int offset = KeyArena.offset(ref);
-                if (page == null || offset + KeyArena.HEADER > page.length) {
-                    return RETRY;
-                }
-                int header = KeyArena.header(page, offset);
-                if (!KeyArena.fits(page, offset, header)) {
-                    return RETRY;
-                }
-                int keyLength = KeyArena.keyLength(header);
-                if (matches(key, page, offset + KeyArena.HEADER, keyLength)) {
-                    Segment[] segments = t.segments;
-                    int handle = (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
-                    Segment segment = handle < segments.length ? segments[handle] : null;
-                    if (segment == null) {
-                        return RETRY;
-                    }
-                    long where = slots[2 * i + 1];
-                    long expiry = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, keyLength)
-                            : RecordHeader.NO_EXPIRY;
-                    return new Location(segment, where >>> 32, (int) where, expiry);
-                }
-            }
-            i = next(i, capacity);
-        }
-        return RETRY;
-    }
-
-    private static int home(long hash, int capacity) {
-        // Lemire's multiply-shift: a slot in [0, capacity) from the low 32 bits, for any capacity.
-        return (int) (((hash & 0xFFFFFFFFL) * capacity) >>> 32);
-    }
-
-    private static int next(int i, int capacity) {
-        return i + 1 == capacity ? 0 : i + 1;
-    }
-
-    /** Whether {@code page[start, start + length)} is the UTF-8 encoding of {@code key}. */
-    private static boolean matches(String key, byte[] page, int start, int length) {
-        int n = key.length();
-        if (length < n) {
-            return false; // UTF-8 takes at least one byte per char
-        }
-        if (length == n) {
-            int i = 0;
-            while (i < n) {
-                char c = key.charAt(i);
-                if (c >= 0x80 || page[start + i] != (byte) c) {
-                    break;
-                }
-                i++;
-            }
-            if (i == n) {
-                return true;
-            }
-            if (key.charAt(i) < 0x80) {
-                return false;
-            }
-        }
-        return Keys.matches(key, ByteBuffer.wrap(page), start, length);
     }
 
     /** A version to read under: odd while an update or a batch is being applied, and changed by every one. */
@@ -295,7 +183,7 @@ public final class KeyDirectory {
 
     /** Visits the entries not expired at {@code nowMillis}, with their keys only if {@code withKeys}. */
     private void forEach(long nowMillis, EntryVisitor visitor, boolean withKeys) {
-        Table t = table;
+        KeyTable t = table;
         for (int i = 0; i < t.capacity; i++) {
             Map.Entry<String, Location> entry = readSlot(t, i, withKeys);
             if (entry != null && !entry.getValue().expiredAt(nowMillis)) {
@@ -308,13 +196,13 @@ public final class KeyDirectory {
      * Slot {@code i} of {@code t} read whole under the sequence lock, or null if it holds no entry. A table that has
      * been replaced is no longer written, so whatever it holds is whole.
      */
-    private Map.Entry<String, Location> readSlot(Table t, int i, boolean withKey) {
+    private Map.Entry<String, Location> readSlot(KeyTable t, int i, boolean withKey) {
         while (true) {
             long before = sequence;
             if ((before & 1) == 0) {
-                Map.Entry<String, Location> entry = readSlotOnce(t, i, withKey);
+                Map.Entry<String, Location> entry = t.readEntry(i, withKey);
                 VarHandle.acquireFence();
-                if (sequence == before && entry != RETRY_ENTRY) {
+                if (sequence == before && entry != KeyTable.RETRY_ENTRY) {
                     return entry;
                 }
             }
@@ -322,42 +210,12 @@ public final class KeyDirectory {
         }
     }
 
-    private static final Map.Entry<String, Location> RETRY_ENTRY = new AbstractMap.SimpleImmutableEntry<>(null, RETRY);
-
-    private static Map.Entry<String, Location> readSlotOnce(Table t, int i, boolean withKey) {
-        long word = t.slots[2 * i];
-        if (word == EMPTY || word == TOMBSTONE) {
-            return null;
-        }
-        long ref = word & REF_MASK;
-        byte[][] pages = t.arena.pages();
-        int pageIndex = (int) (ref >>> KeyArena.PAGE_SHIFT);
-        byte[] page = pageIndex < pages.length ? pages[pageIndex] : null;
-        int offset = KeyArena.offset(ref);
-        if (page == null || offset + KeyArena.HEADER > page.length) {
-            return RETRY_ENTRY;
-        }
-        int header = KeyArena.header(page, offset);
-        Segment[] segments = t.segments;
-        int handle = (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
-        Segment segment = handle < segments.length ? segments[handle] : null;
-        if (segment == null || !KeyArena.fits(page, offset, header)) {
-            return RETRY_ENTRY;
-        }
-        int keyLength = KeyArena.keyLength(header);
-        String key = withKey ? new String(page, offset + KeyArena.HEADER, keyLength, StandardCharsets.UTF_8) : null;
-        long where = t.slots[2 * i + 1];
-        long expiry = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, keyLength)
-                : RecordHeader.NO_EXPIRY;
-        return new AbstractMap.SimpleImmutableEntry<>(key, new Location(segment, where >>> 32, (int) where, expiry));
-    }
-
     private final class EntryIterator implements Iterator<Map.Entry<String, Location>> {
-        private final Table t;
+        private final KeyTable t;
         private int slot;
         private Map.Entry<String, Location> next;
 
-        EntryIterator(Table t) {
+        EntryIterator(KeyTable t) {
             this.t = t;
             advance();
         }
@@ -411,7 +269,7 @@ public final class KeyDirectory {
 
     /** Rebuilds the table smaller if it is less than a quarter full, as it may be after recovery over-estimated. */
     public void trim() {
-        Table t = table;
+        KeyTable t = table;
         if (t.capacity > MIN_CAPACITY && live < t.capacity / 4) {
             rebuild(capacityFor(live, 0.6));
         }
@@ -444,10 +302,10 @@ public final class KeyDirectory {
         makeRoom();
         beginWrite();
         try {
-            Table t = table;
-            int slot = writerFind(t, null, keyBytes, 0, keyBytes.length, hash);
+            KeyTable t = table;
+            int slot = t.writerFind(null, keyBytes, 0, keyBytes.length, hash);
             if (slot >= 0) {
-                Location previous = locationAt(t, slot);
+                Location previous = t.locationAt(slot);
                 update(t, slot, location);
                 return previous;
             }
@@ -493,8 +351,8 @@ public final class KeyDirectory {
         makeRoom();
         beginWrite();
         try {
-            Table t = table;
-            int slot = writerFind(t, null, array, start, keyLength, hash);
+            KeyTable t = table;
+            int slot = t.writerFind(null, array, start, keyLength, hash);
             if (slot >= 0) {
                 update(t, slot, segment, offset, length, expiry);
             } else {
@@ -507,8 +365,8 @@ public final class KeyDirectory {
 
     /** Removes the key {@code array[start, start + keyLength)}, whose hash is {@code hash}. */
     void removeBytes(byte[] array, int start, int keyLength, long hash) {
-        Table t = table;
-        int slot = writerFind(t, null, array, start, keyLength, hash);
+        KeyTable t = table;
+        int slot = t.writerFind(null, array, start, keyLength, hash);
         if (slot >= 0) {
             beginWrite();
             try {
@@ -524,8 +382,8 @@ public final class KeyDirectory {
      * before it updates them, so that their cache misses overlap (see {@link KeyReplay}).
      */
     long touch(long hash) {
-        Table t = table;
-        return t.slots[2 * home(hash, t.capacity)];
+        KeyTable t = table;
+        return t.slots[2 * KeyTable.home(hash, t.capacity)];
     }
 
     private byte[] scratch(int length) {
@@ -537,12 +395,12 @@ public final class KeyDirectory {
 
     /** Removes {@code key}; returns the location it had, or null. */
     public Location remove(String key) {
-        Table t = table;
-        int slot = writerFind(t, key, null, 0, 0, KeyHash.of(key));
+        KeyTable t = table;
+        int slot = t.writerFind(key, null, 0, 0, KeyHash.of(key));
         if (slot < 0) {
             return null;
         }
-        Location previous = locationAt(t, slot);
+        Location previous = t.locationAt(slot);
         beginWrite();
         try {
             delete(t, slot);
@@ -554,9 +412,9 @@ public final class KeyDirectory {
 
     /** Moves {@code key} from {@code expected} to {@code update} if it is still at {@code expected}. */
     public boolean replace(String key, Location expected, Location update) {
-        Table t = table;
-        int slot = writerFind(t, key, null, 0, 0, KeyHash.of(key));
-        if (slot < 0 || !expected.equals(locationAt(t, slot))) {
+        KeyTable t = table;
+        int slot = t.writerFind(key, null, 0, 0, KeyHash.of(key));
+        if (slot < 0 || !expected.equals(t.locationAt(slot))) {
             return false;
         }
         beginWrite();
@@ -570,9 +428,9 @@ public final class KeyDirectory {
 
     /** Removes {@code key} if it is still at {@code expected}. */
     public boolean remove(String key, Location expected) {
-        Table t = table;
-        int slot = writerFind(t, key, null, 0, 0, KeyHash.of(key));
-        if (slot < 0 || !expected.equals(locationAt(t, slot))) {
+        KeyTable t = table;
+        int slot = t.writerFind(key, null, 0, 0, KeyHash.of(key));
+        if (slot < 0 || !expected.equals(t.locationAt(slot))) {
             return false;
         }
         beginWrite();
@@ -584,63 +442,14 @@ public final class KeyDirectory {
         return true;
     }
 
-    /**
-     * The writer's probe, for a key given as a string or as bytes: the slot that holds it, or {@code -1 - s} where
-     * {@code s} is the slot to insert it in (the first tombstone on its probe path, else the empty slot that ends it).
-     */
-    private static int writerFind(Table t, String key, byte[] bytes, int start, int length, long hash) {
-        long[] slots = t.slots;
-        int capacity = t.capacity;
-        long fingerprint = hash >>> FINGERPRINT_SHIFT;
-        int free = -1;
-        int i = home(hash, capacity);
-        while (true) {
-            long word = slots[2 * i];
-            if (word == EMPTY) {
-                return -1 - (free >= 0 ? free : i);
-            }
-            if (word == TOMBSTONE) {
-                if (free < 0) {
-                    free = i;
-                }
-            } else if (word >>> FINGERPRINT_SHIFT == fingerprint) {
-                long ref = word & REF_MASK;
-                byte[] page = t.arena.page(ref);
-                int offset = KeyArena.offset(ref);
-                int keyLength = KeyArena.keyLength(KeyArena.header(page, offset));
-                int keyStart = offset + KeyArena.HEADER;
-                if (key != null ? matches(key, page, keyStart, keyLength)
-                        : keyLength == length
-                                && Arrays.equals(page, keyStart, keyStart + length, bytes, start, start + length)) {
-                    return i;
-                }
-            }
-            i = next(i, capacity);
-        }
-    }
-
-    /** The location in slot {@code slot}, from the writer's side. */
-    private static Location locationAt(Table t, int slot) {
-        long word = t.slots[2 * slot];
-        long where = t.slots[2 * slot + 1];
-        long ref = word & REF_MASK;
-        byte[] page = t.arena.page(ref);
-        int offset = KeyArena.offset(ref);
-        int header = KeyArena.header(page, offset);
-        long expiry = KeyArena.hasExpiryField(header)
-                ? KeyArena.expiry(page, offset, KeyArena.keyLength(header)) : RecordHeader.NO_EXPIRY;
-        return new Location(t.segments[(int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK)], where >>> 32, (int) where,
-                expiry);
-    }
-
-    private void update(Table t, int slot, Location location) {
+    private void update(KeyTable t, int slot, Location location) {
         update(t, slot, location.segment(), location.offset(), location.length(), location.expiry());
     }
 
     /** Points the entry in {@code slot} at another record. Inside a write. */
-    private void update(Table t, int slot, Segment segment, long offset, int length, long expiry) {
+    private void update(KeyTable t, int slot, Segment segment, long offset, int length, long expiry) {
         long word = t.slots[2 * slot];
-        long ref = word & REF_MASK;
+        long ref = word & KeyTable.REF_MASK;
         KeyArena arena = t.arena;
         byte[] page = arena.page(ref);
         int entryOffset = KeyArena.offset(ref);
@@ -658,28 +467,28 @@ public final class KeyDirectory {
             garbageBytes += KeyArena.entrySize(keyLength, false);
             ref = moved;
         }
-        int oldHandle = (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
+        int oldHandle = (int) ((word >>> KeyTable.HANDLE_SHIFT) & KeyTable.HANDLE_MASK);
         int handle = handles.acquire(segment);
         handles.release(oldHandle);
         t.segments = handles.segments();
-        t.slots[2 * slot + 1] = where(offset, length);
-        t.slots[2 * slot] = (word & ~(HANDLE_MASK << HANDLE_SHIFT) & ~REF_MASK) | ((long) handle << HANDLE_SHIFT) | ref;
+        t.slots[2 * slot + 1] = KeyTable.where(offset, length);
+        t.slots[2 * slot] = KeyTable.word(word, handle, ref);
         expiring += (expiry != RecordHeader.NO_EXPIRY ? 1 : 0) - (oldExpiry != RecordHeader.NO_EXPIRY ? 1 : 0);
     }
 
     /** Puts a new entry in the free slot {@code slot}. Inside a write; {@link #makeRoom()} was called before it. */
-    private void insert(Table t, int slot, long hash, byte[] key, int start, int keyLength, Segment segment,
+    private void insert(KeyTable t, int slot, long hash, byte[] key, int start, int keyLength, Segment segment,
             long offset, int length, long expiry) {
         boolean expires = expiry != RecordHeader.NO_EXPIRY;
         long ref = t.arena.allocate(keyLength, expires, expiry);
         System.arraycopy(key, start, t.arena.page(ref), KeyArena.keyStart(ref), keyLength);
         int handle = handles.acquire(segment);
         t.segments = handles.segments();
-        if (t.slots[2 * slot] == TOMBSTONE) {
+        if (t.slots[2 * slot] == KeyTable.TOMBSTONE) {
             tombstones--;
         }
-        t.slots[2 * slot + 1] = where(offset, length);
-        t.slots[2 * slot] = (hash >>> FINGERPRINT_SHIFT) << FINGERPRINT_SHIFT | ((long) handle << HANDLE_SHIFT) | ref;
+        t.slots[2 * slot + 1] = KeyTable.where(offset, length);
+        t.slots[2 * slot] = KeyTable.word(hash, handle, ref);
         live++;
         if (expires) {
             expiring++;
@@ -687,9 +496,9 @@ public final class KeyDirectory {
     }
 
     /** Turns the entry in {@code slot} into a tombstone. Inside a write. */
-    private void delete(Table t, int slot) {
+    private void delete(KeyTable t, int slot) {
         long word = t.slots[2 * slot];
-        long ref = word & REF_MASK;
+        long ref = word & KeyTable.REF_MASK;
         byte[] page = t.arena.page(ref);
         int offset = KeyArena.offset(ref);
         int header = KeyArena.header(page, offset);
@@ -698,29 +507,22 @@ public final class KeyDirectory {
                 && KeyArena.expiry(page, offset, keyLength) != RecordHeader.NO_EXPIRY) {
             expiring--;
         }
-        t.slots[2 * slot] = TOMBSTONE;
+        t.slots[2 * slot] = KeyTable.TOMBSTONE;
         t.slots[2 * slot + 1] = 0;
-        handles.release((int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK));
+        handles.release((int) ((word >>> KeyTable.HANDLE_SHIFT) & KeyTable.HANDLE_MASK));
         t.segments = handles.segments();
         garbageBytes += KeyArena.entrySize(keyLength, KeyArena.hasExpiryField(header));
         live--;
         tombstones++;
     }
 
-    private static long where(long offset, int length) {
-        if (offset < 0 || offset > 0xFFFFFFFFL || length < 0) {
-            throw new IllegalArgumentException("A record at offset " + offset + " of length " + length
-                    + " does not fit the key directory");
-        }
-        return offset << 32 | (length & 0xFFFFFFFFL);
-    }
-
     /**
-     * Before a write that may insert: rebuilds the table if one more entry would fill it past {@link #MAX_LOAD}, or
-     * if more than half of its arena is garbage. Outside a batch, readers go on reading the old table meanwhile.
+     * Before a write that may insert: rebuilds the table if one more entry would fill it past
+     * {@link KeyTable#MAX_LOAD}, or if more than half of its arena is garbage. Outside a batch, readers go on
+     * reading the old table meanwhile.
      */
     private void makeRoom() {
-        Table t = table;
+        KeyTable t = table;
         if (live + tombstones + 1 > t.threshold) {
             rebuild(capacityFor(live + 1L, REBUILT_LOAD));
         } else if (batchDepth == 0 && garbageBytes > MIN_GARBAGE_TO_COMPACT
@@ -731,37 +533,11 @@ public final class KeyDirectory {
 
     /** Copies every entry into a new table of {@code capacity} slots with a new arena, and publishes it. */
     private void rebuild(int capacity) {
-        Table old = table;
+        KeyTable old = table;
         // A new arena too, never a shared one: an iterator that goes on reading the old table must find it as it
         // was, and expiries are rewritten in place.
-        Table fresh = new Table(capacity, new KeyArena(), old.segments);
-        long[] from = old.slots;
-        long[] to = fresh.slots;
-        for (int i = 0; i < old.capacity; i++) {
-            long word = from[2 * i];
-            if (word == EMPTY || word == TOMBSTONE) {
-                continue;
-            }
-            long ref = word & REF_MASK;
-            byte[] page = old.arena.page(ref);
-            int offset = KeyArena.offset(ref);
-            int header = KeyArena.header(page, offset);
-            int keyLength = KeyArena.keyLength(header);
-            boolean expiryField = KeyArena.hasExpiryField(header);
-            long expiry = expiryField ? KeyArena.expiry(page, offset, keyLength) : RecordHeader.NO_EXPIRY;
-            // An entry whose key no longer expires drops its expiry field.
-            boolean keepField = expiryField && expiry != RecordHeader.NO_EXPIRY;
-            ref = fresh.arena.allocate(keyLength, keepField, expiry);
-            System.arraycopy(page, offset + KeyArena.HEADER, fresh.arena.page(ref), KeyArena.keyStart(ref),
-                    keyLength);
-            long hash = KeyHash.of(page, offset + KeyArena.HEADER, keyLength);
-            int j = home(hash, capacity);
-            while (to[2 * j] != EMPTY) {
-                j = next(j, capacity);
-            }
-            to[2 * j] = (word & ~REF_MASK) | ref;
-            to[2 * j + 1] = from[2 * i + 1];
-        }
+        KeyTable fresh = new KeyTable(capacity, new KeyArena(), old.segments);
+        old.copyTo(fresh);
         tombstones = 0;
         garbageBytes = 0;
         table = fresh;
@@ -769,7 +545,7 @@ public final class KeyDirectory {
 
     /** Bytes of memory the directory holds: its slots and its arena pages (for tests and figures). */
     long memoryBytes() {
-        Table t = table;
+        KeyTable t = table;
         return (long) t.slots.length * Long.BYTES + t.arena.capacityBytes();
     }
 
