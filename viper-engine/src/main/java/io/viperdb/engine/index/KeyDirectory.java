@@ -149,7 +149,7 @@ public final class KeyDirectory {
             }
             Thread.onSpinWait();
         }
-        long[] totals = new long[2];
+        long[] totals = new long[1];
         forEach(nowMillis, (key, location) -> totals[0]++, false);
         return totals[0];
     }
