@@ -11,7 +11,13 @@ public final class Checksums {
     /** The CRC32C of {@code bytes[from, to)}, by absolute position; {@code bytes} itself is not changed. */
     public static int crc32c(ByteBuffer bytes, int from, int to) {
         CRC32C crc = new CRC32C();
-        crc.update(bytes.slice(from, to - from));
+        if (bytes.hasArray()) {
+            // No slice: this runs for every record written and every hint replayed, and the slice was not always
+            // optimized away.
+            crc.update(bytes.array(), bytes.arrayOffset() + from, to - from);
+        } else {
+            crc.update(bytes.slice(from, to - from));
+        }
         return (int) crc.getValue();
     }
 }

@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -206,7 +205,7 @@ final class RecordStore {
             long expiry = timeToLive == null ? RecordHeader.NO_EXPIRY : expiryAfter(now, timeToLive);
             long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
             Location location = new Location(active, offset, DataRecord.length(keyBytes.length, value.length), expiry);
-            replaced(index.put(key, location), location);
+            replaced(index.put(keyBytes, location), location);
             sequence = syncer.appended();
         } catch (StoreIOException e) {
             throw failWrites(e);
@@ -281,12 +280,14 @@ final class RecordStore {
             }
             active.append(RecordHeader.BATCH_COMMIT, now, RecordHeader.NO_EXPIRY, NO_VALUE, NO_VALUE);
             // Only now, with every record appended, does the batch touch the index: a failed append leaves it as it was.
+            // Room first, so that readers, who wait for the batch, never wait for the table to be rebuilt.
+            index.reserve(locations.length);
             index.applyAtomically(() -> {
                 for (int i = 0; i < locations.length; i++) {
                     if (locations[i] == null) {
                         replaced(index.remove(batch.get(i).key()), null);
                     } else {
-                        replaced(index.put(batch.get(i).key(), locations[i]), locations[i]);
+                        replaced(index.put(batch.get(i).keyBytes(), locations[i]), locations[i]);
                     }
                 }
             });
@@ -449,16 +450,7 @@ final class RecordStore {
     StoreStats stats(String codecName) {
         ensureOpen();
         long now = clock.millis();
-        long[] live = readAcrossKeys(() -> {
-            long[] counts = new long[2];
-            for (Map.Entry<String, Location> entry : index.entries()) {
-                if (!entry.getValue().expiredAt(now)) {
-                    counts[0]++;
-                    counts[1] += entry.getValue().length();
-                }
-            }
-            return counts;
-        });
+        long[] live = readAcrossKeys(() -> new long[] {index.liveCount(now), index.liveBytes(now)});
         long recordBytes = recordBytes();
         // A value log taking appends is extended ahead of its data (see ValueLog); the extension holds nothing yet.
         Map<Path, Long> valueLogEnds = new HashMap<>();

@@ -37,6 +37,8 @@ final class Recovery {
                 segments.add(SegmentRecovery.recover(directory, ids.get(i), last, index, nowMillis, writeLock,
                         logFileSize));
             }
+            // Sized from the key logs, the table may be far larger than the live keys need (many were overwritten).
+            index.trim();
             long nextId = ids.stream().mapToLong(Long::longValue).max().orElse(0) + 1;
             Segments result = new Segments(directory, writeLock, logFileSize, manifest, segments, nextId);
             result.startIfEmpty();

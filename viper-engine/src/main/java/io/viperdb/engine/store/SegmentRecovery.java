@@ -4,10 +4,9 @@ import io.viperdb.CorruptStoreException;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.HintRecord;
-import io.viperdb.engine.format.Keys;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.index.KeyDirectory;
-import io.viperdb.engine.index.Location;
+import io.viperdb.engine.index.KeyReplay;
 import io.viperdb.engine.log.KeyLog;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.StoreDirectory;
@@ -48,12 +47,12 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
     private static final System.Logger LOG = System.getLogger("io.viperdb");
 
     /** A record of a batch whose commit has not been reached yet. */
-    private record Pending(String key, byte type, long expiry, long offset, int length) {
+    private record Pending(byte[] key, byte type, long expiry, long offset, int length) {
     }
 
     private final Segment segment;
     private final boolean last;
-    private final KeyDirectory index;
+    private final KeyReplay index;
     private final long now;
     private final int dataEnd;
     private long covered = FileHeader.SIZE;
@@ -67,7 +66,7 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
     private SegmentRecovery(Segment segment, boolean last, KeyDirectory index, long now) {
         this.segment = segment;
         this.last = last;
-        this.index = index;
+        this.index = new KeyReplay(index, segment, segment.keys().end());
         this.now = now;
         this.dataEnd = segment.values().mappedForRecovery().limit();
     }
@@ -89,10 +88,15 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
             throw e;
         }
         Segment segment = new Segment(id, values, keys);
+        SegmentRecovery recovery = null;
         try {
-            new SegmentRecovery(segment, last, index, nowMillis).run();
+            recovery = new SegmentRecovery(segment, last, index, nowMillis);
+            recovery.run();
             return segment;
         } catch (RuntimeException e) {
+            if (recovery != null) {
+                recovery.index.abandon();
+            }
             segment.abandon();
             throw e;
         }
@@ -143,27 +147,32 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
             if (batchStart < 0) {
                 return false;
             }
-            batch.forEach(p -> apply(p.key(), p.type(), p.expiry(), p.offset(), p.length()));
+            batch.forEach(p -> apply(ByteBuffer.wrap(p.key()), 0, p.key().length, p.type(), p.expiry(), p.offset(),
+                    p.length()));
             batch.clear();
             batchStart = -1;
             return true;
         }
-        String key = Keys.decode(bytes, start + keyOffset, RecordHeader.keyLength(bytes, start));
+        int keyStart = start + keyOffset;
+        int keyLength = RecordHeader.keyLength(bytes, start);
         long expiry = RecordHeader.expiry(bytes, start);
         if (batchStart >= 0) {
+            byte[] key = new byte[keyLength];
+            bytes.get(keyStart, key);
             batch.add(new Pending(key, type, expiry, offset, length));
         } else {
-            apply(key, type, expiry, offset, length);
+            apply(bytes, keyStart, keyLength, type, expiry, offset, length);
         }
         return true;
     }
 
-    private void apply(String key, byte type, long expiry, long offset, int length) {
+    private void apply(ByteBuffer bytes, int keyStart, int keyLength, byte type, long expiry, long offset,
+            int length) {
         // A delete, or a put that has expired since, ends the key's life: whatever it had before is gone too.
         if (type == RecordHeader.DELETE || now >= expiry) {
-            index.remove(key);
+            index.remove(bytes, keyStart, keyLength);
         } else {
-            index.put(key, new Location(segment, offset, length, expiry));
+            index.put(bytes, keyStart, keyLength, offset, length, expiry);
         }
     }
 
@@ -201,6 +210,7 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
 
         List<Integer> unhinted = new ArrayList<>();
         int end = scanPastHints(unhinted, hintsTrusted);
+        index.finish();
 
         if (last) {
             values.truncate(end);

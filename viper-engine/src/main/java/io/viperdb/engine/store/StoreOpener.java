@@ -65,7 +65,7 @@ public final class StoreOpener {
                 codec = codecOf(directory, manifest, requested);
             }
             ReentrantLock writeLock = new ReentrantLock();
-            KeyDirectory index = new KeyDirectory();
+            KeyDirectory index = new KeyDirectory(IndexSizing.expectedKeys(files, manifest.segmentIds()));
             Segments segments = Recovery.recover(files, manifest, index, writeLock, options.logFileSize(),
                     options.clock().millis());
             RecordStore records = new RecordStore(directory, index, segments, writeLock, options.clock(), lock,

@@ -1,0 +1,151 @@
+package io.viperdb.engine.index;
+
+import io.viperdb.KeyValueStore;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * The keys of a {@link KeyDirectory} table, as UTF-8 bytes appended to pages of 256 KiB, and the expiry of the
+ * keys that have one. (Pages are small enough that G1 never takes one for a humongous object, which would give it a
+ * region of its own: a 1 MiB page took 2 MiB of a 4 GiB heap.) An entry never spans two
+ * pages, and is addressed by a reference: its page number times the page size plus its offset in the page.
+ *
+ * <pre>
+ * entry  := header:u16le key expiry:i64le?
+ *   header  bits 0-12 the key's length in bytes (at most 4096); bit 15 set when an expiry field follows the key
+ *   expiry  when the key expires, epoch milliseconds (Long.MAX_VALUE for never); rewritten in place when the entry's
+ *           key is put again with another expiry
+ * </pre>
+ *
+ * Entries are never moved: one that is no longer used (its key removed, or put again with an expiry where it had no
+ * field for one) is garbage until the table is rebuilt into a new arena. Readers reach this arena only through a
+ * table whose slots they read under the directory's sequence lock, and check every reference against the pages they
+ * see before following it: a reference from a torn read must fail that check or the sequence check, never throw.
+ */
+final class KeyArena {
+
+    static final int PAGE_SHIFT = 18;
+    static final int PAGE_SIZE = 1 << PAGE_SHIFT;
+    /** References are {@value #REF_BITS} bits. */
+    static final int REF_BITS = 38;
+    static final int MAX_PAGES = 1 << (REF_BITS - PAGE_SHIFT);
+    static final int HEADER = Short.BYTES;
+    static final int EXPIRY_FLAG = 0x8000;
+    static final int LENGTH_MASK = 0x1FFF;
+
+    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    static {
+        if (KeyValueStore.MAX_KEY_BYTES > LENGTH_MASK) {
+            throw new AssertionError("the arena header holds key lengths up to " + LENGTH_MASK);
+        }
+    }
+
+    /** The pages; replaced by a longer copy when a page is added, so a reader's array never changes length. */
+    private byte[][] pages = new byte[4][];
+    private int pageCount;
+    private int tail = PAGE_SIZE;
+    private long usedBytes;
+
+    /** The pages as they are now, for a reader to check references against. */
+    byte[][] pages() {
+        return pages;
+    }
+
+    /** The size of an entry with a key of {@code keyLength} bytes, with or without an expiry field. */
+    static int entrySize(int keyLength, boolean expiryField) {
+        return HEADER + keyLength + (expiryField ? Long.BYTES : 0);
+    }
+
+    /** Bytes taken by entries, garbage included. */
+    long usedBytes() {
+        return usedBytes;
+    }
+
+    /** Bytes held in pages. */
+    long capacityBytes() {
+        return (long) pageCount * PAGE_SIZE;
+    }
+
+    /**
+     * Appends an entry with room for a key of {@code keyLength} bytes, to be copied to {@link #keyStart} of
+     * {@link #page} by the caller, and an expiry field if {@code expiryField} (set to {@code expiry}).
+     *
+     * @return its reference
+     */
+    long allocate(int keyLength, boolean expiryField, long expiry) {
+        int size = entrySize(keyLength, expiryField);
+        if (tail + size > PAGE_SIZE) {
+            addPage();
+        }
+        byte[] page = pages[pageCount - 1];
+        int offset = tail;
+        SHORTS.set(page, offset, (short) (keyLength | (expiryField ? EXPIRY_FLAG : 0)));
+        if (expiryField) {
+            LONGS.set(page, offset + HEADER + keyLength, expiry);
+        }
+        tail += size;
+        usedBytes += size;
+        return ((long) (pageCount - 1) << PAGE_SHIFT) | offset;
+    }
+
+    private void addPage() {
+        if (pageCount == MAX_PAGES) {
+            throw new IllegalStateException("The key directory holds at most " + ((long) MAX_PAGES << PAGE_SHIFT)
+                    + " bytes of keys");
+        }
+        if (pageCount == pages.length) {
+            pages = Arrays.copyOf(pages, pages.length * 2);
+        }
+        pages[pageCount++] = new byte[PAGE_SIZE];
+        tail = 0;
+    }
+
+    /** The page of the entry {@code ref}, from the writer's side (readers use {@link #pages()} and check). */
+    byte[] page(long ref) {
+        return pages[(int) (ref >>> PAGE_SHIFT)];
+    }
+
+    static int offset(long ref) {
+        return (int) ref & (PAGE_SIZE - 1);
+    }
+
+    static int keyStart(long ref) {
+        return offset(ref) + HEADER;
+    }
+
+    /** The header of the entry at {@code offset} of {@code page}. */
+    static int header(byte[] page, int offset) {
+        return (short) SHORTS.get(page, offset) & 0xFFFF;
+    }
+
+    static int keyLength(int header) {
+        return header & LENGTH_MASK;
+    }
+
+    static boolean hasExpiryField(int header) {
+        return (header & EXPIRY_FLAG) != 0;
+    }
+
+    /** The expiry field of an entry that has one. */
+    static long expiry(byte[] page, int offset, int keyLength) {
+        return (long) LONGS.get(page, offset + HEADER + keyLength);
+    }
+
+    /** Rewrites the expiry field of the entry {@code ref}, which has one. */
+    void setExpiry(long ref, int keyLength, long expiry) {
+        LONGS.set(page(ref), offset(ref) + HEADER + keyLength, expiry);
+    }
+
+    /**
+     * Whether a reader may read the entry at {@code offset} of {@code page} with the key length of {@code header}:
+     * false only for references and headers from a torn read.
+     */
+    static boolean fits(byte[] page, int offset, int header) {
+        return offset + entrySize(keyLength(header), hasExpiryField(header)) <= page.length;
+    }
+}

@@ -1,0 +1,185 @@
+package io.viperdb.engine.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.log.Segment;
+import io.viperdb.engine.testing.Workers;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Readers run while one writer puts, removes and applies batches, and the table grows, shrinks, drops tombstones and
+ * compacts its arena under them. Every location a writer makes is a function of its key and a version, so a reader
+ * can tell a torn one; stable keys are never removed, so a reader that misses one has probed wrong; the keys of a
+ * group are only ever written together in a batch, so a read of the whole group under one even version that finds
+ * two versions has seen half a batch.
+ */
+class KeyDirectoryConcurrencyTest {
+
+    private static final int STABLE = 2_000;
+    private static final int CHURN = 30_000;
+    private static final int GROUP = 16;
+    private static final int WRITES = 400_000;
+    private static final Segment[] SEGMENTS = {
+        new Segment(1, null, null), new Segment(2, null, null), new Segment(3, null, null)
+    };
+
+    static Location locationOf(int key, long version) {
+        long expiry = version % 5 == 0 ? RecordHeader.NO_EXPIRY - version : RecordHeader.NO_EXPIRY;
+        return new Location(SEGMENTS[(int) ((key + version) % SEGMENTS.length)], version,
+                (int) ((key * 31L + version) & 0xFFFF), expiry);
+    }
+
+    /** The version of a location made by {@link #locationOf}, after checking that it is whole. */
+    static long versionOf(int key, Location location) {
+        long version = location.offset();
+        if (!location.equals(locationOf(key, version))) {
+            throw new AssertionError("key " + key + " has a torn location " + location);
+        }
+        return version;
+    }
+
+    @Test
+    @Timeout(120)
+    void readersNeverSeeATornEntryNorHalfABatchNorLoseAKey() throws Exception {
+        KeyDirectory index = new KeyDirectory();
+        for (int k = 0; k < STABLE; k++) {
+            index.put("stable" + k, locationOf(k, 1));
+        }
+        for (int k = 0; k < GROUP; k++) {
+            index.put("group" + k, locationOf(k, 1));
+        }
+        AtomicLongArray written = new AtomicLongArray(STABLE);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong reads = new AtomicLong();
+        AtomicLong groupChecks = new AtomicLong();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+
+        threads.add(Workers.start(() -> {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            long groupVersion = 1;
+            try {
+                for (int w = 0; w < WRITES && failures.isEmpty(); w++) {
+                    int choice = random.nextInt(100);
+                    if (choice < 40) {
+                        int k = random.nextInt(STABLE);
+                        long version = written.get(k) + 2;
+                        index.put("stable" + k, locationOf(k, version));
+                        written.set(k, version);
+                    } else if (choice < 70) {
+                        int k = random.nextInt(CHURN);
+                        index.put("churn" + k + "-" + "c".repeat(k % 50), locationOf(k, w + 2));
+                    } else if (choice < 97) {
+                        int k = random.nextInt(CHURN);
+                        index.remove("churn" + k + "-" + "c".repeat(k % 50));
+                    } else {
+                        long version = ++groupVersion;
+                        index.reserve(GROUP);
+                        index.applyAtomically(() -> {
+                            for (int k = 0; k < GROUP; k++) {
+                                index.put("group" + k, locationOf(k, version));
+                            }
+                        });
+                    }
+                }
+            } finally {
+                stop.set(true);
+            }
+        }, failures));
+
+        for (int r = 0; r < 2; r++) {
+            threads.add(Workers.start(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                long[] seen = new long[STABLE];
+                while (!stop.get()) {
+                    int k = random.nextInt(STABLE);
+                    Location location = index.get("stable" + k);
+                    if (location == null) {
+                        throw new AssertionError("stable key " + k + " is missing");
+                    }
+                    long version = versionOf(k, location);
+                    if (version < seen[k]) {
+                        throw new AssertionError("key " + k + " went back from version " + seen[k] + " to " + version);
+                    }
+                    seen[k] = version;
+                    int c = random.nextInt(CHURN);
+                    Location churn = index.get("churn" + c + "-" + "c".repeat(c % 50));
+                    if (churn != null) {
+                        versionOf(c, churn);
+                    }
+                    reads.incrementAndGet();
+                    if (random.nextInt(64) == 0) {
+                        checkGroup(index, groupChecks);
+                    }
+                }
+            }, failures));
+        }
+
+        threads.add(Workers.start(() -> {
+            while (!stop.get()) {
+                Set<String> stable = new HashSet<>();
+                for (Map.Entry<String, Location> entry : index.entries()) {
+                    String key = entry.getKey();
+                    int digits = key.startsWith("stable") ? 6 : key.startsWith("group") ? 5 : -1;
+                    if (digits > 0) {
+                        versionOf(Integer.parseInt(key.substring(digits)), entry.getValue());
+                        if (key.startsWith("stable") && !stable.add(key)) {
+                            throw new AssertionError("iteration returned " + key + " twice");
+                        }
+                    }
+                }
+                if (stable.size() != STABLE) {
+                    throw new AssertionError("iteration returned " + stable.size() + " stable keys of " + STABLE);
+                }
+            }
+        }, failures));
+
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.size() + " failures; the first: " + failures.get(0), failures.get(0));
+        }
+        assertTrue(reads.get() > 0 && groupChecks.get() > 0, reads + " reads, " + groupChecks + " group checks");
+        for (int k = 0; k < STABLE; k++) {
+            assertEquals(locationOf(k, Math.max(1, written.get(k))), index.get("stable" + k));
+        }
+    }
+
+    /** Reads the group under one version, as the store reads many keys; all its keys must have one version. */
+    private static void checkGroup(KeyDirectory index, AtomicLong checks) {
+        long version = index.version();
+        if ((version & 1) != 0) {
+            return;
+        }
+        long first = -1;
+        boolean mixed = false;
+        for (int k = 0; k < GROUP; k++) {
+            long v = versionOf(k, index.get("group" + k));
+            if (first < 0) {
+                first = v;
+            } else if (v != first) {
+                mixed = true;
+            }
+        }
+        if (index.version() == version) {
+            checks.incrementAndGet();
+            if (mixed) {
+                throw new AssertionError("read half a batch under version " + version);
+            }
+        }
+    }
+}
