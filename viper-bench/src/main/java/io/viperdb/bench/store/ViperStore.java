@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * ViperDB with the {@code bytes} codec, so that it stores the value bytes as they are, like the peers, and with its
- * default options otherwise (1 GiB log files, system clock). Puts go one by one: a ViperDB put is already an append to
+ * default options otherwise (256 MiB log files, system clock). Puts go one by one: a ViperDB put is already an append to
  * a write buffer, and there is no batch API to use. {@link #flush()} is ViperDB's {@code flush()}, which hands the
  * buffers to the operating system; {@link #close()} syncs.
  */
@@ -26,7 +26,7 @@ final class ViperStore implements StoreAdapter {
 
     @Override
     public String configuration() {
-        return "Codec `bytes` (values stored as given), default options (1 GiB log files). One `put` per write; "
+        return "Codec `bytes` (values stored as given), default options (256 MiB log files). One `put` per write; "
                 + "`flush()` at the end of a fill (hands the write buffers to the OS), `close()` syncs. "
                 + "`reclaim()` is the compaction. Takes the key as a `String`.";
     }
