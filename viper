@@ -30,15 +30,17 @@ cli_jar() {
     return 1
 }
 
-# Stale when the jar or the module folder is missing, or a source or pom of a module it runs is newer than the jar.
+# Stale when the jar, the module folder or the stamp of the last build is missing, or a source or pom of a module it
+# runs is newer than that stamp. (Not newer than the jar: Maven leaves a jar whose own classes did not change as it
+# was, so a change to the engine alone would look stale for ever.)
+stamp="$target/modules/.built"
 needs_build() {
-    local jar
-    jar="$(cli_jar)" || return 0
-    [ -d "$target/modules" ] || return 0
+    cli_jar >/dev/null || return 0
+    [ -f "$stamp" ] || return 0
     [ -n "$(find "$root/pom.xml" "$root"/viper-api "$root"/viper-engine "$root"/viper-codec-json \
         "$root"/viper-codec-kryo "$root"/viper-cli \
         \( -path '*/target' -prune \) -o \( -type f \( -path '*/src/main/*' -o -name pom.xml \) \
-        -newer "$jar" \) -print -quit 2>/dev/null)" ]
+        -newer "$stamp" \) -print -quit 2>/dev/null)" ]
 }
 
 if [ "${VIPER_SKIP_BUILD:-}" != "1" ] && needs_build; then
@@ -47,6 +49,7 @@ if [ "${VIPER_SKIP_BUILD:-}" != "1" ] && needs_build; then
         echo "viper: the build failed (output above); fix it or run ./mvnw -DskipTests package -pl viper-cli -am" >&2
         exit 9
     }
+    touch "$stamp"
 fi
 
 jar="$(cli_jar)" || { echo "viper: no viper-cli jar in $target; run without VIPER_SKIP_BUILD to build it" >&2; exit 9; }
