@@ -54,13 +54,6 @@ final class MapDbStore implements StoreAdapter {
     }
 
     @Override
-    public void putBatch(Key[] keys, byte[][] values, int count) {
-        for (int i = 0; i < count; i++) {
-            map.put(keys[i].bytes(), values[i]);
-        }
-    }
-
-    @Override
     public byte[] get(Key key) {
         return map.get(key.bytes());
     }

@@ -36,9 +36,13 @@ public interface StoreAdapter {
 
     /**
      * Maps {@code keys[i]} to {@code values[i]} for i below {@code count}, as one batch where the store has batches
-     * (a write transaction, a write batch) and as a loop of puts where it does not.
+     * (a write transaction, a write batch) and as a loop of puts where it does not (this default).
      */
-    void putBatch(Key[] keys, byte[][] values, int count);
+    default void putBatch(Key[] keys, byte[][] values, int count) {
+        for (int i = 0; i < count; i++) {
+            put(keys[i], values[i]);
+        }
+    }
 
     /** The value of {@code key}, or null when it is absent. */
     byte[] get(Key key);

@@ -43,13 +43,6 @@ final class ViperStore implements StoreAdapter {
     }
 
     @Override
-    public void putBatch(Key[] keys, byte[][] values, int count) {
-        for (int i = 0; i < count; i++) {
-            store.put(keys[i].text(), values[i]);
-        }
-    }
-
-    @Override
     public byte[] get(Key key) {
         return store.get(key.text());
     }
