@@ -1,5 +1,6 @@
 package io.viperdb.bench.index;
 
+import io.viperdb.bench.HeapUse;
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
 import io.viperdb.bench.JvmFlags;
@@ -140,7 +141,7 @@ public final class IndexHarness {
     private static void measure(Workload workload, Path directory) {
         warmUp(workload.valueSize());
         String first = Workload.keyText(0);
-        long heapBefore = heapAfterGc();
+        long heapBefore = HeapUse.afterGc();
         long directBefore = directBytes();
         long start = System.nanoTime();
         KeyValueStore<byte[]> store = open(directory);
@@ -149,7 +150,7 @@ public final class IndexHarness {
         reopens[0] = millisSince(start);
         double[] cpu = new double[REOPENS];
         cpu[0] = Double.NaN;
-        long heapAfter = heapAfterGc();
+        long heapAfter = HeapUse.afterGc();
         long directAfter = directBytes();
         report("reopen.first.millis", reopens[0]);
         report("heap.per.key", (double) (heapAfter - heapBefore) / workload.keyCount());
@@ -230,19 +231,6 @@ public final class IndexHarness {
         } finally {
             Directories.delete(directory);
         }
-    }
-
-    private static long heapAfterGc() {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 10; i++) {
-            System.gc();
-            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (now >= used) {
-                return now;
-            }
-            used = now;
-        }
-        return used;
     }
 
     /** Memory held by direct buffers (not mappings, which are files): any off-heap index memory shows here. */

@@ -1,5 +1,6 @@
 package io.viperdb.bench.lifecycle;
 
+import io.viperdb.bench.HeapUse;
 import io.viperdb.bench.store.Directories;
 import io.viperdb.bench.store.DiskUsage;
 import io.viperdb.bench.store.Loading;
@@ -8,7 +9,6 @@ import io.viperdb.bench.store.StoreShape;
 import io.viperdb.bench.store.Stores;
 import io.viperdb.bench.workload.Workload;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -90,13 +90,13 @@ public final class LifecycleRun {
         warmUp();
 
         double[] reopens = new double[REOPENS];
-        long heapBefore = heapAfterGc();
+        long heapBefore = HeapUse.afterGc();
         long rssBefore = residentBytes();
         long start = System.nanoTime();
         StoreAdapter store = open();
         store.get(workload.key(0));
         reopens[0] = millisSince(start);
-        long heapAfter = heapAfterGc();
+        long heapAfter = HeapUse.afterGc();
         long rssAfter = residentBytes();
         report(LifecycleResult.HEAP_PER_KEY, (double) (heapAfter - heapBefore) / workload.keyCount());
         if (rssBefore >= 0 && rssAfter >= 0) {
@@ -166,20 +166,6 @@ public final class LifecycleRun {
 
     private StoreShape shape() {
         return Loading.shapeOf(workload);
-    }
-
-    /** The heap in use after full collections, once it stops shrinking. */
-    private static long heapAfterGc() {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 10; i++) {
-            System.gc();
-            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (now >= used) {
-                return now;
-            }
-            used = now;
-        }
-        return used;
     }
 
     /** The process's resident set size from {@code /proc/self/status}, or -1 where there is none. */
