@@ -51,6 +51,23 @@ final class KeyArena {
     private int tail = PAGE_SIZE;
     private long usedBytes;
 
+    /**
+     * A copy of this arena, garbage and all, in which every reference of this one names the same entry: for a table
+     * that grows, so that its entries move without their keys being copied one by one, while readers of the old
+     * table go on finding the old arena as it was.
+     */
+    KeyArena copy() {
+        KeyArena copy = new KeyArena();
+        copy.pages = new byte[pages.length][];
+        for (int i = 0; i < pageCount; i++) {
+            copy.pages[i] = pages[i].clone();
+        }
+        copy.pageCount = pageCount;
+        copy.tail = tail;
+        copy.usedBytes = usedBytes;
+        return copy;
+    }
+
     /** The pages as they are now, for a reader to check references against. */
     byte[][] pages() {
         return pages;

@@ -53,6 +53,8 @@ public final class KeyDirectory {
 
     /** Below this the arena's garbage is not worth a rebuild. */
     private static final long MIN_GARBAGE_TO_COMPACT = 4L << 20;
+    /** How many keys {@link #putAll} touches ahead: their slots stay in the cache until they are updated. */
+    private static final int TOUCH_GROUP = 256;
 
     private static final VarHandle SEQUENCE;
 
@@ -75,6 +77,8 @@ public final class KeyDirectory {
     private long expiring;
     private long garbageBytes;
     private byte[] scratch;
+    /** Keeps the reads of {@link #touch} in {@link #putAll} from being optimized away. */
+    private long touched;
 
     /** An empty directory. */
     public KeyDirectory() {
@@ -298,7 +302,10 @@ public final class KeyDirectory {
      * kept) to {@code location}; returns the location it replaces, or null.
      */
     public Location put(byte[] keyBytes, Location location) {
-        long hash = KeyHash.of(keyBytes, 0, keyBytes.length);
+        return put(keyBytes, KeyHash.of(keyBytes, 0, keyBytes.length), location);
+    }
+
+    private Location put(byte[] keyBytes, long hash, Location location) {
         makeRoom();
         beginWrite();
         try {
@@ -315,6 +322,48 @@ public final class KeyDirectory {
         } finally {
             endWrite();
         }
+    }
+
+    /**
+     * Maps each key {@code keys[i]} (UTF-8, as for {@link #put(byte[], Location)}) to {@code locations[i]}, or removes
+     * it where that is null, in order, and returns the locations they replace (null where none). For a batch: the
+     * home slots of a group of keys are read before any of them is updated, so that their cache misses overlap
+     * rather than follow one another.
+     */
+    public Location[] putAll(byte[][] keys, Location[] locations) {
+        Location[] previous = new Location[keys.length];
+        long[] hashes = new long[Math.min(keys.length, TOUCH_GROUP)];
+        long sum = 0;
+        for (int from = 0; from < keys.length; from += TOUCH_GROUP) {
+            int to = Math.min(keys.length, from + TOUCH_GROUP);
+            for (int i = from; i < to; i++) {
+                hashes[i - from] = KeyHash.of(keys[i], 0, keys[i].length);
+                sum += touch(hashes[i - from]);
+            }
+            for (int i = from; i < to; i++) {
+                previous[i] = locations[i] != null ? put(keys[i], hashes[i - from], locations[i])
+                        : remove(keys[i], hashes[i - from]);
+            }
+        }
+        touched += sum;
+        return previous;
+    }
+
+    /** Removes the key {@code keyBytes}, whose hash is {@code hash}; returns the location it had, or null. */
+    private Location remove(byte[] keyBytes, long hash) {
+        KeyTable t = table;
+        int slot = t.writerFind(null, keyBytes, 0, keyBytes.length, hash);
+        if (slot < 0) {
+            return null;
+        }
+        Location previous = t.locationAt(slot);
+        beginWrite();
+        try {
+            delete(t, slot);
+        } finally {
+            endWrite();
+        }
+        return previous;
     }
 
     /**
@@ -383,7 +432,8 @@ public final class KeyDirectory {
      */
     long touch(long hash) {
         KeyTable t = table;
-        return t.slots[2 * KeyTable.home(hash, t.capacity)];
+        int home = KeyTable.home(hash, t.capacity);
+        return t.slots[2 * home] + t.hashes[home];
     }
 
     private byte[] scratch(int length) {
@@ -489,6 +539,7 @@ public final class KeyDirectory {
         }
         t.slots[2 * slot + 1] = KeyTable.where(offset, length);
         t.slots[2 * slot] = KeyTable.word(hash, handle, ref);
+        t.hashes[slot] = (int) hash;
         live++;
         if (expires) {
             expiring++;
@@ -527,26 +578,42 @@ public final class KeyDirectory {
             rebuild(capacityFor(live + 1L, REBUILT_LOAD));
         } else if (batchDepth == 0 && garbageBytes > MIN_GARBAGE_TO_COMPACT
                 && garbageBytes > t.arena.usedBytes() / 2) {
-            rebuild(t.capacity);
+            rebuild(t.capacity, true);
         }
     }
 
-    /** Copies every entry into a new table of {@code capacity} slots with a new arena, and publishes it. */
+    /** Rebuilds the table with {@code capacity} slots, dropping its tombstones, and its arena's garbage if much. */
     private void rebuild(int capacity) {
+        KeyTable t = table;
+        rebuild(capacity, garbageBytes > MIN_GARBAGE_TO_COMPACT && garbageBytes > t.arena.usedBytes() / 4);
+    }
+
+    /**
+     * Moves every entry into a new table of {@code capacity} slots, with a new arena, and publishes it. With
+     * {@code compactKeys} the keys are copied one by one into the new arena, leaving its garbage behind; otherwise the
+     * arena is copied whole, garbage and all, which is many times faster: no key is read.
+     */
+    private void rebuild(int capacity, boolean compactKeys) {
         KeyTable old = table;
-        // A new arena too, never a shared one: an iterator that goes on reading the old table must find it as it
-        // was, and expiries are rewritten in place.
-        KeyTable fresh = new KeyTable(capacity, new KeyArena(), old.segments);
-        old.copyTo(fresh);
+        // A new arena even when it is a copy, never a shared one: an iterator that goes on reading the old table must
+        // find it as it was, and expiries are rewritten in place.
+        if (compactKeys) {
+            KeyTable fresh = new KeyTable(capacity, new KeyArena(), old.segments);
+            old.copyTo(fresh);
+            garbageBytes = 0;
+            table = fresh;
+        } else {
+            KeyTable fresh = new KeyTable(capacity, old.arena.copy(), old.segments);
+            old.rehashInto(fresh);
+            table = fresh;
+        }
         tombstones = 0;
-        garbageBytes = 0;
-        table = fresh;
     }
 
     /** Bytes of memory the directory holds: its slots and its arena pages (for tests and figures). */
     long memoryBytes() {
         KeyTable t = table;
-        return (long) t.slots.length * Long.BYTES + t.arena.capacityBytes();
+        return (long) t.slots.length * Long.BYTES + (long) t.hashes.length * Integer.BYTES + t.arena.capacityBytes();
     }
 
     int capacity() {

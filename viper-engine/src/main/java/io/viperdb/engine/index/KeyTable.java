@@ -42,6 +42,12 @@ final class KeyTable {
     }
 
     final long[] slots;
+    /**
+     * The low 32 bits of the hash of each slot's key, the bits its home slot comes from: kept by the writer so that
+     * growing the table moves entries without reading and hashing their keys again (a cache miss each, in arena
+     * order), and compared before a key whose fingerprint matches is read. Readers never look at it.
+     */
+    final int[] hashes;
     final int capacity;
     /** Entries and tombstones may take this many slots before a rebuild. */
     final int threshold;
@@ -51,6 +57,7 @@ final class KeyTable {
 
     KeyTable(int capacity, KeyArena arena, Segment[] segments) {
         this.slots = new long[2 * capacity];
+        this.hashes = new int[capacity];
         this.capacity = capacity;
         this.threshold = (int) (capacity * MAX_LOAD);
         this.arena = arena;
@@ -187,7 +194,7 @@ final class KeyTable {
                 if (free < 0) {
                     free = i;
                 }
-            } else if (word >>> FINGERPRINT_SHIFT == fingerprint) {
+            } else if (word >>> FINGERPRINT_SHIFT == fingerprint && hashes[i] == (int) hash) {
                 long ref = word & REF_MASK;
                 byte[] page = arena.page(ref);
                 int offset = KeyArena.offset(ref);
@@ -230,7 +237,6 @@ final class KeyTable {
      * into that arena, without the garbage of this one.
      */
     void copyTo(KeyTable fresh) {
-        long[] to = fresh.slots;
         for (int i = 0; i < capacity; i++) {
             long word = slots[2 * i];
             if (word == EMPTY || word == TOMBSTONE) {
@@ -248,13 +254,31 @@ final class KeyTable {
             long copy = fresh.arena.allocate(keyLength, keepField, expiry);
             System.arraycopy(page, offset + KeyArena.HEADER, fresh.arena.page(copy), KeyArena.keyStart(copy),
                     keyLength);
-            long hash = KeyHash.of(page, offset + KeyArena.HEADER, keyLength);
-            int j = home(hash, fresh.capacity);
-            while (to[2 * j] != EMPTY) {
-                j = next(j, fresh.capacity);
-            }
-            to[2 * j] = (word & ~REF_MASK) | copy;
-            to[2 * j + 1] = slots[2 * i + 1];
+            fresh.place((word & ~REF_MASK) | copy, slots[2 * i + 1], hashes[i]);
         }
+    }
+
+    /**
+     * Moves every entry of this table into {@code fresh}, whose arena is a {@link KeyArena#copy copy} of this one, so
+     * that every reference stays valid: a pass over the slots in order, which never reads a key.
+     */
+    void rehashInto(KeyTable fresh) {
+        for (int i = 0; i < capacity; i++) {
+            long word = slots[2 * i];
+            if (word != EMPTY && word != TOMBSTONE) {
+                fresh.place(word, slots[2 * i + 1], hashes[i]);
+            }
+        }
+    }
+
+    /** Puts an entry in the first free slot from its home, in a table being filled by a rebuild. */
+    private void place(long word, long where, int hash) {
+        int j = home(hash, capacity);
+        while (slots[2 * j] != EMPTY) {
+            j = next(j, capacity);
+        }
+        slots[2 * j] = word;
+        slots[2 * j + 1] = where;
+        hashes[j] = hash;
     }
 }

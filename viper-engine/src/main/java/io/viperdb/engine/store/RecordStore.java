@@ -283,13 +283,14 @@ final class RecordStore {
             // Only now, with every record appended, does the batch touch the index: a failed append leaves it as it was.
             // Room first, so that readers, who wait for the batch, never wait for the table to be rebuilt.
             index.reserve(locations.length);
+            byte[][] keys = new byte[locations.length][];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = batch.get(i).keyBytes();
+            }
             index.applyAtomically(() -> {
+                Location[] previous = index.putAll(keys, locations);
                 for (int i = 0; i < locations.length; i++) {
-                    if (locations[i] == null) {
-                        replaced(index.remove(batch.get(i).key()), null);
-                    } else {
-                        replaced(index.put(batch.get(i).keyBytes(), locations[i]), locations[i]);
-                    }
+                    replaced(previous[i], locations[i]);
                 }
             });
             sequence = syncer.appended();
