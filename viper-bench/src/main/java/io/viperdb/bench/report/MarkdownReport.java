@@ -168,8 +168,8 @@ public final class MarkdownReport {
         line("- **Values**: random (incompressible) bytes of the value size, from a pool of 1,024 arrays; ViperDB "
                 + "stores them with the `bytes` codec, so every store holds the same bytes.");
         line("- **Batches**: writes go in batches of " + count(Workload.BATCH) + " puts: one write transaction in "
-                + "LMDB, one `WriteBatch` in RocksDB, a loop of puts in the others (they have no batch that saves "
-                + "work). Every JMH invocation does " + count(Workload.BATCH) + " operations.");
+                + "LMDB, one `WriteBatch` in RocksDB and in ViperDB (atomic in both), a loop of puts in the others "
+                + "(they have no batch that saves work). Every JMH invocation does " + count(Workload.BATCH) + " operations.");
         line("- **Fill in key order**: an empty store, every key once in key order, then a flush or commit; one "
                 + "fill per JMH iteration (single-shot), " + settings.fillWarmups() + " warm-up and "
                 + settings.fillMeasurements() + " measured per fork; puts per second.");
