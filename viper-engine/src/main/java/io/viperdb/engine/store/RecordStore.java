@@ -347,13 +347,8 @@ final class RecordStore {
         }
     }
 
-    /** The bytes of every value log's records, live and dead. */
     private long recordBytes() {
-        long bytes = 0;
-        for (Segment segment : segments.all()) {
-            bytes += segment.values().end() - FileHeader.SIZE;
-        }
-        return bytes;
+        return segments.recordBytes();
     }
 
     /** Under {@link SyncPolicy#always()}, returns only once the write is on the device. */

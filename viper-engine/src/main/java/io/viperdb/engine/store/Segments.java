@@ -3,6 +3,7 @@ package io.viperdb.engine.store;
 import io.viperdb.engine.format.Manifest;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.StoreDirectory;
+import io.viperdb.engine.format.FileHeader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,8 +20,23 @@ final class Segments {
     private final Lock writeLock;
     private final long logFileSize;
     private final AtomicLong nextId;
-    private volatile List<Segment> list;
+    private volatile Listing listing;
     private Manifest manifest;
+
+    /**
+     * The segments, and the bytes of the records of all but the active one, which never change once sealed: kept
+     * together so that a reader without the lock sees a total that belongs to its list.
+     */
+    private record Listing(List<Segment> segments, long sealedRecordBytes) {
+
+        static Listing of(List<Segment> segments) {
+            long bytes = 0;
+            for (int i = 0; i < segments.size() - 1; i++) {
+                bytes += recordBytes(segments.get(i));
+            }
+            return new Listing(List.copyOf(segments), bytes);
+        }
+    }
 
     Segments(StoreDirectory directory, Lock writeLock, long logFileSize, Manifest manifest, List<Segment> list,
             long nextId) {
@@ -28,18 +44,19 @@ final class Segments {
         this.writeLock = writeLock;
         this.logFileSize = logFileSize;
         this.manifest = manifest;
-        this.list = List.copyOf(list);
+        this.listing = Listing.of(list);
         this.nextId = new AtomicLong(nextId);
     }
 
     /** The segment that takes appends. */
     Segment active() {
+        List<Segment> list = listing.segments();
         return list.get(list.size() - 1);
     }
 
     /** Every segment, oldest data first. */
     List<Segment> all() {
-        return list;
+        return listing.segments();
     }
 
     Manifest manifest() {
@@ -61,7 +78,7 @@ final class Segments {
 
     /** Creates the first segment of a store that has none. */
     void startIfEmpty() {
-        if (list.isEmpty()) {
+        if (listing.segments().isEmpty()) {
             Segment first = createSegment(writeLock);
             publish(manifest.withSegments(List.of(first.id())), List.of(first));
         }
@@ -75,7 +92,7 @@ final class Segments {
     void roll() {
         Segment next = createSegment(writeLock);
         active().seal();
-        List<Segment> rolled = new ArrayList<>(list);
+        List<Segment> rolled = new ArrayList<>(listing.segments());
         rolled.add(next);
         publish(manifest.withSegments(ids(rolled)), rolled);
     }
@@ -87,7 +104,7 @@ final class Segments {
     void replace(Set<Segment> rewritten, List<Segment> replacements, long nowMillis) {
         List<Segment> replaced = new ArrayList<>();
         boolean placed = false;
-        for (Segment segment : list) {
+        for (Segment segment : listing.segments()) {
             if (!rewritten.contains(segment)) {
                 replaced.add(segment);
             } else if (!placed) {
@@ -101,13 +118,27 @@ final class Segments {
     private void publish(Manifest next, List<Segment> segments) {
         directory.writeManifest(next);
         manifest = next;
-        list = List.copyOf(segments);
+        listing = Listing.of(segments);
+    }
+
+    /**
+     * The bytes of every value log's records, live and dead, without walking the segments: the automatic reclaim asks
+     * after every write.
+     */
+    long recordBytes() {
+        Listing current = listing;
+        List<Segment> all = current.segments();
+        return all.isEmpty() ? 0 : current.sealedRecordBytes() + recordBytes(all.get(all.size() - 1));
+    }
+
+    private static long recordBytes(Segment segment) {
+        return segment.values().end() - FileHeader.SIZE;
     }
 
     /** The bytes the segments' data takes on disk. */
     long sizeInBytes() {
         long bytes = 0;
-        for (Segment segment : list) {
+        for (Segment segment : listing.segments()) {
             bytes += segment.sizeInBytes();
         }
         return bytes;
