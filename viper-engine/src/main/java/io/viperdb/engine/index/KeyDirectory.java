@@ -24,11 +24,12 @@ import java.util.Set;
  * </pre>
  * The fingerprint is the top byte of the key's {@link KeyHash hash}, so that most probes that do not match never
  * touch the arena; the segment handle is a small number given by {@link SegmentHandles}; the expiry of a key that
- * has one is kept in its arena entry. A slot is 16 bytes and the table is rebuilt to half full whenever entries and
- * tombstones would fill three quarters of it, so with 16-byte keys a key takes 21 to 32 bytes of slots plus 18 of
- * arena. A removed key leaves a tombstone (entries are never moved within a table, which keeps iteration simple);
- * tombstones and arena garbage go when the table is rebuilt, which happens when it fills up or when more than half
- * of the arena is garbage.
+ * has one is kept in its arena entry. Beside the slots, an {@code int[]} keeps the low 32 bits of each key's hash for
+ * the writer, so that a rebuild that grows the table need not read every key again. A slot is 16 + 4 bytes and the
+ * table is rebuilt to half full whenever entries and tombstones would fill three quarters of it, so with 16-byte keys
+ * a key takes 27 to 40 bytes of slots plus 18 of arena. A removed key leaves a tombstone (entries are never moved
+ * within a table, which keeps iteration simple); tombstones and arena garbage go when the table is rebuilt, which
+ * happens when it fills up or when more than half of the arena is garbage.
  *
  * <h2>Concurrency</h2>
  * Updates are made by one thread at a time (the store's writers hold its write lock; recovery runs before the store
@@ -340,6 +341,10 @@ public final class KeyDirectory {
                 hashes[i - from] = KeyHash.of(keys[i], 0, keys[i].length);
                 sum += touch(hashes[i - from]);
             }
+            // The slots are in the cache now: reach the arena entries of the keys already there (an overwrite).
+            for (int i = from; i < to; i++) {
+                sum += touchEntry(hashes[i - from]);
+            }
             for (int i = from; i < to; i++) {
                 previous[i] = locations[i] != null ? put(keys[i], hashes[i - from], locations[i])
                         : remove(keys[i], hashes[i - from]);
@@ -347,6 +352,18 @@ public final class KeyDirectory {
         }
         touched += sum;
         return previous;
+    }
+
+    /** Reads the arena entry that the home slot of {@code hash} names, if its fingerprint is the key's. */
+    private int touchEntry(long hash) {
+        KeyTable t = table;
+        long word = t.slots[2 * KeyTable.home(hash, t.capacity)];
+        if (word == KeyTable.EMPTY || word == KeyTable.TOMBSTONE
+                || word >>> KeyTable.FINGERPRINT_SHIFT != hash >>> KeyTable.FINGERPRINT_SHIFT) {
+            return 0;
+        }
+        long ref = word & KeyTable.REF_MASK;
+        return t.arena.page(ref)[KeyArena.offset(ref)];
     }
 
     /** Removes the key {@code keyBytes}, whose hash is {@code hash}; returns the location it had, or null. */
