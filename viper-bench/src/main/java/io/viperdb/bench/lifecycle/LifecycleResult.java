@@ -30,6 +30,24 @@ public final class LifecycleResult {
     public static final String COMPACT_MILLIS = "compact.millis";
     /** Bytes allocated on disk after the compaction and close; absent when the store has no compaction. */
     public static final String DISK_AFTER_COMPACT = "disk.compact";
+    /**
+     * Sum of the file lengths after the compaction and close: the bytes the compaction wrote, near enough (it
+     * writes the store anew); absent when the store has no compaction.
+     */
+    public static final String APPARENT_AFTER_COMPACT = "apparent.compact";
+    /**
+     * Milliseconds to write {@link #APPARENT_AFTER_COMPACT} bytes sequentially to a new file in the same folder and
+     * force them, just after the compaction ({@link SequentialWrite}): what the disk could do in this run.
+     */
+    public static final String SEQUENTIAL_WRITE_MILLIS = "sequential.write.millis";
+
+    /** The compaction's write rate as a fraction of the disk's sequential write rate in the same run, if measured. */
+    public OptionalDouble compactionShareOfSequentialWrite() {
+        OptionalDouble compact = get(COMPACT_MILLIS);
+        OptionalDouble sequential = get(SEQUENTIAL_WRITE_MILLIS);
+        return compact.isPresent() && sequential.isPresent()
+                ? OptionalDouble.of(sequential.getAsDouble() / compact.getAsDouble()) : OptionalDouble.empty();
+    }
 
     private final String store;
     private final int valueSize;

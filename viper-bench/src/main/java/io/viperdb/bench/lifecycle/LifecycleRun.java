@@ -26,8 +26,9 @@ import java.util.List;
  *       filled store and reads one key (the reopen time), and compares the heap after a full GC, and the process's
  *       resident memory, before and after (the memory per key); checks a sample of values; closes it and reopens it
  *       twice more (the reported reopen time is the median of the three). Then overwrites every key once in a random
- *       order and closes (disk space), then compacts and closes (time and disk space), and checks a sample of the new
- *       values.
+ *       order and closes (disk space), then compacts and closes (time and disk space), writes as many bytes as the
+ *       compacted store holds to a file beside it and forces them ({@link SequentialWrite}, what the disk can do at
+ *       that moment), and checks a sample of the new values.
  * </ol>
  *
  * Results are printed on standard output as lines {@code RESULT name value}, with the names of
@@ -86,7 +87,7 @@ public final class LifecycleRun {
         report(LifecycleResult.APPARENT_AFTER_FILL, DiskUsage.apparent(directory));
     }
 
-    private void measure() {
+    private void measure() throws IOException {
         warmUp();
 
         double[] reopens = new double[REOPENS];
@@ -130,6 +131,11 @@ public final class LifecycleRun {
         if (compacted) {
             report(LifecycleResult.COMPACT_MILLIS, compactMillis);
             report(LifecycleResult.DISK_AFTER_COMPACT, DiskUsage.allocated(directory));
+            long written = DiskUsage.apparent(directory);
+            report(LifecycleResult.APPARENT_AFTER_COMPACT, written);
+            // Named after the store, so that a run killed here leaves nothing Main does not clean up.
+            report(LifecycleResult.SEQUENTIAL_WRITE_MILLIS, SequentialWrite.millis(
+                    directory.resolveSibling(directory.getFileName() + "-sequential-write"), written));
         }
 
         store = open();

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.DoubleFunction;
+import java.util.function.Function;
 
 /** Writes {@code docs/benchmarks.md}: the tables, then how the figures were made and on what. */
 public final class MarkdownReport {
@@ -110,6 +111,12 @@ public final class MarkdownReport {
         lifecycleRow(valueSize, "compaction time, ms", LifecycleResult.COMPACT_MILLIS, MarkdownReport::millis);
         lifecycleRow(valueSize, "space after compaction, MiB", LifecycleResult.DISK_AFTER_COMPACT,
                 MarkdownReport::mib);
+        row("compaction write rate: bytes after compaction / time, MiB/s", valueSize,
+                l -> rate(l, LifecycleResult.COMPACT_MILLIS), MarkdownReport::mibPerSecond);
+        row("the same bytes written in one sequential file and forced, MiB/s", valueSize,
+                l -> rate(l, LifecycleResult.SEQUENTIAL_WRITE_MILLIS), MarkdownReport::mibPerSecond);
+        row("compaction write rate / sequential write rate (higher is better)", valueSize,
+                LifecycleResult::compactionShareOfSequentialWrite, share -> String.format(Locale.ROOT, "%.2f", share));
         lifecycleRow(valueSize, "heap held by the open store, bytes per key", LifecycleResult.HEAP_PER_KEY,
                 MarkdownReport::perKey);
         lifecycleRow(valueSize, "resident memory added by opening, bytes per key", LifecycleResult.RSS_PER_KEY,
@@ -123,10 +130,23 @@ public final class MarkdownReport {
     }
 
     private void lifecycleRow(int valueSize, String label, String name, DoubleFunction<String> format) {
+        row(label, valueSize, l -> l.get(name), format);
+    }
+
+    /** Bytes after compaction per second of the figure {@code millis}, if both were measured. */
+    private static OptionalDouble rate(LifecycleResult result, String millis) {
+        OptionalDouble bytes = result.get(LifecycleResult.APPARENT_AFTER_COMPACT);
+        OptionalDouble time = result.get(millis);
+        return bytes.isPresent() && time.isPresent()
+                ? OptionalDouble.of(bytes.getAsDouble() / (time.getAsDouble() / 1e3)) : OptionalDouble.empty();
+    }
+
+    private void row(String label, int valueSize, Function<LifecycleResult, OptionalDouble> figure,
+            DoubleFunction<String> format) {
         StringBuilder row = new StringBuilder("| " + label + " |");
         for (String store : results.settings().stores()) {
             Optional<LifecycleResult> measured = results.lifecycle(store, valueSize);
-            OptionalDouble value = results.lifecycle(store, valueSize, name);
+            OptionalDouble value = measured.map(figure).orElse(OptionalDouble.empty());
             String cell;
             if (value.isPresent()) {
                 cell = format.apply(value.getAsDouble());
@@ -192,7 +212,10 @@ public final class MarkdownReport {
                 + "memory before and after that first open (memory per key; the peers keep their index off the "
                 + "Java heap, in files they map, so for them the resident figure is the one to compare), overwrites "
                 + "every key once in a random order and closes (space), then runs the store's compaction and "
-                + "closes (time and space). Samples of values are checked after each step.");
+                + "closes (time and space). Then it writes as many bytes as the compacted files hold to one new "
+                + "file beside them, sequentially with a `FileChannel` in 8 MiB writes, and forces it: what the disk "
+                + "could write at that moment, against which the compaction's write rate is given as a fraction. "
+                + "Samples of values are checked after each step.");
         line("");
     }
 
@@ -260,6 +283,10 @@ public final class MarkdownReport {
 
     static String mib(double bytes) {
         return String.format(Locale.ROOT, bytes >= 100 * MIB ? "%,.0f" : "%.1f", bytes / MIB);
+    }
+
+    static String mibPerSecond(double bytesPerSecond) {
+        return String.format(Locale.ROOT, "%,.0f", bytesPerSecond / MIB);
     }
 
     static String perKey(double bytes) {

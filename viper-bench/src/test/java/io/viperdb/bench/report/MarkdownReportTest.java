@@ -30,6 +30,8 @@ class MarkdownReportTest {
         viper.put(LifecycleResult.DISK_AFTER_FILL, 30 * (1 << 20));
         viper.put(LifecycleResult.COMPACT_MILLIS, 99);
         viper.put(LifecycleResult.DISK_AFTER_COMPACT, 29 * (1 << 20));
+        viper.put(LifecycleResult.APPARENT_AFTER_COMPACT, 99 * (1 << 20));
+        viper.put(LifecycleResult.SEQUENTIAL_WRITE_MILLIS, 33);
         viper.put(LifecycleResult.HEAP_PER_KEY, 141.2);
         LifecycleResult chronicle = new LifecycleResult("chronicle", 100);
         chronicle.put(LifecycleResult.REOPEN_MILLIS, 12);
@@ -56,6 +58,17 @@ class MarkdownReportTest {
         assertTrue(report.contains("| compaction time, ms | 99.0 | failed | n/a |"), report);
         assertTrue(report.contains("| reopen: open + first read, ms (median of 3) | 150 | failed | 12.0 |"), report);
         assertTrue(report.contains("RocksDB: the measurement failed: `measure failed (exit 1): boom`"), report);
+    }
+
+    @Test
+    void givesTheCompactionWriteRateAsAFractionOfTheSequentialWriteRateOfTheSameRun() {
+        String report = MarkdownReport.render(results(), "benchmarks.png");
+        assertTrue(report.contains("| compaction write rate: bytes after compaction / time, MiB/s | 1,000 | failed "
+                + "| n/a |"), report);
+        assertTrue(report.contains("| the same bytes written in one sequential file and forced, MiB/s | 3,000 | failed "
+                + "| n/a |"), report);
+        assertTrue(report.contains("| compaction write rate / sequential write rate (higher is better) | 0.33 | failed "
+                + "| n/a |"), report);
     }
 
     @Test

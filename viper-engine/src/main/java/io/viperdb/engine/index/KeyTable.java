@@ -52,10 +52,13 @@ final class KeyTable {
     /** Entries and tombstones may take this many slots before a rebuild. */
     final int threshold;
     final KeyArena arena;
+    /** One more than the table it was rebuilt from: a slot number means the same entry only in the same generation. */
+    final long generation;
     /** The segment of each handle, as of the last write to this table (see {@link SegmentHandles}). */
     Segment[] segments;
 
-    KeyTable(int capacity, KeyArena arena, Segment[] segments) {
+    KeyTable(int capacity, KeyArena arena, Segment[] segments, long generation) {
+        this.generation = generation;
         this.slots = new long[2 * capacity];
         this.hashes = new int[capacity];
         this.capacity = capacity;
@@ -175,6 +178,43 @@ final class KeyTable {
         long expiry = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, keyLength)
                 : RecordHeader.NO_EXPIRY;
         return new AbstractMap.SimpleImmutableEntry<>(key, new Location(segment, where >>> 32, (int) where, expiry));
+    }
+
+    /** {@link #readPlace} results. */
+    static final int NO_ENTRY = 0;
+    static final int ENTRY = 1;
+    static final int RETRY_PLACE = -1;
+
+    /**
+     * A reader's look at slot {@code i} without its key: {@link #ENTRY} with the segment in {@code segmentOut[0]},
+     * the record's offset and length (as {@link #where}) in {@code placeOut[0]} and the expiry in {@code placeOut[1]};
+     * {@link #NO_ENTRY}; or {@link #RETRY_PLACE} when what it read cannot be consistent.
+     */
+    int readPlace(int i, Segment[] segmentOut, long[] placeOut) {
+        long word = slots[2 * i];
+        if (word == EMPTY || word == TOMBSTONE) {
+            return NO_ENTRY;
+        }
+        long ref = word & REF_MASK;
+        byte[][] pages = arena.pages();
+        int pageIndex = (int) (ref >>> KeyArena.PAGE_SHIFT);
+        byte[] page = pageIndex < pages.length ? pages[pageIndex] : null;
+        int offset = KeyArena.offset(ref);
+        if (page == null || offset + KeyArena.HEADER > page.length) {
+            return RETRY_PLACE;
+        }
+        int header = KeyArena.header(page, offset);
+        int handle = (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
+        Segment[] bySegment = segments; // read once: the writer may replace it meanwhile
+        Segment segment = handle < bySegment.length ? bySegment[handle] : null;
+        if (segment == null || !KeyArena.fits(page, offset, header)) {
+            return RETRY_PLACE;
+        }
+        segmentOut[0] = segment;
+        placeOut[0] = slots[2 * i + 1];
+        placeOut[1] = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, KeyArena.keyLength(header))
+                : RecordHeader.NO_EXPIRY;
+        return ENTRY;
     }
 
     /**

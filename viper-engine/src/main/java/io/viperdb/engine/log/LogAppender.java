@@ -49,6 +49,10 @@ final class LogAppender {
     }
 
     void append(ByteBuffer src) {
+        if (src.remaining() >= buffer.capacity()) {
+            writeThrough(src);
+            return;
+        }
         while (src.hasRemaining()) {
             if (!buffer.hasRemaining()) {
                 flush();
@@ -69,6 +73,28 @@ final class LogAppender {
             buffer.put(src, offset, n);
             offset += n;
         }
+    }
+
+    /**
+     * Writes a block at least as large as the buffer straight to the file, after the buffered bytes: copying it
+     * through the buffer would only cost a copy and more system calls. Unlike {@link #flush()}, a failure leaves
+     * the block's bytes nowhere to be written again, so a log whose append failed is abandoned (as the store does).
+     */
+    private void writeThrough(ByteBuffer src) {
+        if (flushFirst != null) {
+            flushFirst.flush();
+        }
+        flush();
+        long position = flushedEnd;
+        try {
+            while (src.hasRemaining()) {
+                position += channel.write(src, position);
+            }
+        } catch (IOException e) {
+            throw new StoreIOException(file, "writing to", e);
+        }
+        flushedEnd = position;
+        afterFlush.accept(position);
     }
 
     /** Hands the buffered bytes to the operating system (after those of {@code flushFirst}). */

@@ -1,6 +1,8 @@
 package io.viperdb.engine.log;
 
 import io.viperdb.StoreIOException;
+import io.viperdb.engine.format.DataRecord;
+import io.viperdb.engine.format.RecordHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -61,10 +63,17 @@ public final class Segment {
         return offset;
     }
 
-    /** Appends a copy of a sound record read from another segment, and its hint; returns the new offset. */
-    public long appendCopy(ByteBuffer record, int start, int length) {
-        long offset = values.appendCopy(record, start, length);
-        keys.appendFor(record, start, offset);
+    /**
+     * Appends a copy of the sound records, one after another, at {@code records[start, start + length)} in another
+     * segment, and their hints; returns the new offset of the first. The records are copied as one block, which is
+     * what makes a reclaim of small records cost about as much as a copy of their bytes.
+     */
+    public long appendCopy(ByteBuffer records, int start, int length) {
+        long offset = values.appendCopy(records, start, length);
+        for (int at = start; at < start + length; at += DataRecord.length(RecordHeader.keyLength(records, at),
+                RecordHeader.valueLength(records, at))) {
+            keys.appendFor(records, at, offset + (at - start));
+        }
         return offset;
     }
 

@@ -171,12 +171,15 @@ public final class ValueLog {
         return offset;
     }
 
-    /** Appends a copy of the whole record at {@code record[start, start + length)} and returns its new offset. */
-    public long appendCopy(ByteBuffer record, int start, int length) {
+    /**
+     * Appends a copy of the whole records at {@code records[start, start + length)}, as one block, and returns the
+     * new offset of the first.
+     */
+    public long appendCopy(ByteBuffer records, int start, int length) {
         LogAppender appender = file.appender();
         long offset = appender.end();
         checkRoom(offset, length);
-        appender.append(record.slice(start, length));
+        appender.append(records.slice(start, length));
         return offset;
     }
 

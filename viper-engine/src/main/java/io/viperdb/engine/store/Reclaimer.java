@@ -1,10 +1,12 @@
 package io.viperdb.engine.store;
 
 import io.viperdb.CorruptStoreException;
+import io.viperdb.KeyValueStore;
 import io.viperdb.ReclaimResult;
 import io.viperdb.StoreIOException;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
+import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.index.Location;
 import io.viperdb.engine.log.Mapping;
@@ -15,8 +17,8 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,11 @@ final class Reclaimer {
     private static final System.Logger LOG = System.getLogger("io.viperdb");
     /** How many log files' worth of segments one step rewrites. */
     static final int STEP_LOG_FILES = 2;
+    /**
+     * The most bytes of consecutive records copied as one block: enough that a block costs one system call and no
+     * copy through a buffer, small enough that a paced copy keeps its pace and a request to stop is seen soon.
+     */
+    static final int MAX_BLOCK = 1 << 20;
 
     private final RecordStore store;
     private final KeyDirectory index;
@@ -81,22 +88,43 @@ final class Reclaimer {
         this.afterStep = afterStep;
     }
 
-    /** A live key whose record moves from one place to another. */
-    private static final class Move {
-        final String key;
-        final Location from;
-        Location to;
+    /** A key to drop from the index because its record has expired. */
+    private record Expired(String key, Location at) {
+    }
 
-        Move(String key, Location from) {
-            this.key = key;
-            this.from = from;
+    /**
+     * The records of one sealed segment that the index points at, in the order of the index's slots: each as
+     * {@code offset << 32 | length} (offsets are below 2^31) and the slot of its entry. Expired entries are apart.
+     */
+    private static final class SegmentRecords {
+        long[] places = new long[16];
+        int[] slots = new int[16];
+        int count;
+        boolean anyExpired;
+        final List<Expired> expired = new ArrayList<>();
+
+        void add(long offset, int length, int slot) {
+            if (count == places.length) {
+                places = Arrays.copyOf(places, 2 * count);
+                slots = Arrays.copyOf(slots, 2 * count);
+            }
+            places[count] = offset << 32 | length;
+            slots[count++] = slot;
+        }
+
+        /** The indexes of {@link #places}, as {@code offset << 32 | index}, in log order. */
+        long[] logOrder() {
+            long[] order = new long[count];
+            for (int i = 0; i < count; i++) {
+                order[i] = places[i] & 0xFFFFFFFF00000000L | i;
+            }
+            Arrays.sort(order);
+            return order;
         }
     }
 
-    /** The keys whose records are in one segment: those to move, and those expired, to drop from the index. */
-    private static final class SegmentKeys {
-        final List<Move> live = new ArrayList<>();
-        final List<Move> expired = new ArrayList<>();
+    /** Where the records of one source segment went: {@code output << 32 | offset} for each of its places. */
+    private record Copied(Segment source, SegmentRecords records, long[] to) {
     }
 
     ReclaimResult run() {
@@ -117,34 +145,52 @@ final class Reclaimer {
         } finally {
             writeLock.unlock();
         }
-        Map<Segment, SegmentKeys> keys = keysBySegment(sealed);
+        Map<Segment, SegmentRecords> records = new IdentityHashMap<>();
+        long generation = recordsBySegment(sealed, records);
         long kept = 0;
         for (List<Segment> step : steps(sealed)) {
             if (stop.getAsBoolean()) {
                 throw new Stopped();
             }
-            kept += rewrite(step, keys);
+            kept += rewrite(step, records, generation);
             afterStep.run();
         }
         return new ReclaimResult(bytesBefore, segments.sizeInBytes(), kept,
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
-    /** One pass over the index, sorting its keys by the sealed segment their record is in. */
-    private Map<Segment, SegmentKeys> keysBySegment(List<Segment> sealed) {
-        Map<Segment, SegmentKeys> keys = new IdentityHashMap<>();
+    /**
+     * One pass over the index, sorting the records it points at by the sealed segment they are in. Places only, no
+     * keys: the keys are in the records, and reading them from there at the commit costs less than making a string
+     * of every key here. Only expired entries, rare, are taken again with their keys.
+     */
+    private long recordsBySegment(List<Segment> sealed, Map<Segment, SegmentRecords> records) {
         for (Segment segment : sealed) {
-            keys.put(segment, new SegmentKeys());
+            records.put(segment, new SegmentRecords());
         }
         long now = clock.millis();
-        for (Map.Entry<String, Location> entry : index.entries()) {
-            Location from = entry.getValue();
-            SegmentKeys in = keys.get(from.segment());
-            if (in != null) {
-                (from.expiredAt(now) ? in.expired : in.live).add(new Move(entry.getKey(), from));
+        long generation = index.forEachPlace((segment, offset, length, expiry, slot) -> {
+            SegmentRecords in = records.get(segment);
+            if (in == null) {
+                return;
+            }
+            if (now >= expiry) {
+                in.anyExpired = true;
+            } else {
+                in.add(offset, length, slot);
+            }
+        });
+        if (records.values().stream().anyMatch(in -> in.anyExpired)) {
+            for (Map.Entry<String, Location> entry : index.entries()) {
+                Location at = entry.getValue();
+                SegmentRecords in = records.get(at.segment());
+                // Expired now, so expired at the pass above too: never counted among the live ones there.
+                if (in != null && at.expiredAt(now) && in.anyExpired) {
+                    in.expired.add(new Expired(entry.getKey(), at));
+                }
             }
         }
-        return keys;
+        return generation;
     }
 
     /** Consecutive runs of segments of about {@link #STEP_LOG_FILES} log files each, at least one segment each. */
@@ -169,20 +215,21 @@ final class Reclaimer {
     }
 
     /** Rewrites one step's segments and returns the records it kept. */
-    private long rewrite(List<Segment> step, Map<Segment, SegmentKeys> keys) {
-        List<Move> live = new ArrayList<>();
-        List<Move> expired = new ArrayList<>();
-        for (Segment segment : step) {
-            List<Move> moves = keys.get(segment).live;
-            moves.sort(Comparator.comparingLong(m -> m.from.offset()));
-            live.addAll(moves);
-            expired.addAll(keys.get(segment).expired);
-        }
+    private long rewrite(List<Segment> step, Map<Segment, SegmentRecords> records, long generation) {
         List<Segment> outputs = new ArrayList<>();
+        List<Copied> copies = new ArrayList<>();
         boolean committing = false;
         long kept = 0;
         try {
-            copy(live, outputs);
+            // The new segments are private to this reclaim until the manifest names them: no other thread appends
+            // to them or reads them, so their lock is never contended.
+            Lock outputLock = new ReentrantLock();
+            for (Segment source : step) {
+                copies.add(copy(source, records.get(source), outputs, outputLock));
+            }
+            if (!outputs.isEmpty()) {
+                outputs.get(outputs.size() - 1).seal();
+            }
             segments.directory().sync();
             writeLock.lock();
             try {
@@ -191,14 +238,14 @@ final class Reclaimer {
                 Set<Segment> rewritten = Collections.newSetFromMap(new IdentityHashMap<>());
                 rewritten.addAll(step);
                 segments.replace(rewritten, outputs, clock.millis());
-                for (Move move : live) {
-                    if (move.to != null && index.replace(move.key, move.from, move.to)) {
-                        kept++;
-                    }
+                for (Copied copied : copies) {
+                    kept += move(copied, outputs, generation);
                 }
-                for (Move move : expired) {
-                    if (index.remove(move.key, move.from)) {
-                        store.replaced(move.from, null);
+                for (Segment source : step) {
+                    for (Expired expired : records.get(source).expired) {
+                        if (index.remove(expired.key(), expired.at())) {
+                            store.replaced(expired.at(), null);
+                        }
                     }
                 }
             } catch (StoreIOException e) {
@@ -215,51 +262,126 @@ final class Reclaimer {
         return kept;
     }
 
-    private void copy(List<Move> live, List<Segment> outputs) {
-        // The new segments are private to this reclaim until the manifest names them: no other thread appends to
-        // them or reads them, so their lock is never contended.
-        Lock outputLock = new ReentrantLock();
-        Segment out = null;
-        for (Move move : live) {
-            if (stop.getAsBoolean()) {
-                throw new Stopped();
-            }
-            if (!move.from.equals(index.get(move.key))) {
-                // Overwritten or removed since the reclaim began: not worth a copy.
-                continue;
-            }
-            Location from = move.from;
-            if (out == null || out.values().end() >= segments.logFileSize()
-                    || !out.values().hasRoomFor(from.length())) {
-                if (out != null) {
-                    out.seal();
+    /**
+     * Copies the records of {@code source} to the end of {@code outputs}, in log order, starting new output segments
+     * as they fill. Consecutive records are copied as one block of up to {@link #MAX_BLOCK} bytes, each record's
+     * checksum checked before any byte of its block is written. A record overwritten since the pass is copied all the
+     * same: the index will not move to it, and the next reclaim drops it.
+     */
+    private Copied copy(Segment source, SegmentRecords records, List<Segment> outputs, Lock outputLock) {
+        long[] order = records.logOrder();
+        long[] places = records.places;
+        long[] to = new long[records.count];
+        ValueLog values = source.values();
+        // The sources are sealed and are released only by a later reclaim or a close, which wait for this one.
+        Mapping mapping = values.enter(values.end());
+        if (mapping == null) {
+            throw new IllegalStateException(source + " was released during a reclaim that reads it");
+        }
+        try {
+            ByteBuffer bytes = mapping.buffer();
+            Segment out = outputs.isEmpty() ? null : outputs.get(outputs.size() - 1);
+            int k = 0;
+            while (k < order.length) {
+                if (stop.getAsBoolean()) {
+                    throw new Stopped();
                 }
-                out = segments.createSegment(outputLock);
-                outputs.add(out);
-            }
-            ValueLog source = from.segment().values();
-            // The sources are sealed and are released only by a later reclaim or a close, which wait for this one.
-            Mapping mapping = source.enter(from.end());
-            if (mapping == null) {
-                throw new IllegalStateException(from.segment() + " was released during a reclaim that reads it");
-            }
-            try {
-                ByteBuffer bytes = mapping.buffer();
-                int start = (int) from.offset();
-                int end = start + from.length();
-                if (DataRecord.check(bytes, start, end) != from.length()) {
-                    throw new CorruptStoreException(source.file(), start, DataRecord.problem(bytes, start, end));
+                long firstPlace = places[(int) order[k]];
+                int blockStart = offset(firstPlace);
+                if (out == null || out.values().end() >= segments.logFileSize()
+                        || !out.values().hasRoomFor(length(firstPlace))) {
+                    if (out != null) {
+                        out.seal();
+                    }
+                    out = segments.createSegment(outputLock);
+                    outputs.add(out);
                 }
-                move.to = new Location(out, out.appendCopy(bytes, start, from.length()), from.length(),
-                        from.expiry());
-            } finally {
+                long outEnd = out.values().end();
+                int first = k;
+                int blockEnd = blockStart;
+                // A block goes on while records are consecutive, and ends where a copy record by record would have
+                // started a new output: once the output reaches the log file size, or before it would pass MAX_SIZE.
+                do {
+                    long place = places[(int) order[k]];
+                    int start = offset(place);
+                    int length = length(place);
+                    long blockBytes = blockEnd - blockStart;
+                    if (k > first && (start != blockEnd || blockBytes + length > MAX_BLOCK
+                            || outEnd + blockBytes >= segments.logFileSize()
+                            || outEnd + blockBytes + length > ValueLog.MAX_SIZE)) {
+                        break;
+                    }
+                    if (DataRecord.check(bytes, start, start + length) != length) {
+                        throw new CorruptStoreException(values.file(), start,
+                                DataRecord.problem(bytes, start, start + length));
+                    }
+                    blockEnd = start + length;
+                    k++;
+                } while (k < order.length);
+                long newStart = out.appendCopy(bytes, blockStart, blockEnd - blockStart);
+                long output = outputs.size() - 1;
+                for (int j = first; j < k; j++) {
+                    int i = (int) order[j];
+                    to[i] = output << 32 | (newStart + offset(places[i]) - blockStart);
+                }
+                pace.copied(blockEnd - blockStart, stop);
+            }
+        } finally {
+            mapping.exit();
+        }
+        return new Copied(source, records, to);
+    }
+
+    /**
+     * Points the index at the copies of {@code copied} where it still points at the originals; returns how many. The
+     * entries are taken in slot order, by slot while the table is the one the pass walked, else by their keys, read
+     * from the original records.
+     */
+    private long move(Copied copied, List<Segment> outputs, long generation) {
+        SegmentRecords records = copied.records();
+        Segment source = copied.source();
+        long[] to = copied.to();
+        long moved = 0;
+        Mapping mapping = null;
+        byte[] key = null;
+        try {
+            for (int i = 0; i < records.count; i++) {
+                long place = records.places[i];
+                Segment output = outputs.get((int) (to[i] >>> 32));
+                int result = index.moveAt(generation, records.slots[i], source, offset(place), length(place), output,
+                        (int) to[i]);
+                if (result == KeyDirectory.SLOT_UNKNOWN) {
+                    if (mapping == null) {
+                        mapping = source.values().enter(source.values().end());
+                        if (mapping == null) {
+                            throw new IllegalStateException(source + " was released during a reclaim that reads it");
+                        }
+                        key = new byte[KeyValueStore.MAX_KEY_BYTES];
+                    }
+                    ByteBuffer bytes = mapping.buffer();
+                    int keyLength = RecordHeader.keyLength(bytes, offset(place));
+                    bytes.get(offset(place) + RecordHeader.SIZE, key, 0, keyLength);
+                    result = index.move(key, 0, keyLength, source, offset(place), length(place), output, (int) to[i])
+                            ? KeyDirectory.MOVED : KeyDirectory.NOT_MOVED;
+                }
+                if (result == KeyDirectory.MOVED) {
+                    moved++;
+                }
+            }
+        } finally {
+            if (mapping != null) {
                 mapping.exit();
             }
-            pace.copied(from.length(), stop);
         }
-        if (out != null) {
-            out.seal();
-        }
+        return moved;
+    }
+
+    private static int offset(long place) {
+        return (int) (place >>> 32);
+    }
+
+    private static int length(long place) {
+        return (int) place;
     }
 
     private void discard(List<Segment> outputs) {

@@ -226,6 +226,38 @@ class KeyDirectoryTest {
     }
 
     @Test
+    void aReclaimMovesEntriesBySlotWhileTheTableIsTheOneItWalkedAndByKeyAfterARebuild() {
+        KeyDirectory index = new KeyDirectory();
+        index.put("stays", at(one, 10));
+        index.put("overwritten", at(one, 50));
+        index.put("elsewhere", at(two, 90));
+        Map<Long, Integer> slotByOffset = new HashMap<>();
+        long generation = index.forEachPlace((segment, offset, length, expiry, slot) -> {
+            if (segment == one) {
+                slotByOffset.put(offset, slot);
+            }
+        });
+        assertEquals(2, slotByOffset.size(), "only the entries in segment one");
+        index.put("overwritten", at(two, 130));
+
+        assertEquals(KeyDirectory.MOVED, index.moveAt(generation, slotByOffset.get(10L), one, 10, 40, two, 0));
+        assertEquals(at(two, 0), index.get("stays"));
+        assertEquals(KeyDirectory.NOT_MOVED, index.moveAt(generation, slotByOffset.get(50L), one, 50, 40, two, 40),
+                "the key points at a newer record now");
+        assertEquals(at(two, 130), index.get("overwritten"));
+        assertEquals(KeyDirectory.NOT_MOVED, index.moveAt(generation, slotByOffset.get(10L), one, 10, 41, two, 0),
+                "a record is its segment, offset and length");
+
+        index.reserve(1000); // a rebuild: slot numbers mean nothing in the new table
+        assertEquals(KeyDirectory.SLOT_UNKNOWN, index.moveAt(generation, slotByOffset.get(10L), two, 0, 40, one, 0));
+        byte[] key = "stays".getBytes(StandardCharsets.US_ASCII);
+        assertFalse(index.move(key, 0, key.length, one, 0, 40, two, 80), "not in that segment");
+        assertTrue(index.move(key, 0, key.length, two, 0, 40, one, 7));
+        assertEquals(at(one, 7), index.get("stays"));
+        assertEquals(3, index.size());
+    }
+
+    @Test
     void expiryIsKeptAndCounted() {
         KeyDirectory index = new KeyDirectory();
         index.put("session", new Location(one, 1, 40, 1000));

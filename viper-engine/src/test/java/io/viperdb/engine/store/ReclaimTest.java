@@ -2,8 +2,10 @@ package io.viperdb.engine.store;
 
 import static io.viperdb.engine.testing.Contents.assertHolds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.viperdb.CorruptStoreException;
 import io.viperdb.KeyValueStore;
 import io.viperdb.ReclaimResult;
 import io.viperdb.StoreOptions;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +123,46 @@ class ReclaimTest {
         }
         try (KeyValueStore<String> store = KeyValueStore.open(dir, options(StoreOptions.DEFAULT_LOG_FILE_SIZE))) {
             assertEquals("v", store.get("k"));
+        }
+    }
+
+    @Test
+    void aDamagedRecordInTheMiddleOfARunOfLiveRecordsIsReportedAndNothingOfTheRunIsCopied() {
+        StoreOptions options = options(StoreOptions.DEFAULT_LOG_FILE_SIZE);
+        Map<String, String> expected = new HashMap<>();
+        Path sealed;
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            for (int i = 0; i < 300; i++) {
+                store.put("k" + i, "value " + i + " " + "y".repeat(50));
+                expected.put("k" + i, "value " + i + " " + "y".repeat(50));
+            }
+            // One sealed segment of 300 consecutive live records: a reclaim copies them as one block.
+            store.reclaim();
+            sealed = StoreFiles.withSuffix(dir, ".vlog").stream().max(Comparator.comparingLong(StoreFiles::size))
+                    .orElseThrow(); // the other is the new, empty active segment
+        }
+        long middle = StoreFiles.size(sealed) / 2;
+        StoreFiles.flip(sealed, middle, 0x04);
+        List<Path> files = StoreFiles.list(dir);
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            CorruptStoreException e = assertThrows(CorruptStoreException.class, store::reclaim);
+            assertEquals(sealed, e.file());
+            assertTrue(e.offset() <= middle && e.offset() > middle - 100, "the record holding the byte: " + e);
+            assertEquals(files, StoreFiles.list(dir), "no copy is left, and the damaged file stays");
+            String damaged = null;
+            for (String key : expected.keySet()) {
+                try {
+                    assertEquals(expected.get(key), store.get(key));
+                } catch (CorruptStoreException readError) {
+                    assertEquals(e.offset(), readError.offset());
+                    damaged = key;
+                }
+            }
+            assertTrue(damaged != null, "the read of the damaged record fails too");
+            expected.remove(damaged);
+            store.remove(damaged);
+            store.reclaim();
+            assertHolds(expected, store, universe(), "after the damaged key was removed and the store reclaimed");
         }
     }
 
