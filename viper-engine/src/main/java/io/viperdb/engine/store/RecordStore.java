@@ -61,6 +61,8 @@ final class RecordStore {
     private final Syncer syncer;
     private final boolean syncEveryWrite;
     private final ScheduledExecutorService backgroundSync;
+    /** Null when every write is synced anyway. */
+    private final Writeback writeback;
     private final AutoReclaimer autoReclaimer;
     /** The bytes of the records the index points to, expired or not. Written under the write lock. */
     private volatile long liveBytes;
@@ -78,6 +80,7 @@ final class RecordStore {
         this.syncer = new Syncer(this, segments, writeLock);
         this.syncEveryWrite = syncPolicy instanceof SyncPolicy.Always;
         this.backgroundSync = syncPolicy instanceof SyncPolicy.Periodic periodic ? startSyncing(periodic) : null;
+        this.writeback = syncEveryWrite ? null : new Writeback(syncer, directory);
         this.autoReclaimer = autoReclaim.enabled() ? new AutoReclaimer(this, autoReclaim, segments.logFileSize()) : null;
     }
 
@@ -207,7 +210,7 @@ final class RecordStore {
             long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
             Location location = new Location(active, offset, DataRecord.length(keyBytes.length, value.length), expiry);
             replaced(index.put(keyBytes, location), location);
-            sequence = syncer.appended();
+            sequence = appended(location.length());
         } catch (StoreIOException e) {
             throw failWrites(e);
         } finally {
@@ -236,7 +239,7 @@ final class RecordStore {
             activeWithRoom(DataRecord.length(keyBytes.length, 0))
                     .append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, keyBytes, NO_VALUE);
             replaced(index.remove(key), null);
-            sequence = syncer.appended();
+            sequence = appended(DataRecord.length(keyBytes.length, 0));
         } catch (StoreIOException e) {
             throw failWrites(e);
         } finally {
@@ -293,7 +296,7 @@ final class RecordStore {
                     replaced(previous[i], locations[i]);
                 }
             });
-            sequence = syncer.appended();
+            sequence = appended(size);
         } catch (StoreIOException e) {
             throw failWrites(e);
         } finally {
@@ -349,6 +352,14 @@ final class RecordStore {
 
     private long recordBytes() {
         return segments.recordBytes();
+    }
+
+    /** Numbers a write of {@code bytes} just appended, for the syncs. Under the write lock. */
+    private long appended(long bytes) {
+        if (writeback != null) {
+            writeback.appended(bytes);
+        }
+        return syncer.appended();
     }
 
     /** Under {@link SyncPolicy#always()}, returns only once the write is on the device. */
@@ -499,6 +510,9 @@ final class RecordStore {
     void close() {
         if (autoReclaimer != null) {
             autoReclaimer.stop();
+        }
+        if (writeback != null) {
+            writeback.stop(writeLock);
         }
         if (backgroundSync != null) {
             // Not shutdownNow(): an interrupt inside FileChannel.force closes the channel under the live store.
