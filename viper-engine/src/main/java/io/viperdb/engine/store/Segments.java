@@ -3,6 +3,7 @@ package io.viperdb.engine.store;
 import io.viperdb.engine.format.Manifest;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.StoreDirectory;
+import io.viperdb.engine.log.SyncMarkFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,12 +20,14 @@ final class Segments {
     private final Lock writeLock;
     private final long logFileSize;
     private final AtomicLong nextId;
+    private final SyncMarkFile syncMarks;
     private volatile List<Segment> list;
     private Manifest manifest;
 
     Segments(StoreDirectory directory, Lock writeLock, long logFileSize, Manifest manifest, List<Segment> list,
-            long nextId) {
+            long nextId, SyncMarkFile syncMarks) {
         this.directory = directory;
+        this.syncMarks = syncMarks;
         this.writeLock = writeLock;
         this.logFileSize = logFileSize;
         this.manifest = manifest;
@@ -40,6 +43,11 @@ final class Segments {
     /** Every segment, oldest data first. */
     List<Segment> all() {
         return list;
+    }
+
+    /** Where syncs of the active segment are noted, so that the next open need not check what they covered. */
+    SyncMarkFile syncMarks() {
+        return syncMarks;
     }
 
     Manifest manifest() {
