@@ -11,11 +11,11 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * header := magic:u32 version:u16 reserved:u16 id:u64 crc:u32          (20 bytes, big-endian)
- *   magic    "VIPV" value log, "VIPK" key log, "VIPM" manifest
+ *   magic    "VIPV" value log, "VIPK" key log, "VIPM" manifest, "VIPS" sync mark file
  *   version  {@value #FORMAT_VERSION}
  *   reserved 0
  *   id       the segment id for log files (the file's name says it too, so a renamed file is caught);
- *            the manifest's generation for the manifest
+ *            the manifest's generation for the manifest; 0 for the sync mark file
  *   crc      CRC32C of the 16 bytes before it
  * </pre>
  */
@@ -34,7 +34,8 @@ public final class FileHeader {
     public enum Kind {
         VALUE_LOG("VIPV", "value log"),
         KEY_LOG("VIPK", "key log"),
-        MANIFEST("VIPM", "manifest");
+        MANIFEST("VIPM", "manifest"),
+        SYNC_MARK("VIPS", "sync mark file");
 
         private final int magic;
         private final String description;

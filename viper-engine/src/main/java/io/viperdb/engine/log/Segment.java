@@ -89,21 +89,45 @@ public final class Segment {
      */
     public SyncPoint flushForSync() {
         flush();
-        return new SyncPoint(values.logFile(), keys.logFile());
+        return new SyncPoint(this);
+    }
+
+    /**
+     * Notes in {@code marks} that this segment's value log is on the device up to its end. Only after it was forced
+     * there (sealed); the caller holds the append lock.
+     *
+     * @param force whether to force the mark to the device too
+     */
+    public void markSynced(SyncMarkFile marks, boolean force) {
+        marks.record(id, values.end(), values.lastRecordOffset(), values.lastRecordCrc(), force);
     }
 
     /** The files of a segment as they were flushed, to be forced to the device values first. */
     public static final class SyncPoint {
+        private final long id;
         private final LogFile values;
         private final LogFile keys;
         private final FileChannel valueChannel;
         private final FileChannel keyChannel;
+        private final long valueEnd;
+        private final long lastRecordOffset;
+        private final int lastRecordCrc;
 
-        SyncPoint(LogFile values, LogFile keys) {
-            this.values = values;
-            this.keys = keys;
+        /** Taken under the append lock, right after a flush: the value log's end is a record boundary. */
+        SyncPoint(Segment segment) {
+            this.id = segment.id;
+            this.values = segment.values.logFile();
+            this.keys = segment.keys.logFile();
             this.valueChannel = values.channel();
             this.keyChannel = keys.channel();
+            this.valueEnd = segment.values.end();
+            this.lastRecordOffset = segment.values.lastRecordOffset();
+            this.lastRecordCrc = segment.values.lastRecordCrc();
+        }
+
+        /** After {@link #force()} returned: notes in {@code marks} that the value log is on the device this far. */
+        public void markSynced(SyncMarkFile marks) {
+            marks.record(id, valueEnd, lastRecordOffset, lastRecordCrc, false);
         }
 
         /**

@@ -3,6 +3,7 @@ package io.viperdb.engine.log;
 import io.viperdb.CorruptStoreException;
 import io.viperdb.StoreIOException;
 import io.viperdb.engine.format.Manifest;
+import io.viperdb.engine.format.SyncMark;
 import io.viperdb.engine.io.FileAccess;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,6 +27,7 @@ import java.util.regex.Pattern;
  * <pre>
  * viper.manifest          the manifest (see {@link Manifest}), replaced atomically
  * viper.lock              held with an operating-system lock while the store is open; holds the opener's pid
+ * viper.synced            how far the active value log is known to be on the device (see {@link SyncMark})
  * 00000001.vlog           the value log of segment 1
  * 00000001.klog           the key log of segment 1
  * *.tmp                   files being written before an atomic rename; left over only by a crash
@@ -35,6 +37,7 @@ public final class StoreDirectory {
 
     public static final String MANIFEST = "viper.manifest";
     public static final String LOCK = "viper.lock";
+    public static final String SYNC_MARK = "viper.synced";
     public static final String VALUE_LOG_SUFFIX = ".vlog";
     public static final String KEY_LOG_SUFFIX = ".klog";
     public static final String TEMP_SUFFIX = ".tmp";
@@ -73,6 +76,10 @@ public final class StoreDirectory {
 
     public Path lockFile() {
         return path.resolve(LOCK);
+    }
+
+    public Path syncMark() {
+        return path.resolve(SYNC_MARK);
     }
 
     private static String segmentName(long segmentId) {

@@ -6,6 +6,7 @@ import io.viperdb.StoreOptions;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.SyncMark;
 import io.viperdb.engine.io.FileAccess;
 import io.viperdb.engine.io.MappedRegion;
 import java.nio.ByteBuffer;
@@ -61,6 +62,10 @@ public final class ValueLog {
     private final Queue<Mapping> replaced = new ConcurrentLinkedQueue<>();
     private volatile long readableEnd;
     private volatile boolean released;
+    /** Where the last record appended (or kept by recovery) starts, -1 if none; guarded by the append lock. */
+    private long lastRecordOffset = -1;
+    /** The checksum field of that record. */
+    private int lastRecordCrc;
 
     private ValueLog(LogFile file, Lock appendLock, long growthLimit) {
         this.file = file;
@@ -84,7 +89,7 @@ public final class ValueLog {
 
     /**
      * Opens an existing value log for recovery: the whole file is mapped and its header checked. Recovery then
-     * {@link #truncate truncates} it and either {@link #resumeAppending() resumes appending} or {@link #seal seals}
+     * {@link #truncate truncates} it and either {@link #resumeAppending(long, int) resumes appending} or {@link #seal seals}
      * it.
      *
      * @throws CorruptStoreException if the file is missing, too large to be a value log or has a bad header
@@ -139,9 +144,24 @@ public final class ValueLog {
         readableEnd = Math.min(readableEnd, end);
     }
 
-    /** Starts taking appends at the end of the file. */
-    public void resumeAppending() {
+    /**
+     * Starts taking appends at the end of the file, whose last record starts at {@code lastRecordOffset} (-1 if
+     * there is none) with checksum field {@code lastRecordCrc}: what a {@link SyncMark} names.
+     */
+    public void resumeAppending(long lastRecordOffset, int lastRecordCrc) {
+        this.lastRecordOffset = lastRecordOffset;
+        this.lastRecordCrc = lastRecordCrc;
         file.startAppending(BUFFER_SIZE, null, this::flushed);
+    }
+
+    /** Where the last record starts, or -1 if the log has none. The caller holds the append lock. */
+    public long lastRecordOffset() {
+        return lastRecordOffset;
+    }
+
+    /** The checksum field of the last record. The caller holds the append lock. */
+    public int lastRecordCrc() {
+        return lastRecordCrc;
     }
 
     /**
@@ -168,6 +188,8 @@ public final class ValueLog {
         appender.append(header);
         appender.append(key);
         appender.append(value);
+        lastRecordOffset = offset;
+        lastRecordCrc = header.getInt(RecordHeader.CRC_OFFSET);
         return offset;
     }
 
@@ -180,6 +202,14 @@ public final class ValueLog {
         long offset = appender.end();
         checkRoom(offset, length);
         appender.append(records.slice(start, length));
+        // The block's records were checked whole by the caller, so their lengths can be followed to the last one.
+        int last = start;
+        for (int at = start; at < start + length; at += DataRecord.length(RecordHeader.keyLength(records, at),
+                RecordHeader.valueLength(records, at))) {
+            last = at;
+        }
+        lastRecordOffset = offset + (last - start);
+        lastRecordCrc = records.getInt(last + RecordHeader.CRC_OFFSET);
         return offset;
     }
 

@@ -532,10 +532,15 @@ final class RecordStore {
                     // Also after a failure: the buffers hold whole records of writes that returned, and writing a
                     // buffer again is harmless (recovery cuts whatever partial record the failed write left).
                     segments.active().seal();
+                    if (writeFailure == null) {
+                        // After a failure the tail may hold part of a batch, which recovery must be free to cut.
+                        segments.active().markSynced(segments.syncMarks(), true);
+                    }
                 } catch (StoreIOException e) {
                     segments.active().abandon();
                     throw failWrites(e);
                 } finally {
+                    segments.syncMarks().close();
                     lock.release();
                     released = segments.all();
                     released.forEach(Segment::release);

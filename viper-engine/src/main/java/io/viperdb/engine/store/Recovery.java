@@ -1,9 +1,11 @@
 package io.viperdb.engine.store;
 
 import io.viperdb.engine.format.Manifest;
+import io.viperdb.engine.format.SyncMark;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.StoreDirectory;
+import io.viperdb.engine.log.SyncMarkFile;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,16 +33,19 @@ final class Recovery {
         }
         List<Long> ids = manifest.segmentIds();
         List<Segment> segments = new ArrayList<>(ids.size());
+        SyncMark mark = SyncMarkFile.read(directory);
+        SyncMarkFile marks = SyncMarkFile.continueFrom(directory, mark);
         try {
             for (int i = 0; i < ids.size(); i++) {
                 boolean last = i == ids.size() - 1;
-                segments.add(SegmentRecovery.recover(directory, ids.get(i), last, index, nowMillis, writeLock,
-                        logFileSize));
+                long id = ids.get(i);
+                segments.add(SegmentRecovery.recover(directory, id, last, index, nowMillis, writeLock,
+                        logFileSize, last && mark != null && mark.segmentId() == id ? mark : null, marks));
             }
             // Sized from the key logs, the table may be far larger than the live keys need (many were overwritten).
             index.trim();
             long nextId = ids.stream().mapToLong(Long::longValue).max().orElse(0) + 1;
-            Segments result = new Segments(directory, writeLock, logFileSize, manifest, segments, nextId);
+            Segments result = new Segments(directory, writeLock, logFileSize, manifest, segments, nextId, marks);
             result.startIfEmpty();
             return result;
         } catch (RuntimeException e) {

@@ -5,11 +5,13 @@ import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.SyncMark;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.index.KeyReplay;
 import io.viperdb.engine.log.KeyLog;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.StoreDirectory;
+import io.viperdb.engine.log.SyncMarkFile;
 import io.viperdb.engine.log.ValueLog;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -35,10 +37,15 @@ import java.util.concurrent.locks.Lock;
  *       (the key log reached the disk first); the store keeps the records before it.</li>
  *   <li>The records of a batch apply only when its commit record is reached; a batch that the end of the data cuts
  *       short is cut off from its begin record, whole.</li>
- *   <li>In the last segment every hinted record is checked as its hint is read, since the key log may have reached
- *       the disk before the values (a power loss between syncs). A record that fails its check and looks like a
- *       write that never reached the disk (a zeroed header, or a zeroed 4 KiB page) ends the data there: it and
- *       everything after it were written after the last sync. Any other failure is reported as corruption.</li>
+ *   <li>In the last segment every hinted record past its {@link SyncMark sync mark} is checked as its hint is read,
+ *       since the key log may have reached the disk before the values (a power loss between syncs). A record that
+ *       fails its check and looks like a write that never reached the disk (a zeroed header, or a zeroed 4 KiB page)
+ *       ends the data there: it and everything after it were written after the last sync. Any other failure is
+ *       reported as corruption.</li>
+ *   <li>Below its sync mark the last segment is like a sealed one: those records were on the device before the mark
+ *       was written, so they are not checked at open, and a record there that a rebuilt key log finds unsound is
+ *       reported as corruption, never cut. A mark is used only if the record it names ends where it says, with the
+ *       checksum it says; otherwise the whole segment is checked.</li>
  * </ul>
  * Sealed segments are not read at open: they were synced whole, and reads and {@code verify()} check them.
  */
@@ -55,7 +62,12 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
     private final KeyReplay index;
     private final long now;
     private final int dataEnd;
+    /** Where records start being checked as their hints are read: the end of the sync mark, if it holds. */
+    private final long checkedFrom;
     private long covered = FileHeader.SIZE;
+    /** Where the last record taken starts, -1 before the first, and where it started before the open batch. */
+    private long lastRecord = -1;
+    private long lastRecordBeforeBatch = -1;
     private boolean valueLogShort;
     private boolean outOfStep;
     private long lostAt = -1;
@@ -63,22 +75,45 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
     private long batchStart = -1;
     private long batchHintStart = -1;
 
-    private SegmentRecovery(Segment segment, boolean last, KeyDirectory index, long now) {
+    private SegmentRecovery(Segment segment, boolean last, KeyDirectory index, long now, SyncMark mark) {
         this.segment = segment;
         this.last = last;
-        this.index = new KeyReplay(index, segment, segment.keys().end());
         this.now = now;
         this.dataEnd = segment.values().mappedForRecovery().limit();
+        this.checkedFrom = checkedFrom(mark);
+        this.index = new KeyReplay(index, segment, segment.keys().end());
+    }
+
+    /**
+     * The end of {@code mark} if the value log holds the record it names, whole, ending there, with the checksum it
+     * names; otherwise the start of the data, so that every record is checked.
+     */
+    private long checkedFrom(SyncMark mark) {
+        if (mark == null) {
+            return FileHeader.SIZE;
+        }
+        long start = mark.lastRecordOffset();
+        long end = mark.syncedEnd();
+        ByteBuffer data = segment.values().mappedForRecovery();
+        if (end <= dataEnd && DataRecord.check(data, (int) start, (int) end) == end - start
+                && RecordHeader.storedCrc(data, (int) start) == mark.lastRecordCrc()) {
+            return end;
+        }
+        LOG.log(Level.WARNING, "The sync mark of {0} names a record at offset {1} that its value log does not hold; "
+                + "checking every record of the segment", segment.values().file(), start);
+        return FileHeader.SIZE;
     }
 
     /**
      * Opens segment {@code id} and applies its records to {@code index} in order.
      *
      * @param last whether it is the store's last segment, which goes on taking appends
+     * @param mark the sync mark that names this segment, or null
+     * @param marks told when {@code mark} holds
      * @return the segment, sealed or (if last) ready for appends
      */
     static Segment recover(StoreDirectory directory, long id, boolean last, KeyDirectory index, long nowMillis,
-            Lock appendLock, long logFileSize) {
+            Lock appendLock, long logFileSize, SyncMark mark, SyncMarkFile marks) {
         ValueLog values = ValueLog.open(directory.access(), directory.valueLog(id), id, appendLock, logFileSize);
         KeyLog keys;
         try {
@@ -90,7 +125,10 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
         Segment segment = new Segment(id, values, keys);
         SegmentRecovery recovery = null;
         try {
-            recovery = new SegmentRecovery(segment, last, index, nowMillis);
+            recovery = new SegmentRecovery(segment, last, index, nowMillis, mark);
+            if (mark != null && recovery.checkedFrom == mark.syncedEnd()) {
+                marks.confirmed(mark);
+            }
             recovery.run();
             return segment;
         } catch (RuntimeException e) {
@@ -114,8 +152,8 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
             valueLogShort = true;
             return false;
         }
-        if (last && DataRecord.check(segment.values().mappedForRecovery(), (int) offset, (int) offset + recordLength)
-                != recordLength) {
+        if (last && offset + recordLength > checkedFrom && DataRecord.check(segment.values().mappedForRecovery(),
+                (int) offset, (int) offset + recordLength) != recordLength) {
             lostAt = offset;
             return false;
         }
@@ -141,6 +179,8 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
             }
             batchStart = offset;
             batchHintStart = hintOffset;
+            lastRecordBeforeBatch = lastRecord;
+            lastRecord = offset;
             return true;
         }
         if (type == RecordHeader.BATCH_COMMIT) {
@@ -151,6 +191,7 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
                     p.length()));
             batch.clear();
             batchStart = -1;
+            lastRecord = offset;
             return true;
         }
         int keyStart = start + keyOffset;
@@ -163,6 +204,7 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
         } else {
             apply(bytes, keyStart, keyLength, type, expiry, offset, length);
         }
+        lastRecord = offset;
         return true;
     }
 
@@ -178,6 +220,9 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
 
     /** Forgets a batch that has no commit, so that its records are read again (or cut) from its begin record. */
     private void dropOpenBatch() {
+        if (batchStart >= 0) {
+            lastRecord = lastRecordBeforeBatch;
+        }
         batch.clear();
         batchStart = -1;
         batchHintStart = -1;
@@ -213,8 +258,9 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
         index.finish();
 
         if (last) {
+            int lastCrc = lastRecord >= 0 ? RecordHeader.storedCrc(values.mappedForRecovery(), (int) lastRecord) : 0;
             values.truncate(end);
-            values.resumeAppending();
+            values.resumeAppending(lastRecord, lastCrc);
         }
         if (replay.outcome() == KeyLog.Outcome.NO_HEADER) {
             keys.rewriteHeader(segment.id());
@@ -278,6 +324,11 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
     }
 
     private void cutTail(ByteBuffer data, int position, int check, boolean hintsTrusted) {
+        if (position < checkedFrom) {
+            String problem = DataRecord.check(data, position, dataEnd) > 0 ? "a batch record out of place" : DataRecord.problem(data, position, dataEnd);
+            throw new CorruptStoreException(segment.values().file(), position, problem + ", below offset "
+                    + checkedFrom + ", up to which a sync mark says the value log was on the device whole");
+        }
         boolean zeros = onlyZeros(data, position, dataEnd);
         boolean torn = zeros || check == DataRecord.INCOMPLETE;
         if (position == lostAt) {

@@ -4,6 +4,7 @@ import io.viperdb.engine.format.Manifest;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.StoreDirectory;
 import io.viperdb.engine.format.FileHeader;
+import io.viperdb.engine.log.SyncMarkFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +21,7 @@ final class Segments {
     private final Lock writeLock;
     private final long logFileSize;
     private final AtomicLong nextId;
+    private final SyncMarkFile syncMarks;
     private volatile Listing listing;
     private Manifest manifest;
 
@@ -39,8 +41,9 @@ final class Segments {
     }
 
     Segments(StoreDirectory directory, Lock writeLock, long logFileSize, Manifest manifest, List<Segment> list,
-            long nextId) {
+            long nextId, SyncMarkFile syncMarks) {
         this.directory = directory;
+        this.syncMarks = syncMarks;
         this.writeLock = writeLock;
         this.logFileSize = logFileSize;
         this.manifest = manifest;
@@ -57,6 +60,11 @@ final class Segments {
     /** Every segment, oldest data first. */
     List<Segment> all() {
         return listing.segments();
+    }
+
+    /** Where syncs of the active segment are noted, so that the next open need not check what they covered. */
+    SyncMarkFile syncMarks() {
+        return syncMarks;
     }
 
     Manifest manifest() {

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.Lock;
  * synced sequence reaches it; if no sync is running, it leads one: under the write lock it flushes the active segment
  * and notes the last sequence appended, then, without the lock, forces the value log and the key log. Writers that
  * append meanwhile wait for the next round, so one sync covers as many writes as arrived while the last one ran.
+ * Once the value log is forced, a sync mark notes how far, so that the next open checks only what follows.
  * Rolls, reclaims and close sync the segments they seal themselves.
  */
 final class Syncer {
@@ -104,6 +105,7 @@ final class Syncer {
             throw store.failWrites(e);
         }
         store.checkWritable();
+        point.markSynced(segments.syncMarks());
         return target;
     }
 

@@ -63,6 +63,14 @@ class RecoveryTest {
         }
     }
 
+    private static void deleteSyncMark(Path store) {
+        try {
+            Files.delete(store.resolve("viper.synced"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private Path damagedCopy() {
         Path copy = root.resolve("copy");
         StoreFiles.deleteTree(copy);
@@ -115,12 +123,17 @@ class RecoveryTest {
         }
     }
 
+    /**
+     * Without a sync mark (a crash before the store synced, or a store written before marks existed) every record of
+     * the active segment is checked when the store opens.
+     */
     @Test
-    void aFlippedByteInTheActiveValueLogIsReportedWhenTheStoreOpens() {
+    void withoutASyncMarkAFlippedByteInTheActiveValueLogIsReportedWhenTheStoreOpens() {
         Path vlog = valueLog(original);
         long size = StoreFiles.size(vlog);
         for (long offset = 0; offset < size; offset++) {
             Path copy = damagedCopy();
+            deleteSyncMark(copy);
             StoreFiles.flip(valueLog(copy), offset, 0x10);
             int damaged = history.operationAt(offset);
             long at = offset;
@@ -129,6 +142,53 @@ class RecoveryTest {
             assertEquals(valueLog(copy), e.file());
             assertEquals(damaged < 0 ? 0 : history.recordStart(damaged), e.offset(), "byte " + offset);
         }
+    }
+
+    /**
+     * Below its sync mark the active segment is like a sealed one: its records are not read at open, and a damaged
+     * one is reported, with its file and offset, by the read or verify that meets it; the last record, which the
+     * mark names, is checked at open, and so are the file header and every record when the mark does not hold.
+     */
+    @Test
+    void belowTheSyncMarkAFlippedByteInTheActiveValueLogIsReportedByTheReadOrVerifyThatMeetsIt() {
+        Path vlog = valueLog(original);
+        long size = StoreFiles.size(vlog);
+        int lastRecord = history.operationAt(size - 1);
+        int reportedAtOpen = 0;
+        for (long offset = 0; offset < size; offset++) {
+            Path copy = damagedCopy();
+            StoreFiles.flip(valueLog(copy), offset, 0x10);
+            int damaged = history.operationAt(offset);
+            long recordStart = damaged < 0 ? 0 : history.recordStart(damaged);
+            String context = "byte " + offset;
+            KeyValueStore<String> store;
+            try {
+                store = KeyValueStore.open(copy, options);
+            } catch (CorruptStoreException e) {
+                assertTrue(damaged < 0 || damaged == lastRecord, context + ": only the header and the marked record "
+                        + "are checked at open, but " + e.getMessage());
+                assertEquals(valueLog(copy), e.file(), context);
+                assertEquals(recordStart, e.offset(), context);
+                reportedAtOpen++;
+                continue;
+            }
+            try (store) {
+                Map<String, String> expected = history.finalState();
+                for (String key : history.keys()) {
+                    try {
+                        assertEquals(expected.get(key), store.get(key), context + ": get(\"" + key + "\")");
+                    } catch (CorruptStoreException e) {
+                        assertEquals(valueLog(copy), e.file(), context);
+                        assertEquals(recordStart, e.offset(), context);
+                    }
+                }
+                var report = store.verify();
+                assertFalse(report.sound(), context + ": verify reports the damage");
+                assertTrue(report.problems().stream().anyMatch(p -> p.file().equals(valueLog(copy))
+                        && p.offset() == recordStart), context + ": " + report.problems());
+            }
+        }
+        assertTrue(reportedAtOpen > History.FILE_HEADER, "the header and the marked record are checked at open");
     }
 
     @Test
@@ -159,6 +219,10 @@ class RecoveryTest {
         }
     }
 
+    /**
+     * Past the sync mark (here: no mark, as after a power cut before the first sync), a hinted record of zeros is a
+     * write the device never received: the store ends there.
+     */
     @Test
     void aZeroedHoleInTheActiveValueLogIsAWriteThatNeverReachedTheDiskAndEndsTheStoreThere() {
         Path vlog = valueLog(original);
@@ -166,10 +230,33 @@ class RecoveryTest {
         long start = history.recordStart(hole);
         byte[] bytes = StoreFiles.read(vlog);
         Path copy = damagedCopy();
+        deleteSyncMark(copy);
         java.util.Arrays.fill(bytes, (int) start, (int) start + History.RECORD_HEADER, (byte) 0);
         StoreFiles.write(valueLog(copy), bytes);
         assertRecovers(copy, history.stateAfter(hole), "a zeroed record header at operation " + hole);
         assertEquals(start, StoreFiles.size(valueLog(copy)), "cut where the lost write began");
+    }
+
+    /** Below the sync mark the same hole cannot be a lost write (the mark came after the force): it is damage. */
+    @Test
+    void aZeroedHoleBelowTheSyncMarkIsDamageNotALostWrite() {
+        int hole = 10;
+        long start = history.recordStart(hole);
+        Path copy = damagedCopy();
+        byte[] bytes = StoreFiles.read(valueLog(copy));
+        java.util.Arrays.fill(bytes, (int) start, (int) start + History.RECORD_HEADER, (byte) 0);
+        StoreFiles.write(valueLog(copy), bytes);
+        try (KeyValueStore<String> store = KeyValueStore.open(copy, options)) {
+            assertEquals(StoreFiles.size(valueLog(original)), StoreFiles.size(valueLog(copy)), "nothing is cut");
+            var report = store.verify();
+            assertTrue(report.problems().stream().anyMatch(p -> p.offset() == start), report.problems().toString());
+        }
+        // With the key log gone too, the value log is read from the start: the hole is reported, not cut.
+        StoreFiles.write(keyLog(copy), new byte[0]);
+        CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> KeyValueStore.open(copy, options));
+        assertEquals(valueLog(copy), e.file());
+        assertEquals(start, e.offset());
+        assertTrue(e.getMessage().contains("sync mark"), e.getMessage());
     }
 
     @Test
