@@ -20,15 +20,16 @@ import java.util.Set;
  * and the keys' UTF-8 bytes in a {@link KeyArena}:
  * <pre>
  * word 0  fingerprint:8 | segment handle:18 | arena reference:38     0 = empty slot, 1 = tombstone
- * word 1  record offset:32 | record length:32
+ * word 1  record offset:32 | expires:1 | record length:31
  * </pre>
  * The fingerprint is the top byte of the key's {@link KeyHash hash}, so that most probes that do not match never
  * touch the arena; the segment handle is a small number given by {@link SegmentHandles}; the expiry of a key that
- * has one is kept in its arena entry. A slot is 16 bytes and the table is rebuilt to half full whenever entries and
- * tombstones would fill three quarters of it, so with 16-byte keys a key takes 21 to 32 bytes of slots plus 18 of
- * arena. A removed key leaves a tombstone (entries are never moved within a table, which keeps iteration simple);
- * tombstones and arena garbage go when the table is rebuilt, which happens when it fills up or when more than half
- * of the arena is garbage.
+ * has one is kept in its arena entry, and {@code expires} says there is one. A {@link #read} goes to the arena only
+ * for those: other keys are compared in their records instead (see {@link RecordReader}). A slot is 16 bytes and
+ * the table is rebuilt to half full whenever entries and tombstones would fill three quarters of it, so with 16-byte
+ * keys a key takes 21 to 32 bytes of slots plus 18 of arena. A removed key leaves a tombstone (entries are never
+ * moved within a table, which keeps iteration simple); tombstones and arena garbage go when the table is rebuilt,
+ * which happens when it fills up or when more than half of the arena is garbage.
  *
  * <h2>Concurrency</h2>
  * Updates are made by one thread at a time (the store's writers hold its write lock; recovery runs before the store
@@ -114,6 +115,40 @@ public final class KeyDirectory {
             }
             Thread.onSpinWait();
         }
+    }
+
+    /**
+     * Reads {@code key}: hands {@code reader} the record of each entry that may be the key's, and returns what the
+     * reader returns for the key's own, or null if the key is absent. See {@link RecordReader} for how the reader is
+     * told which entry is the key's; every entry it is given was read whole, never from the middle of an update, and
+     * the key was absent at some moment of the call if this returns null.
+     *
+     * @throws IllegalStateException if the reader finds a segment released while the directory, unchanged since,
+     *     still points into it (a bug: a reclaim changes the directory before it releases what it moved out of)
+     */
+    public <C> Object read(String key, C context, RecordReader<C> reader) {
+        long hash = KeyHash.of(key);
+        while (true) {
+            long before = sequence;
+            if ((before & 1) == 0) {
+                Object result = table.read(key, hash, context, reader, this, before);
+                if (result == RecordReader.RELEASED) {
+                    if (sequence == before) {
+                        throw new IllegalStateException("The key directory still points key \"" + key
+                                + "\" into a released segment");
+                    }
+                } else if (result != KeyTable.RETRY) {
+                    return result;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Whether no update has begun since {@code version} was read: the reads made since then are of one moment. */
+    boolean unchangedSince(long version) {
+        VarHandle.acquireFence();
+        return sequence == version;
     }
 
     /** A version to read under: odd while an update or a batch is being applied, and changed by every one. */
@@ -471,7 +506,7 @@ public final class KeyDirectory {
         int handle = handles.acquire(segment);
         handles.release(oldHandle);
         t.segments = handles.segments();
-        t.slots[2 * slot + 1] = KeyTable.where(offset, length);
+        t.slots[2 * slot + 1] = KeyTable.where(offset, length, expiry);
         t.slots[2 * slot] = KeyTable.word(word, handle, ref);
         expiring += (expiry != RecordHeader.NO_EXPIRY ? 1 : 0) - (oldExpiry != RecordHeader.NO_EXPIRY ? 1 : 0);
     }
@@ -487,7 +522,7 @@ public final class KeyDirectory {
         if (t.slots[2 * slot] == KeyTable.TOMBSTONE) {
             tombstones--;
         }
-        t.slots[2 * slot + 1] = KeyTable.where(offset, length);
+        t.slots[2 * slot + 1] = KeyTable.where(offset, length, expiry);
         t.slots[2 * slot] = KeyTable.word(hash, handle, ref);
         live++;
         if (expires) {
