@@ -123,6 +123,29 @@ public final class DataRecord {
         return value.isReadOnly() ? value : value.asReadOnlyBuffer();
     }
 
+    /**
+     * Returns the value of the record at {@code start} if it is a sound put record of {@code key} of {@code length}
+     * bytes (the checks of {@link #value}), or null if it is not, for whatever reason; throws nothing. For a read that
+     * does not know yet whether the record is meant to be {@code key}'s: a record of another key is no damage.
+     */
+    public static ByteBuffer valueIfSound(ByteBuffer bytes, int start, int length, String key) {
+        int keyLength = RecordHeader.keyLength(bytes, start);
+        int valueLength = RecordHeader.valueLength(bytes, start);
+        if (RecordHeader.type(bytes, start) != RecordHeader.PUT || valueLength < 0
+                || length(keyLength, valueLength) != length) {
+            return null;
+        }
+        int keyStart = start + RecordHeader.SIZE;
+        // The key before the checksum: another key's record is then told apart without a pass over its value.
+        if (!Keys.matches(key, bytes, keyStart, keyLength)
+                || RecordHeader.storedCrc(bytes, start)
+                        != Checksums.crc32c(bytes, start + RecordHeader.TYPE_OFFSET, start + length)) {
+            return null;
+        }
+        ByteBuffer value = bytes.slice(keyStart + keyLength, valueLength);
+        return value.isReadOnly() ? value : value.asReadOnlyBuffer();
+    }
+
     private static String describeHeader(ByteBuffer bytes, int start) {
         return "type " + RecordHeader.type(bytes, start) + ", key length " + RecordHeader.keyLength(bytes, start)
                 + ", value length " + Integer.toUnsignedString(RecordHeader.valueLength(bytes, start));

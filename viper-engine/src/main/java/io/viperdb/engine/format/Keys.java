@@ -2,6 +2,7 @@ package io.viperdb.engine.format;
 
 import io.viperdb.KeyValueStore;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -66,9 +67,32 @@ public final class Keys {
      * encoding the key into a new array (this runs on every read). The key must have passed {@link #check}.
      */
     public static boolean matches(String key, ByteBuffer bytes, int offset, int length) {
-        int p = offset;
+        int n = key.length();
+        if (length < n) {
+            return false; // UTF-8 takes at least one byte per char
+        }
+        int i = 0;
+        if (bytes.order() == ByteOrder.BIG_ENDIAN) {
+            // Eight ASCII chars at a time against one word of the bytes rather than byte by byte: most keys are
+            // ASCII, and on a direct buffer every single-byte get has its own index and scope checks.
+            words:
+            for (; i + Long.BYTES <= n; i += Long.BYTES) {
+                long word = 0;
+                for (int j = 0; j < Long.BYTES; j++) {
+                    char c = key.charAt(i + j);
+                    if (c >= 0x80) {
+                        break words;
+                    }
+                    word = word << 8 | c;
+                }
+                if (bytes.getLong(offset + i) != word) {
+                    return false;
+                }
+            }
+        }
+        int p = offset + i;
         int end = offset + length;
-        for (int i = 0, n = key.length(); i < n; i++) {
+        for (; i < n; i++) {
             int c = key.charAt(i);
             if (c < 0x80) {
                 if (p >= end || bytes.get(p++) != (byte) c) {

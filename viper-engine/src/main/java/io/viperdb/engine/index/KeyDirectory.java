@@ -20,16 +20,18 @@ import java.util.Set;
  * and the keys' UTF-8 bytes in a {@link KeyArena}:
  * <pre>
  * word 0  fingerprint:8 | segment handle:18 | arena reference:38     0 = empty slot, 1 = tombstone
- * word 1  record offset:32 | record length:32
+ * word 1  record offset:32 | expires:1 | record length:31
  * </pre>
  * The fingerprint is the top byte of the key's {@link KeyHash hash}, so that most probes that do not match never
  * touch the arena; the segment handle is a small number given by {@link SegmentHandles}; the expiry of a key that
- * has one is kept in its arena entry. Beside the slots, an {@code int[]} keeps the low 32 bits of each key's hash for
- * the writer, so that a rebuild that grows the table need not read every key again. A slot is 16 + 4 bytes and the
- * table is rebuilt to half full whenever entries and tombstones would fill three quarters of it, so with 16-byte keys
- * a key takes 27 to 40 bytes of slots plus 18 of arena. A removed key leaves a tombstone (entries are never moved
- * within a table, which keeps iteration simple); tombstones and arena garbage go when the table is rebuilt, which
- * happens when it fills up or when more than half of the arena is garbage.
+ * has one is kept in its arena entry, and {@code expires} says there is one. A {@link #read} goes to the arena only
+ * for those: other keys are compared in their records instead (see {@link RecordReader}). Beside the slots, an
+ * {@code int[]} keeps the low 32 bits of each key's hash for the writer, so that a rebuild that grows the table need
+ * not read every key again. A slot is 16 + 4 bytes and the table is rebuilt to half full whenever entries and
+ * tombstones would fill three quarters of it, so with 16-byte keys a key takes 27 to 40 bytes of slots plus 18 of
+ * arena. A removed key leaves a tombstone (entries are never moved within a table, which keeps iteration simple);
+ * tombstones and arena garbage go when the table is rebuilt, which happens when it fills up or when more than half
+ * of the arena is garbage.
  *
  * <h2>Concurrency</h2>
  * Updates are made by one thread at a time (the store's writers hold its write lock; recovery runs before the store
@@ -54,6 +56,7 @@ public final class KeyDirectory {
 
     /** Below this the arena's garbage is not worth a rebuild. */
     private static final long MIN_GARBAGE_TO_COMPACT = 4L << 20;
+    private static final long NEVER = RecordHeader.NO_EXPIRY;
     /** How many keys {@link #putAll} touches ahead: their slots stay in the cache until they are updated. */
     private static final int TOUCH_GROUP = 256;
 
@@ -119,6 +122,40 @@ public final class KeyDirectory {
             }
             Thread.onSpinWait();
         }
+    }
+
+    /**
+     * Reads {@code key}: hands {@code reader} the record of each entry that may be the key's, and returns what the
+     * reader returns for the key's own, or null if the key is absent. See {@link RecordReader} for how the reader is
+     * told which entry is the key's; every entry it is given was read whole, never from the middle of an update, and
+     * the key was absent at some moment of the call if this returns null.
+     *
+     * @throws IllegalStateException if the reader finds a segment released while the directory, unchanged since,
+     *     still points into it (a bug: a reclaim changes the directory before it releases what it moved out of)
+     */
+    public <C> Object read(String key, C context, RecordReader<C> reader) {
+        long hash = KeyHash.of(key);
+        while (true) {
+            long before = sequence;
+            if ((before & 1) == 0) {
+                Object result = table.read(key, hash, context, reader, this, before);
+                if (result == RecordReader.RELEASED) {
+                    if (sequence == before) {
+                        throw new IllegalStateException("The key directory still points key \"" + key
+                                + "\" into a released segment");
+                    }
+                } else if (result != KeyTable.RETRY) {
+                    return result;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Whether no update has begun since {@code version} was read: the reads made since then are of one moment. */
+    boolean unchangedSince(long version) {
+        VarHandle.acquireFence();
+        return sequence == version;
     }
 
     /** A version to read under: odd while an update or a batch is being applied, and changed by every one. */
@@ -573,7 +610,7 @@ public final class KeyDirectory {
             long toOffset) {
         long word = t.slots[2 * slot];
         if (word == KeyTable.EMPTY || word == KeyTable.TOMBSTONE
-                || t.slots[2 * slot + 1] != KeyTable.where(fromOffset, length)) {
+                || (t.slots[2 * slot + 1] & ~KeyTable.EXPIRES) != KeyTable.where(fromOffset, length, NEVER)) {
             return false;
         }
         int oldHandle = (int) ((word >>> KeyTable.HANDLE_SHIFT) & KeyTable.HANDLE_MASK);
@@ -585,7 +622,9 @@ public final class KeyDirectory {
             int handle = handles.acquire(to);
             handles.release(oldHandle);
             t.segments = handles.segments();
-            t.slots[2 * slot + 1] = KeyTable.where(toOffset, length);
+            // The key and its expiry stay: so does the flag that says it has one.
+            long expires = t.slots[2 * slot + 1] & KeyTable.EXPIRES;
+            t.slots[2 * slot + 1] = KeyTable.where(toOffset, length, NEVER) | expires;
             t.slots[2 * slot] = KeyTable.word(word, handle, word & KeyTable.REF_MASK);
         } finally {
             endWrite();
@@ -638,7 +677,7 @@ public final class KeyDirectory {
         int handle = handles.acquire(segment);
         handles.release(oldHandle);
         t.segments = handles.segments();
-        t.slots[2 * slot + 1] = KeyTable.where(offset, length);
+        t.slots[2 * slot + 1] = KeyTable.where(offset, length, expiry);
         t.slots[2 * slot] = KeyTable.word(word, handle, ref);
         expiring += (expiry != RecordHeader.NO_EXPIRY ? 1 : 0) - (oldExpiry != RecordHeader.NO_EXPIRY ? 1 : 0);
     }
@@ -654,7 +693,7 @@ public final class KeyDirectory {
         if (t.slots[2 * slot] == KeyTable.TOMBSTONE) {
             tombstones--;
         }
-        t.slots[2 * slot + 1] = KeyTable.where(offset, length);
+        t.slots[2 * slot + 1] = KeyTable.where(offset, length, expiry);
         t.slots[2 * slot] = KeyTable.word(hash, handle, ref);
         t.hashes[slot] = (int) hash;
         live++;

@@ -14,10 +14,11 @@ import java.util.Map;
  * {@link KeyArena}. Linear probing from the slot {@link #home} gives; a removed entry leaves a tombstone.
  * <pre>
  * word 0  fingerprint:8 | segment handle:18 | arena reference:38     0 = empty slot, 1 = tombstone
- * word 1  record offset:32 | record length:32
+ * word 1  record offset:32 | expires:1 | record length:31
  * </pre>
- * Only the current generation is written, and only by the directory's writer; a reader may be reading any
- * generation. Reader methods ({@link #find}, {@link #readEntry}) check every reference against the arrays they hold and
+ * {@code expires} is set when the key has an expiry (kept in the arena): a reader that finds it clear knows the key
+ * never expires without reading the arena. Only the current generation is written, and only by the directory's writer;
+ * a reader may be reading any generation. Reader methods ({@link #find}, {@link #readEntry}) check every reference against the arrays they hold and
  * return a sentinel rather than throw when what they read cannot be consistent; writer methods trust the table.
  */
 final class KeyTable {
@@ -31,8 +32,11 @@ final class KeyTable {
     static final int FINGERPRINT_SHIFT = REF_BITS + SegmentHandles.BITS;
     static final long EMPTY = 0;
     static final long TOMBSTONE = 1;
+    /** Word 1's flag: the key has an expiry. A record is shorter than 2^31 bytes, so its length leaves the bit free. */
+    static final long EXPIRES = 1L << 31;
+    static final int LENGTH_MASK = (int) EXPIRES - 1;
 
-    /** What a reader's probe returns when what it read cannot be consistent: read again. */
+    /** What a reader's probe ({@link #find}, {@link #read}) returns when what it read cannot be consistent. */
     static final Location RETRY = new Location(null, -1, -1, -1);
 
     static {
@@ -100,12 +104,106 @@ final class KeyTable {
                     long where = slots[2 * i + 1];
                     long expiry = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, keyLength)
                             : RecordHeader.NO_EXPIRY;
-                    return new Location(segment, where >>> 32, (int) where, expiry);
+                    return new Location(segment, where >>> 32, length(where), expiry);
                 }
             }
             i = next(i, capacity);
         }
         return RETRY;
+    }
+
+    /**
+     * A reader's probe that hands {@code reader} the record of each entry that may be {@code key}'s (see
+     * {@link RecordReader}), with every slot read under {@code directory}'s {@code version}: what the reader returns,
+     * null if the key is absent, or {@link #RETRY} if the version moved or what was read cannot be consistent.
+     *
+     * <p>An entry whose fingerprint matches goes to the reader without a look at the arena, unless the key has an
+     * expiry (which the arena holds). Should its record not be the key's, the arena tells whether the entry is
+     * another key's (probing goes on) or the key's own, with a damaged record (the reader reports it). Every decision
+     * rests on slots read while the version did not move, as in {@link #find}: the probe goes on after a reader
+     * returns only if no update was made meanwhile, so the entries it passes over are those of one moment.
+     */
+    <C> Object read(String key, long hash, C context, RecordReader<C> reader, KeyDirectory directory,
+            long version) {
+        byte[][] pages = arena.pages();
+        long fingerprint = hash >>> FINGERPRINT_SHIFT;
+        int i = home(hash, capacity);
+        for (int probes = 0; probes < capacity; probes++, i = next(i, capacity)) {
+            long word = slots[2 * i];
+            if (word == EMPTY) {
+                return directory.unchangedSince(version) ? null : RETRY;
+            }
+            if (word >>> FINGERPRINT_SHIFT != fingerprint || word == TOMBSTONE) {
+                continue;
+            }
+            long where = slots[2 * i + 1];
+            int handle = (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
+            Segment[] bySegment = segments; // read once: the writer may replace it meanwhile
+            Segment segment = handle < bySegment.length ? bySegment[handle] : null;
+            if (segment == null) {
+                return RETRY;
+            }
+            boolean keyChecked = (where & EXPIRES) != 0;
+            long expiry = RecordHeader.NO_EXPIRY;
+            if (keyChecked) {
+                int owner = owner(key, word, pages);
+                if (owner == OTHER) {
+                    continue;
+                }
+                if (owner == TORN) {
+                    return RETRY;
+                }
+                expiry = expiryOf(word, pages);
+            }
+            if (!directory.unchangedSince(version)) {
+                return RETRY;
+            }
+            Object result = reader.read(key, context, segment, where >>> 32, length(where), expiry, keyChecked);
+            if (result != RecordReader.OTHER_KEY) {
+                return result;
+            }
+            int owner = owner(key, word, pages);
+            if (owner == TORN || !directory.unchangedSince(version)) {
+                return RETRY;
+            }
+            if (owner == KEY) {
+                return reader.read(key, context, segment, where >>> 32, length(where), expiry, true);
+            }
+        }
+        return RETRY;
+    }
+
+    private static final int KEY = 1;
+    private static final int OTHER = 0;
+    private static final int TORN = -1;
+
+    /**
+     * Whether the arena entry of slot word {@code word} holds {@code key} ({@link #KEY}), another key
+     * ({@link #OTHER}), or cannot be read consistently ({@link #TORN}).
+     */
+    private static int owner(String key, long word, byte[][] pages) {
+        long ref = word & REF_MASK;
+        int pageIndex = (int) (ref >>> KeyArena.PAGE_SHIFT);
+        byte[] page = pageIndex < pages.length ? pages[pageIndex] : null;
+        int offset = KeyArena.offset(ref);
+        if (page == null || offset + KeyArena.HEADER > page.length) {
+            return TORN;
+        }
+        int header = KeyArena.header(page, offset);
+        if (!KeyArena.fits(page, offset, header)) {
+            return TORN;
+        }
+        return matches(key, page, offset + KeyArena.HEADER, KeyArena.keyLength(header)) ? KEY : OTHER;
+    }
+
+    /** The expiry in the arena entry of slot word {@code word}, which {@link #owner} has found readable. */
+    private static long expiryOf(long word, byte[][] pages) {
+        long ref = word & REF_MASK;
+        byte[] page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
+        int offset = KeyArena.offset(ref);
+        int header = KeyArena.header(page, offset);
+        return KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, KeyArena.keyLength(header))
+                : RecordHeader.NO_EXPIRY;
     }
 
     /**
@@ -177,7 +275,7 @@ final class KeyTable {
         long where = slots[2 * i + 1];
         long expiry = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, keyLength)
                 : RecordHeader.NO_EXPIRY;
-        return new AbstractMap.SimpleImmutableEntry<>(key, new Location(segment, where >>> 32, (int) where, expiry));
+        return new AbstractMap.SimpleImmutableEntry<>(key, new Location(segment, where >>> 32, length(where), expiry));
     }
 
     /** {@link #readPlace} results. */
@@ -187,8 +285,8 @@ final class KeyTable {
 
     /**
      * A reader's look at slot {@code i} without its key: {@link #ENTRY} with the segment in {@code segmentOut[0]},
-     * the record's offset and length (as {@link #where}) in {@code placeOut[0]} and the expiry in {@code placeOut[1]};
-     * {@link #NO_ENTRY}; or {@link #RETRY_PLACE} when what it read cannot be consistent.
+     * the record's offset and length (as {@link #where}, without the expiry flag) in {@code placeOut[0]} and the
+     * expiry in {@code placeOut[1]}; {@link #NO_ENTRY}; or {@link #RETRY_PLACE} when what it read cannot be consistent.
      */
     int readPlace(int i, Segment[] segmentOut, long[] placeOut) {
         long word = slots[2 * i];
@@ -211,7 +309,7 @@ final class KeyTable {
             return RETRY_PLACE;
         }
         segmentOut[0] = segment;
-        placeOut[0] = slots[2 * i + 1];
+        placeOut[0] = slots[2 * i + 1] & ~EXPIRES;
         placeOut[1] = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, KeyArena.keyLength(header))
                 : RecordHeader.NO_EXPIRY;
         return ENTRY;
@@ -260,16 +358,21 @@ final class KeyTable {
         int header = KeyArena.header(page, offset);
         long expiry = KeyArena.hasExpiryField(header)
                 ? KeyArena.expiry(page, offset, KeyArena.keyLength(header)) : RecordHeader.NO_EXPIRY;
-        return new Location(segments[(int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK)], where >>> 32, (int) where,
+        return new Location(segments[(int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK)], where >>> 32, length(where),
                 expiry);
     }
 
-    static long where(long offset, int length) {
+    /** Word 1 of a slot. */
+    static long where(long offset, int length, long expiry) {
         if (offset < 0 || offset > 0xFFFFFFFFL || length < 0) {
             throw new IllegalArgumentException("A record at offset " + offset + " of length " + length
                     + " does not fit the key directory");
         }
-        return offset << 32 | (length & 0xFFFFFFFFL);
+        return offset << 32 | (expiry != RecordHeader.NO_EXPIRY ? EXPIRES : 0) | length;
+    }
+
+    static int length(long where) {
+        return (int) where & LENGTH_MASK;
     }
 
     /**

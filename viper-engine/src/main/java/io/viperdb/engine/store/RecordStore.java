@@ -13,6 +13,7 @@ import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.index.Location;
+import io.viperdb.engine.index.RecordReader;
 import io.viperdb.engine.log.Mapping;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.ValueLog;
@@ -64,6 +65,7 @@ final class RecordStore {
     /** Null when every write is synced anyway. */
     private final Writeback writeback;
     private final AutoReclaimer autoReclaimer;
+    private final RecordReader<BiFunction<String, ByteBuffer, ?>> recordReader = this::readRecord;
     /** The bytes of the records the index points to, expired or not. Written under the write lock. */
     private volatile long liveBytes;
     private volatile boolean closed;
@@ -125,31 +127,37 @@ final class RecordStore {
      * @throws StoreClosedException if the store is closed, also when it closes during the read
      */
     <T> T read(String key, BiFunction<String, ByteBuffer, T> decoder) {
-        Location previous = null;
-        while (true) {
+        ensureOpen();
+        @SuppressWarnings("unchecked") // the reader returns what the decoder made, or null
+        T value = (T) index.read(key, decoder, recordReader);
+        return value;
+    }
+
+    /**
+     * Reads a record the index hands over for {@code key} (see {@link RecordReader}): the decoded value, null if the
+     * key has expired, {@link RecordReader#OTHER_KEY} if the index has not compared the key and the record is not a
+     * sound put of it, {@link RecordReader#RELEASED} if the segment is gone.
+     */
+    private Object readRecord(String key, BiFunction<String, ByteBuffer, ?> decoder, Segment segment, long offset,
+            int length, long expiry, boolean keyChecked) {
+        if (expiry != RecordHeader.NO_EXPIRY && clock.millis() >= expiry) {
+            return null;
+        }
+        ValueLog values = segment.values();
+        Mapping mapping = values.enter(offset + length);
+        if (mapping == null) {
+            // The segment is released: the store closed (ensureOpen throws), or a reclaim moved the record and
+            // deleted the segment after it updated the index, so the index finds the key elsewhere now.
             ensureOpen();
-            Location location = index.get(key);
-            if (location == null || expired(location)) {
-                return null;
-            }
-            ValueLog values = location.segment().values();
-            Mapping mapping = values.enter(location.end());
-            if (mapping == null) {
-                // The segment is released: the store closed (ensureOpen throws), or a reclaim moved the record and
-                // deleted the segment after it updated the index, so the key is found elsewhere now.
-                if (location == previous && !closed) {
-                    throw new IllegalStateException("The index of " + directory + " still points " + key
-                            + " into released " + location.segment());
-                }
-                previous = location;
-                continue;
-            }
-            try {
-                return decoder.apply(key, DataRecord.value(mapping.buffer(), (int) location.offset(),
-                        location.length(), key, values.file()));
-            } finally {
-                mapping.exit();
-            }
+            return RecordReader.RELEASED;
+        }
+        try {
+            ByteBuffer bytes = mapping.buffer();
+            ByteBuffer value = keyChecked ? DataRecord.value(bytes, (int) offset, length, key, values.file())
+                    : DataRecord.valueIfSound(bytes, (int) offset, length, key);
+            return value == null ? RecordReader.OTHER_KEY : decoder.apply(key, value);
+        } finally {
+            mapping.exit();
         }
     }
 

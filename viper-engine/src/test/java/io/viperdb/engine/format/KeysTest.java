@@ -9,7 +9,9 @@ import static org.quicktheories.QuickTheory.qt;
 
 import io.viperdb.KeyValueStore;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.SourceDSL;
@@ -41,6 +43,28 @@ class KeysTest {
             assertEquals(key.equals(other), Keys.matches(key, stored, 2, length), key + " vs " + other);
             ByteBuffer own = ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8));
             assertTrue(Keys.matches(key, own, 0, own.limit()));
+        });
+    }
+
+    private static final List<String> OTHERS = List.of("\u00e9", "\u65e5", "\ud83e\udd8a", "\u007f");
+
+    /** Mostly ASCII, as keys mostly are, so that matches compares whole words and the text after them. */
+    private static final Gen<String> MOSTLY_ASCII = SourceDSL.lists().of(SourceDSL.integers().between(0, 19)
+            .map(i -> i < 16 ? String.valueOf((char) ('a' + i % 3)) : List.of("\u00e9", "\u65e5", "\ud83e\udd8a", "\u007f").get(i - 16)))
+            .ofSizeBetween(0, 40)
+            .map(parts -> String.join("", parts));
+
+    @Test
+    void matchesAcceptsExactlyTheKeysOwnBytesInWordsToo() {
+        qt().withExamples(5000).forAll(MOSTLY_ASCII, MOSTLY_ASCII).checkAssert((key, other) -> {
+            byte[] utf8 = ("#" + other).getBytes(StandardCharsets.UTF_8);
+            int length = utf8.length - 1;
+            ByteBuffer direct = ByteBuffer.allocateDirect(utf8.length).put(0, utf8);
+            for (ByteBuffer stored : List.of(ByteBuffer.wrap(utf8), direct, direct.asReadOnlyBuffer(),
+                    ByteBuffer.wrap(utf8).order(ByteOrder.LITTLE_ENDIAN))) {
+                assertEquals(key.equals(other), Keys.matches(key, stored, 1, length), key + " vs " + other);
+                assertTrue(Keys.matches(other, stored, 1, length), other);
+            }
         });
     }
 

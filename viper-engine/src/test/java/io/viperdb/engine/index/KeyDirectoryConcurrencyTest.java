@@ -32,6 +32,9 @@ class KeyDirectoryConcurrencyTest {
     private static final int CHURN = 30_000;
     private static final int GROUP = 16;
     private static final int WRITES = 400_000;
+    /** Churn and group keys are told apart from stable keys by their locations too: a reader checks records by them. */
+    private static final int CHURN_ID = STABLE;
+    private static final int GROUP_ID = STABLE + CHURN;
     private static final Segment[] SEGMENTS = {
         new Segment(1, null, null), new Segment(2, null, null), new Segment(3, null, null)
     };
@@ -59,7 +62,7 @@ class KeyDirectoryConcurrencyTest {
             index.put("stable" + k, locationOf(k, 1));
         }
         for (int k = 0; k < GROUP; k++) {
-            index.put("group" + k, locationOf(k, 1));
+            index.put("group" + k, locationOf(GROUP_ID + k, 1));
         }
         AtomicLongArray written = new AtomicLongArray(STABLE);
         AtomicBoolean stop = new AtomicBoolean();
@@ -81,7 +84,7 @@ class KeyDirectoryConcurrencyTest {
                         written.set(k, version);
                     } else if (choice < 70) {
                         int k = random.nextInt(CHURN);
-                        index.put("churn" + k + "-" + "c".repeat(k % 50), locationOf(k, w + 2));
+                        index.put("churn" + k + "-" + "c".repeat(k % 50), locationOf(CHURN_ID + k, w + 2));
                     } else if (choice < 97) {
                         int k = random.nextInt(CHURN);
                         index.remove("churn" + k + "-" + "c".repeat(k % 50));
@@ -90,7 +93,7 @@ class KeyDirectoryConcurrencyTest {
                         index.reserve(GROUP);
                         index.applyAtomically(() -> {
                             for (int k = 0; k < GROUP; k++) {
-                                index.put("group" + k, locationOf(k, version));
+                                index.put("group" + k, locationOf(GROUP_ID + k, version));
                             }
                         });
                     }
@@ -106,7 +109,9 @@ class KeyDirectoryConcurrencyTest {
                 long[] seen = new long[STABLE];
                 while (!stop.get()) {
                     int k = random.nextInt(STABLE);
-                    Location location = index.get("stable" + k);
+                    // Half of the reads as the store reads: records checked by a reader, keys compared in them.
+                    boolean byReader = random.nextBoolean();
+                    Location location = lookUp(index, "stable" + k, k, byReader);
                     if (location == null) {
                         throw new AssertionError("stable key " + k + " is missing");
                     }
@@ -116,13 +121,13 @@ class KeyDirectoryConcurrencyTest {
                     }
                     seen[k] = version;
                     int c = random.nextInt(CHURN);
-                    Location churn = index.get("churn" + c + "-" + "c".repeat(c % 50));
+                    Location churn = lookUp(index, "churn" + c + "-" + "c".repeat(c % 50), CHURN_ID + c, byReader);
                     if (churn != null) {
-                        versionOf(c, churn);
+                        versionOf(CHURN_ID + c, churn);
                     }
                     reads.incrementAndGet();
                     if (random.nextInt(64) == 0) {
-                        checkGroup(index, groupChecks);
+                        checkGroup(index, groupChecks, byReader);
                     }
                 }
             }, failures));
@@ -135,7 +140,8 @@ class KeyDirectoryConcurrencyTest {
                     String key = entry.getKey();
                     int digits = key.startsWith("stable") ? 6 : key.startsWith("group") ? 5 : -1;
                     if (digits > 0) {
-                        versionOf(Integer.parseInt(key.substring(digits)), entry.getValue());
+                        versionOf(Integer.parseInt(key.substring(digits)) + (digits == 5 ? GROUP_ID : 0),
+                                entry.getValue());
                         if (key.startsWith("stable") && !stable.add(key)) {
                             throw new AssertionError("iteration returned " + key + " twice");
                         }
@@ -159,8 +165,29 @@ class KeyDirectoryConcurrencyTest {
         }
     }
 
+    /**
+     * The location of {@code key}, whose locations {@link #locationOf} makes for {@code id}: by {@link KeyDirectory#get},
+     * or by {@link KeyDirectory#read} with a reader that takes a record for the key's when its location is one of
+     * the key's, as the store's reader compares the key in the record.
+     */
+    private static Location lookUp(KeyDirectory index, String key, int id, boolean byReader) {
+        if (!byReader) {
+            return index.get(key);
+        }
+        return (Location) index.read(key, id, (k, expectedId, segment, offset, length, expiry, keyChecked) -> {
+            Location location = new Location(segment, offset, length, expiry);
+            if (location.equals(locationOf(expectedId, offset))) {
+                return location;
+            }
+            if (keyChecked) {
+                throw new AssertionError("the directory says " + location + " is the entry of " + k);
+            }
+            return RecordReader.OTHER_KEY;
+        });
+    }
+
     /** Reads the group under one version, as the store reads many keys; all its keys must have one version. */
-    private static void checkGroup(KeyDirectory index, AtomicLong checks) {
+    private static void checkGroup(KeyDirectory index, AtomicLong checks, boolean byReader) {
         long version = index.version();
         if ((version & 1) != 0) {
             return;
@@ -168,7 +195,7 @@ class KeyDirectoryConcurrencyTest {
         long first = -1;
         boolean mixed = false;
         for (int k = 0; k < GROUP; k++) {
-            long v = versionOf(k, index.get("group" + k));
+            long v = versionOf(GROUP_ID + k, lookUp(index, "group" + k, GROUP_ID + k, byReader));
             if (first < 0) {
                 first = v;
             } else if (v != first) {

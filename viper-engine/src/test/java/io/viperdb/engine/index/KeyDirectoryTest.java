@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.viperdb.KeyValueStore;
@@ -12,6 +13,7 @@ import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.log.Segment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +77,110 @@ class KeyDirectoryTest {
         assertEquals(at(two, 7), index.get(colliding.get(0)));
         assertEquals(3, index.size());
         assertEquals(3, count(index.entries()));
+    }
+
+    /**
+     * A reader over records that hold the keys {@code records} says, at their offsets: like the store's, it takes an
+     * entry whose key was not checked for another key's when its record holds another key, and reports a record
+     * that is not the key's once the directory says the entry is the key's. It notes every call.
+     */
+    private static RecordReader<List<String>> recordsHolding(Map<Long, String> records) {
+        return (key, calls, segment, offset, length, expiry, keyChecked) -> {
+            calls.add(offset + (keyChecked ? " checked" : "") + (expiry != NEVER ? " expires " + expiry : ""));
+            if (key.equals(records.get(offset))) {
+                return "value of " + key + " at " + offset;
+            }
+            if (keyChecked) {
+                throw new IllegalStateException("damaged record at " + offset);
+            }
+            return RecordReader.OTHER_KEY;
+        };
+    }
+
+    @Test
+    void aReadGoesOnPastAnotherKeysEntryWithTheSameFingerprint() {
+        KeyDirectory index = new KeyDirectory();
+        List<String> colliding = collidingKeys(index.capacity(), 3);
+        index.put(colliding.get(0), at(one, 100));
+        index.put(colliding.get(1), at(one, 101));
+        RecordReader<List<String>> reader = recordsHolding(Map.of(100L, colliding.get(0), 101L, colliding.get(1)));
+
+        List<String> calls = new ArrayList<>();
+        assertEquals("value of " + colliding.get(1) + " at 101", index.read(colliding.get(1), calls, reader));
+        assertEquals(List.of("100", "101"), calls, "the first entry's record holds the other key: probing went on");
+
+        calls.clear();
+        assertNull(index.read(colliding.get(2), calls, reader), "absent, though both fingerprints match");
+        assertEquals(List.of("100", "101"), calls);
+
+        // A tombstone between keeps the probe going.
+        index.remove(colliding.get(0));
+        calls.clear();
+        assertEquals("value of " + colliding.get(1) + " at 101", index.read(colliding.get(1), calls, reader));
+        assertEquals(List.of("101"), calls);
+    }
+
+    @Test
+    void aDamagedRecordOfTheKeysOwnEntryIsReportedNotSkipped() {
+        KeyDirectory index = new KeyDirectory();
+        List<String> colliding = collidingKeys(index.capacity(), 2);
+        index.put(colliding.get(0), at(one, 100));
+        index.put(colliding.get(1), at(one, 101));
+        // The record at 101 does not hold its key (damaged, as a reader that checks it would find): the directory
+        // compares the key it holds, finds the entry is the key's, and lets the reader report the record.
+        RecordReader<List<String>> reader = recordsHolding(Map.of(100L, colliding.get(0), 101L, "something else"));
+        List<String> calls = new ArrayList<>();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> index.read(colliding.get(1), calls, reader));
+        assertEquals("damaged record at 101", e.getMessage());
+        assertEquals(List.of("100", "101", "101 checked"), calls);
+    }
+
+    @Test
+    void aKeyWithAnExpiryIsComparedInTheDirectoryAndItsExpiryHandedOver() {
+        KeyDirectory index = new KeyDirectory();
+        List<String> colliding = collidingKeys(index.capacity(), 2);
+        index.put(colliding.get(0), new Location(one, 100, 40, 5_000));
+        index.put(colliding.get(1), new Location(one, 101, 40, 6_000));
+        RecordReader<List<String>> reader = recordsHolding(Map.of(100L, colliding.get(0), 101L, colliding.get(1)));
+        List<String> calls = new ArrayList<>();
+        assertEquals("value of " + colliding.get(1) + " at 101", index.read(colliding.get(1), calls, reader));
+        assertEquals(List.of("101 checked expires 6000"), calls, "the other key's record was not read");
+
+        // Put again without an expiry, the key is handed over unchecked again; with one again, checked.
+        index.put(colliding.get(1), at(one, 101));
+        calls.clear();
+        index.read(colliding.get(1), calls, reader);
+        assertEquals(List.of("101"), calls, "the other key's entry, which expires, was compared in the directory");
+        index.put(colliding.get(1), new Location(one, 101, 40, 7_000));
+        calls.clear();
+        index.read(colliding.get(1), calls, reader);
+        assertEquals(List.of("101 checked expires 7000"), calls);
+        assertEquals(new Location(one, 101, 40, 7_000), index.get(colliding.get(1)));
+    }
+
+    @Test
+    void aReleasedSegmentIsReadAgainOnlyIfTheDirectoryHasChanged() {
+        KeyDirectory index = new KeyDirectory();
+        index.put("moved", at(one, 100));
+        // As a reclaim does: the entry is moved before the segment is released, so the second look finds it.
+        RecordReader<List<String>> reader = (key, calls, segment, offset, length, expiry, keyChecked) -> {
+            calls.add(segment.id() + ":" + offset);
+            if (segment == one) {
+                index.put("moved", at(two, 7));
+                return RecordReader.RELEASED;
+            }
+            return "value";
+        };
+        List<String> calls = new ArrayList<>();
+        assertEquals("value", index.read("moved", calls, reader));
+        assertEquals(List.of("1:100", "2:7"), calls);
+
+        // Released while the directory still points there: a bug, never a loop.
+        RecordReader<List<String>> stale = (key, context, segment, offset, length, expiry, keyChecked) ->
+                RecordReader.RELEASED;
+        assertThrows(IllegalStateException.class,
+                () -> index.read("moved", calls, stale));
     }
 
     /** Keys whose hashes give the same home slot in a table of {@code capacity} and the same fingerprint. */

@@ -11,6 +11,9 @@ import io.viperdb.CorruptStoreException;
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
 import io.viperdb.UnsupportedFormatException;
+import io.viperdb.engine.format.DataRecord;
+import io.viperdb.engine.format.FileHeader;
+import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.testing.History;
 import io.viperdb.engine.testing.StoreFiles;
 import io.viperdb.engine.testing.TextCodec;
@@ -223,6 +226,43 @@ class RecoveryTest {
      * Past the sync mark (here: no mark, as after a power cut before the first sync), a hinted record of zeros is a
      * write the device never received: the store ends there.
      */
+    @Test
+    void everyFlippedByteOfASealedRecordIsReportedByTheGetOfItsKey() {
+        // A get compares the key in the record rather than in the index for keys without an expiry, and in the index
+        // for keys with one: damage anywhere in either kind of record (checksum, header, key, value) is reported.
+        Path store = root.resolve("every-byte");
+        StoreOptions small = StoreOptions.builder().codec(new TextCodec()).logFileSize(4096).build();
+        try (KeyValueStore<String> kv = KeyValueStore.open(store, small)) {
+            kv.put("k0", "value 0");
+            kv.put("k1", "value 1", java.time.Duration.ofDays(1));
+            for (int i = 2; i < 200; i++) {
+                kv.put("k" + i, "value " + i);
+            }
+        }
+        Path sealed = StoreFiles.withSuffix(store, ".vlog").get(0);
+        byte[] bytes = StoreFiles.read(sealed);
+        ByteBuffer file = ByteBuffer.wrap(bytes);
+        int start = FileHeader.SIZE;
+        for (int record = 0; record < 3; record++) {
+            int length = DataRecord.length(RecordHeader.keyLength(file, start), RecordHeader.valueLength(file, start));
+            for (int offset = start; offset < start + length; offset++) {
+                Path copy = root.resolve("every-byte-" + offset);
+                StoreFiles.snapshot(store, copy);
+                StoreFiles.flip(StoreFiles.withSuffix(copy, ".vlog").get(0), offset, 0x01);
+                try (KeyValueStore<String> kv = KeyValueStore.open(copy, small)) {
+                    String key = "k" + record;
+                    int at = offset;
+                    CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> kv.get(key),
+                            () -> "byte " + at + " of the record of " + key);
+                    assertEquals(start, e.offset(), "byte " + offset);
+                    assertEquals("value 3", kv.get("k3"));
+                }
+                StoreFiles.deleteTree(copy);
+            }
+            start += length;
+        }
+    }
+
     @Test
     void aZeroedHoleInTheActiveValueLogIsAWriteThatNeverReachedTheDiskAndEndsTheStoreThere() {
         Path vlog = valueLog(original);
