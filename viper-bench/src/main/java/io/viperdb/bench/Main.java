@@ -66,7 +66,7 @@ public final class Main {
         deleteLeftStores(dataDirectory);
         Files.createDirectories(arguments.out);
         System.setProperty(Directories.PROPERTY, dataDirectory.toString());
-        List<String> jvmFlags = JvmFlags.forMeasuringJvms(dataDirectory);
+        List<String> jvmFlags = JvmFlags.forJmh(dataDirectory, settings.quick());
         Instant started = Instant.now();
         System.out.println("viper-bench: " + settings);
 

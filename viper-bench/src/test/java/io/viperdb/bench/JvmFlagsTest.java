@@ -1,5 +1,6 @@
 package io.viperdb.bench;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
@@ -23,5 +24,17 @@ class JvmFlagsTest {
         }
         assertTrue(measuring.containsAll(JvmFlags.HEAP));
         assertTrue(measuring.contains("-Dchronicle.analytics.disable=true"));
+    }
+
+    /** JMH forks get the same flags, pre-touched; only a quick run's forks get the smaller heap. */
+    @Test
+    void jmhForksArePreTouchedAndAQuickRunsHaveTheSmallerHeap() {
+        List<String> full = JvmFlags.forJmh(Paths.get("data"), false);
+        List<String> quick = JvmFlags.forJmh(Paths.get("data"), true);
+        assertTrue(full.containsAll(JvmFlags.forMeasuringJvms(Paths.get("data"))), full::toString);
+        assertTrue(full.contains(JvmFlags.PRE_TOUCH) && quick.contains(JvmFlags.PRE_TOUCH));
+        assertTrue(quick.containsAll(JvmFlags.QUICK_HEAP) && !quick.containsAll(JvmFlags.HEAP), quick::toString);
+        assertTrue(quick.containsAll(JvmFlags.PEERS));
+        assertFalse(JvmFlags.forMeasuringJvms(Paths.get("data")).contains(JvmFlags.PRE_TOUCH));
     }
 }

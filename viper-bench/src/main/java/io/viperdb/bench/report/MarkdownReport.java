@@ -1,5 +1,6 @@
 package io.viperdb.bench.report;
 
+import io.viperdb.bench.JvmFlags;
 import io.viperdb.bench.Settings;
 import io.viperdb.bench.lifecycle.LifecycleResult;
 import io.viperdb.bench.store.Stores;
@@ -229,7 +230,9 @@ public final class MarkdownReport {
         line("- OS: " + machine.os());
         line("- JDK: " + machine.jdk());
         line("- Store files on: " + machine.fileSystem());
-        line("- JVM flags of the measuring JVMs: `" + String.join(" ", results.jvmFlags()) + "`");
+        line("- JVM flags of the JMH forks: `" + String.join(" ", results.jvmFlags()) + "`. The harness's children "
+                + "take the same flags with a " + String.join(" ", JvmFlags.HEAP) + " heap and without `"
+                + JvmFlags.PRE_TOUCH + "`, which would hide what opening a store adds to the resident memory.");
         line("");
     }
 

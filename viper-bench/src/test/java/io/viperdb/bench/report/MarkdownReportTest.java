@@ -77,7 +77,7 @@ class MarkdownReportTest {
         assertTrue(report.startsWith("# ViperDB benchmarks\n\n> **validation run**\n\n> **Quick mode**"), report);
         assertTrue(report.contains("![Throughput and disk space of each store](benchmarks.png)"));
         assertTrue(report.contains("- CPU: Test CPU, 2 cores"));
-        assertTrue(report.contains("- JVM flags of the measuring JVMs: `-Xmx2g`"));
+        assertTrue(report.contains("- JVM flags of the JMH forks: `-Xmx2g`. The harness's children take the same flags"));
         assertTrue(report.contains("| RocksDB | 11.8.1 | defaults |"));
         assertTrue(report.contains("Generated 2026-01-02 03:04 UTC in 3 min 20 s"));
     }
