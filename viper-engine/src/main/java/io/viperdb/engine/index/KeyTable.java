@@ -182,21 +182,30 @@ final class KeyTable {
      * ({@link #OTHER}), or cannot be read consistently ({@link #TORN}).
      */
     private static int owner(String key, long word, byte[][] pages) {
+        if (!readable(word, pages)) {
+            return TORN;
+        }
+        long ref = word & REF_MASK;
+        byte[] page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
+        int offset = KeyArena.offset(ref);
+        return matches(key, page, offset + KeyArena.HEADER, KeyArena.keyLength(KeyArena.header(page, offset)))
+                ? KEY : OTHER;
+    }
+
+    /**
+     * Whether the arena entry of slot word {@code word} lies whole within the arena pages a reader holds: if not, the
+     * reader read the word in the middle of an update.
+     */
+    private static boolean readable(long word, byte[][] pages) {
         long ref = word & REF_MASK;
         int pageIndex = (int) (ref >>> KeyArena.PAGE_SHIFT);
         byte[] page = pageIndex < pages.length ? pages[pageIndex] : null;
         int offset = KeyArena.offset(ref);
-        if (page == null || offset + KeyArena.HEADER > page.length) {
-            return TORN;
-        }
-        int header = KeyArena.header(page, offset);
-        if (!KeyArena.fits(page, offset, header)) {
-            return TORN;
-        }
-        return matches(key, page, offset + KeyArena.HEADER, KeyArena.keyLength(header)) ? KEY : OTHER;
+        return page != null && offset + KeyArena.HEADER <= page.length
+                && KeyArena.fits(page, offset, KeyArena.header(page, offset));
     }
 
-    /** The expiry in the arena entry of slot word {@code word}, which {@link #owner} has found readable. */
+    /** The expiry in the arena entry of slot word {@code word}, which {@link #readable} has found whole. */
     private static long expiryOf(long word, byte[][] pages) {
         long ref = word & REF_MASK;
         byte[] page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
@@ -293,25 +302,26 @@ final class KeyTable {
         if (word == EMPTY || word == TOMBSTONE) {
             return NO_ENTRY;
         }
-        long ref = word & REF_MASK;
-        byte[][] pages = arena.pages();
-        int pageIndex = (int) (ref >>> KeyArena.PAGE_SHIFT);
-        byte[] page = pageIndex < pages.length ? pages[pageIndex] : null;
-        int offset = KeyArena.offset(ref);
-        if (page == null || offset + KeyArena.HEADER > page.length) {
-            return RETRY_PLACE;
-        }
-        int header = KeyArena.header(page, offset);
         int handle = (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
         Segment[] bySegment = segments; // read once: the writer may replace it meanwhile
         Segment segment = handle < bySegment.length ? bySegment[handle] : null;
-        if (segment == null || !KeyArena.fits(page, offset, header)) {
+        if (segment == null) {
             return RETRY_PLACE;
         }
+        long where = slots[2 * i + 1];
+        long expiry = RecordHeader.NO_EXPIRY;
+        // Only a key with an expiry needs its arena entry, which is in insertion order: a miss per entry in a pass
+        // in slot order, which was most of a reclaim's pass over a million keys.
+        if ((where & EXPIRES) != 0) {
+            byte[][] pages = arena.pages();
+            if (!readable(word, pages)) {
+                return RETRY_PLACE;
+            }
+            expiry = expiryOf(word, pages);
+        }
         segmentOut[0] = segment;
-        placeOut[0] = slots[2 * i + 1] & ~EXPIRES;
-        placeOut[1] = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, KeyArena.keyLength(header))
-                : RecordHeader.NO_EXPIRY;
+        placeOut[0] = where & ~EXPIRES;
+        placeOut[1] = expiry;
         return ENTRY;
     }
 

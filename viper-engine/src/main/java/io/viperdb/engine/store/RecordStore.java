@@ -82,7 +82,8 @@ final class RecordStore {
         this.syncer = new Syncer(this, segments, writeLock);
         this.syncEveryWrite = syncPolicy instanceof SyncPolicy.Always;
         this.backgroundSync = syncPolicy instanceof SyncPolicy.Periodic periodic ? startSyncing(periodic) : null;
-        this.writeback = syncEveryWrite ? null : new Writeback(syncer, directory);
+        this.writeback = syncEveryWrite ? null
+                : new Writeback(() -> syncer::syncPending, "viperdb-writeback " + directory);
         this.autoReclaimer = autoReclaim.enabled() ? new AutoReclaimer(this, autoReclaim, segments.logFileSize()) : null;
     }
 

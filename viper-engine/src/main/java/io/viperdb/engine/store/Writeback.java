@@ -1,48 +1,72 @@
 package io.viperdb.engine.store;
 
-import java.nio.file.Path;
+import io.viperdb.ViperException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Supplier;
 
 /**
  * Starts a sync on a background thread each time {@value #BYTES} bytes have been appended since the last one started
  * (the idea of RocksDB's {@code bytes_per_sync}). A roll must sync the segment it seals before the next one takes
- * writes, and close syncs too; without this, the writer waits there while the device takes a whole log file of dirty
- * pages (hundreds of milliseconds for 256 MiB). With it the device writes while the writer goes on, and the roll finds
- * at most {@value #BYTES} bytes left to sync.
+ * writes, a reclaim syncs its new segments before it commits, and close syncs too; without this, each waits there
+ * while the device takes a whole log file of dirty pages (hundreds of milliseconds for 256 MiB). With it the device
+ * writes while the writer goes on, and the final sync finds at most {@value #BYTES} bytes left.
  *
- * <p>It only makes writes durable sooner, never later, and changes no rule of recovery. A background sync that fails
- * fails the store's writes, as any failed sync does (see {@link Syncer}).
+ * <p>It only makes writes durable sooner, never later, and changes no rule of recovery. The store's background sync
+ * fails the store's writes if it fails, as any failed sync does (see {@link Syncer}); a reclaim's is reported by
+ * {@link #awaitIdle()}, and the reclaim then fails before its commit.
+ *
+ * <p>One thread appends (the store's writers hold its write lock; a reclaim copies on one thread): {@link #appended}
+ * is not thread-safe.
  */
 final class Writeback {
 
     static final long BYTES = 32L << 20;
 
-    private final Syncer syncer;
-    private final Path directory;
+    private final Supplier<Runnable> prepare;
+    private final String threadName;
     private final AtomicBoolean running = new AtomicBoolean();
-    /** Bytes appended since the last background sync started; guarded by the store's write lock. */
+    /** Bytes appended since the last background sync started; the appending thread's. */
     private long pending;
-    /** Made by the first background sync; guarded by the store's write lock. */
+    /** Made by the first background sync; the appending thread's. */
     private ExecutorService executor;
     private volatile boolean stopped;
+    /** The first failure of a background sync, for {@link #awaitIdle()}. */
+    private volatile RuntimeException failure;
 
-    Writeback(Syncer syncer, Path directory) {
-        this.syncer = syncer;
-        this.directory = directory;
+    /**
+     * @param prepare run on the appending thread when a sync is due (for what must happen under its lock, such as a
+     *     flush of the write buffers); returns the sync to run in the background
+     * @param threadName the name of the background thread
+     */
+    Writeback(Supplier<Runnable> prepare, String threadName) {
+        this.prepare = prepare;
+        this.threadName = threadName;
     }
 
-    /** Counts {@code bytes} just appended, and starts a background sync if they make enough. Under the write lock. */
+    /** Counts {@code bytes} just appended, and starts a background sync if they make enough. */
     void appended(long bytes) {
         pending += bytes;
         if (pending >= BYTES && !stopped && running.compareAndSet(false, true)) {
             pending = 0;
+            Runnable sync;
+            try {
+                sync = prepare.get();
+            } catch (RuntimeException e) {
+                running.set(false);
+                throw e;
+            }
             executor().execute(() -> {
                 try {
-                    syncer.syncPending();
+                    sync.run();
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
                 } finally {
                     running.set(false);
                 }
@@ -53,7 +77,7 @@ final class Writeback {
     private ExecutorService executor() {
         if (executor == null) {
             executor = Executors.newSingleThreadExecutor(task -> {
-                Thread thread = new Thread(task, "viperdb-writeback " + directory);
+                Thread thread = new Thread(task, threadName);
                 thread.setDaemon(true);
                 return thread;
             });
@@ -61,15 +85,43 @@ final class Writeback {
         return executor;
     }
 
-    /** Lets a background sync under way finish, and starts no more. Before the store seals its files at close. */
+    /**
+     * Returns once no background sync runs, on the appending thread; for a reclaim, before it seals a segment or
+     * commits. Throws what a background sync threw, if one failed.
+     */
+    void awaitIdle() {
+        if (executor != null) {
+            try {
+                executor.submit(() -> { }).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ViperException("Interrupted while waiting for a background sync", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("A background sync's executor failed", e.getCause());
+            }
+        }
+        RuntimeException failed = failure;
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /**
+     * Lets a background sync under way finish, and starts no more. Before the store seals its files at close (with
+     * the store's write lock, which {@link #appended} runs under), or when a reclaim is done (with none).
+     */
     void stop(Lock writeLock) {
         ExecutorService started;
-        writeLock.lock();
+        if (writeLock != null) {
+            writeLock.lock();
+        }
         try {
             stopped = true;
             started = executor;
         } finally {
-            writeLock.unlock();
+            if (writeLock != null) {
+                writeLock.unlock();
+            }
         }
         if (started != null) {
             // Not shutdownNow(): an interrupt inside FileChannel.force closes the channel under the live store.

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.viperdb.CorruptStoreException;
 import io.viperdb.KeyValueStore;
 import io.viperdb.ReclaimResult;
+import io.viperdb.StoreIOException;
 import io.viperdb.StoreOptions;
+import io.viperdb.engine.testing.FaultyFileAccess;
 import io.viperdb.engine.testing.StoreFiles;
 import io.viperdb.engine.testing.TestClock;
 import io.viperdb.engine.testing.TextCodec;
@@ -163,6 +165,66 @@ class ReclaimTest {
             store.remove(damaged);
             store.reclaim();
             assertHolds(expected, store, universe(), "after the damaged key was removed and the store reclaimed");
+        }
+    }
+
+    /** About 48 MiB of live records: more than one background sync's worth of copying. */
+    private static Map<String, String> fillPastTheWritebackStep(KeyValueStore<String> store) {
+        Map<String, String> expected = new HashMap<>();
+        String filler = "x".repeat(16 << 10);
+        for (int i = 0; i < 3000; i++) {
+            store.put("k" + i, "first " + i + filler);
+        }
+        for (int i = 0; i < 3000; i++) {
+            String value = (i % 2 == 0 ? "second " : "first ") + i + filler;
+            if (i % 2 == 0) {
+                store.put("k" + i, value);
+            }
+            expected.put("k" + i, value);
+        }
+        return expected;
+    }
+
+    @Test
+    void aLargeReclaimHasTheDeviceWriteItsCopyWhileItCopies() {
+        assertTrue(3000L * (16 << 10) > Writeback.BYTES, "the copy must pass one background sync's worth");
+        FaultyFileAccess access = new FaultyFileAccess(dir).withRealSync();
+        Map<String, String> expected;
+        try (KeyValueStore<String> store = StoreOpener.open(dir, options(64 << 20), access)) {
+            expected = fillPastTheWritebackStep(store);
+            ReclaimResult result = store.reclaim();
+            assertEquals(expected.size(), result.recordsKept());
+            assertTrue(access.forcesOnThreads("viperdb-reclaim-writeback") > 0,
+                    "the new segment was synced in the background while it was being copied");
+            assertHolds(expected, store, expected.keySet(), "after reclaim");
+        }
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options(64 << 20))) {
+            assertHolds(expected, store, expected.keySet(), "after reopen");
+        }
+    }
+
+    @Test
+    void aBackgroundSyncOfTheCopyThatFailsFailsTheReclaimBeforeItsCommitAndTheStoreGoesOn() {
+        FaultyFileAccess access = new FaultyFileAccess(dir).failForcesOnThreads("viperdb-reclaim-writeback");
+        Map<String, String> expected;
+        try (KeyValueStore<String> store = StoreOpener.open(dir, options(64 << 20), access)) {
+            expected = fillPastTheWritebackStep(store);
+            List<Path> before = StoreFiles.withSuffix(dir, ".vlog");
+            StoreIOException failure = assertThrows(StoreIOException.class, store::reclaim);
+            assertTrue(failure.getCause().getMessage().contains("injected failure of a force"), failure::toString);
+            assertTrue(access.forcesOnThreads("viperdb-reclaim-writeback") > 0);
+            List<Path> after = StoreFiles.withSuffix(dir, ".vlog");
+            assertTrue(after.containsAll(before) && after.size() == before.size() + 1,
+                    "the old segments stay, the copy is deleted; only the segment the reclaim rolled to is new: "
+                            + before + " -> " + after);
+            assertHolds(expected, store, expected.keySet(), "after the failed reclaim");
+            store.put("k0", "written after the failed reclaim");
+            expected.put("k0", "written after the failed reclaim");
+        }
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options(64 << 20))) {
+            assertHolds(expected, store, expected.keySet(), "after reopen");
+            store.reclaim();
+            assertHolds(expected, store, expected.keySet(), "after a reclaim that succeeds");
         }
     }
 

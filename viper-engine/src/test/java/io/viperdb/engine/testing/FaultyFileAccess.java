@@ -14,8 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -56,6 +59,10 @@ public final class FaultyFileAccess implements FileAccess {
     private volatile boolean powerCut;
     private volatile boolean cutInsteadOfFailing;
     private volatile boolean realSync;
+    /** Forces on threads whose name starts with this fail; null for none. */
+    private volatile String failForcesOn;
+    /** The names of the threads that forced, one per force. */
+    private final List<String> forcingThreads = Collections.synchronizedList(new ArrayList<>());
     private Inode lastWriteInode;
     private long lastWritePosition;
     private byte[] lastWriteBytes;
@@ -102,6 +109,22 @@ public final class FaultyFileAccess implements FileAccess {
     public FaultyFileAccess withRealSync() {
         this.realSync = true;
         return this;
+    }
+
+    /**
+     * Makes every force on a thread whose name starts with {@code threadNamePrefix} fail with an IOException; the
+     * other operations go through. For the store's background threads, whose operations have no fixed number.
+     */
+    public FaultyFileAccess failForcesOnThreads(String threadNamePrefix) {
+        this.failForcesOn = threadNamePrefix;
+        return this;
+    }
+
+    /** How many forces, failed ones included, threads whose name starts with {@code threadNamePrefix} made. */
+    public long forcesOnThreads(String threadNamePrefix) {
+        synchronized (forcingThreads) {
+            return forcingThreads.stream().filter(name -> name.startsWith(threadNamePrefix)).count();
+        }
     }
 
     /** The number of operations so far. */
@@ -274,6 +297,12 @@ public final class FaultyFileAccess implements FileAccess {
 
         @Override
         public void force(boolean metaData) throws IOException {
+            String thread = Thread.currentThread().getName();
+            forcingThreads.add(thread);
+            String failing = failForcesOn;
+            if (failing != null && thread.startsWith(failing)) {
+                throw new IOException("injected failure of a force of " + file() + " on thread " + thread);
+            }
             step(Operation.FORCE, file());
             // The model decides what survives a power cut, so the real sync would only make campaigns slow.
             if (realSync) {
