@@ -234,7 +234,7 @@ final class Reclaimer {
                 }
                 writeback.awaitIdle();
             } finally {
-                writeback.stop(null);
+                writeback.stop();
             }
             if (!outputs.isEmpty()) {
                 outputs.get(outputs.size() - 1).seal();

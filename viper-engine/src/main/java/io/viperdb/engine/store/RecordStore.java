@@ -521,7 +521,7 @@ final class RecordStore {
             autoReclaimer.stop();
         }
         if (writeback != null) {
-            writeback.stop(writeLock);
+            writeback.stop();
         }
         if (backgroundSync != null) {
             // Not shutdownNow(): an interrupt inside FileChannel.force closes the channel under the live store.

@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Lock;
 import java.util.function.Supplier;
 
 /**
@@ -32,9 +31,10 @@ final class Writeback {
     private final AtomicBoolean running = new AtomicBoolean();
     /** Bytes appended since the last background sync started; the appending thread's. */
     private long pending;
-    /** Made by the first background sync; the appending thread's. */
+    /** Made by the first background sync; guarded by this object's lock. */
     private ExecutorService executor;
-    private volatile boolean stopped;
+    /** Guarded by this object's lock. */
+    private boolean stopped;
     /** The first failure of a background sync, for {@link #awaitIdle()}. */
     private volatile RuntimeException failure;
 
@@ -51,27 +51,36 @@ final class Writeback {
     /** Counts {@code bytes} just appended, and starts a background sync if they make enough. */
     void appended(long bytes) {
         pending += bytes;
-        if (pending >= BYTES && !stopped && running.compareAndSet(false, true)) {
+        if (pending >= BYTES && running.compareAndSet(false, true)) {
             pending = 0;
-            Runnable sync;
-            try {
-                sync = prepare.get();
-            } catch (RuntimeException e) {
-                running.set(false);
-                throw e;
-            }
-            executor().execute(() -> {
-                try {
-                    sync.run();
-                } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
-                    }
-                } finally {
-                    running.set(false);
-                }
-            });
+            start();
         }
+    }
+
+    /** Starts a sync, unless {@link #stop} came first; under this object's lock, which {@code stop} takes too. */
+    private synchronized void start() {
+        if (stopped) {
+            running.set(false);
+            return;
+        }
+        Runnable sync;
+        try {
+            sync = prepare.get();
+        } catch (RuntimeException e) {
+            running.set(false);
+            throw e;
+        }
+        executor().execute(() -> {
+            try {
+                sync.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            } finally {
+                running.set(false);
+            }
+        });
     }
 
     private ExecutorService executor() {
@@ -106,22 +115,12 @@ final class Writeback {
         }
     }
 
-    /**
-     * Lets a background sync under way finish, and starts no more. Before the store seals its files at close (with
-     * the store's write lock, which {@link #appended} runs under), or when a reclaim is done (with none).
-     */
-    void stop(Lock writeLock) {
+    /** Lets a background sync under way finish, and starts no more: before the files it syncs are sealed or closed. */
+    void stop() {
         ExecutorService started;
-        if (writeLock != null) {
-            writeLock.lock();
-        }
-        try {
+        synchronized (this) {
             stopped = true;
             started = executor;
-        } finally {
-            if (writeLock != null) {
-                writeLock.unlock();
-            }
         }
         if (started != null) {
             // Not shutdownNow(): an interrupt inside FileChannel.force closes the channel under the live store.
