@@ -1,6 +1,7 @@
 package io.viperdb.engine.store;
 
 import io.viperdb.ViperException;
+import java.lang.System.Logger.Level;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +24,8 @@ import java.util.function.Supplier;
  * is not thread-safe.
  */
 final class Writeback {
+
+    private static final System.Logger LOG = System.getLogger("io.viperdb");
 
     static final long BYTES = 32L << 20;
 
@@ -77,6 +80,10 @@ final class Writeback {
                 if (failure == null) {
                     failure = e;
                 }
+                if (!(e instanceof ViperException)) {
+                    // A bug, not a failed sync (those are reported where they are awaited): say so somewhere.
+                    LOG.log(Level.WARNING, "A background sync (" + threadName + ") failed unexpectedly", e);
+                }
             } finally {
                 running.set(false);
             }
@@ -99,9 +106,13 @@ final class Writeback {
      * commits. Throws what a background sync threw, if one failed.
      */
     void awaitIdle() {
-        if (executor != null) {
+        ExecutorService started;
+        synchronized (this) {
+            started = stopped ? null : executor;
+        }
+        if (started != null) {
             try {
-                executor.submit(() -> { }).get();
+                started.submit(() -> { }).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ViperException("Interrupted while waiting for a background sync", e);

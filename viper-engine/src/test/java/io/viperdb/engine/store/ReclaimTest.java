@@ -176,11 +176,11 @@ class ReclaimTest {
             store.put("k" + i, "first " + i + filler);
         }
         for (int i = 0; i < 3000; i++) {
-            String value = (i % 2 == 0 ? "second " : "first ") + i + filler;
-            if (i % 2 == 0) {
-                store.put("k" + i, value);
-            }
-            expected.put("k" + i, value);
+            expected.put("k" + i, "first " + i + filler);
+        }
+        for (int i = 0; i < 3000; i += 2) {
+            store.put("k" + i, "second " + i + filler);
+            expected.put("k" + i, "second " + i + filler);
         }
         return expected;
     }
