@@ -31,6 +31,8 @@ public final class StoreOptions {
     private final long logFileSize;
     private final SyncPolicy syncPolicy;
     private final AutoReclaim autoReclaim;
+    private final boolean readOnly;
+    private final boolean rawValues;
 
     private StoreOptions(Builder builder) {
         this.codecName = builder.codecName;
@@ -39,6 +41,8 @@ public final class StoreOptions {
         this.logFileSize = builder.logFileSize;
         this.syncPolicy = builder.syncPolicy;
         this.autoReclaim = builder.autoReclaim;
+        this.readOnly = builder.readOnly;
+        this.rawValues = builder.rawValues;
     }
 
     /** Options that name no codec, use the system clock and the default log file size. */
@@ -83,10 +87,21 @@ public final class StoreOptions {
         return autoReclaim;
     }
 
+    /** Whether the store is opened read-only; see {@link Builder#readOnly()}. */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** Whether values are handed over as their stored bytes, whatever the codec; see {@link Builder#rawValues()}. */
+    public boolean rawValues() {
+        return rawValues;
+    }
+
     @Override
     public String toString() {
-        return "StoreOptions[codec=" + codecName().orElse("(the store's own)") + ", clock=" + clock
-                + ", logFileSize=" + logFileSize + ", syncPolicy=" + syncPolicy + ", autoReclaim=" + autoReclaim + "]";
+        return "StoreOptions[codec=" + (rawValues ? "(raw values)" : codecName().orElse("(the store's own)"))
+                + ", clock=" + clock + ", logFileSize=" + logFileSize + ", syncPolicy=" + syncPolicy
+                + ", autoReclaim=" + autoReclaim + (readOnly ? ", readOnly" : "") + "]";
     }
 
     /** Builds {@link StoreOptions}. Not thread-safe. */
@@ -97,6 +112,8 @@ public final class StoreOptions {
         private long logFileSize = DEFAULT_LOG_FILE_SIZE;
         private SyncPolicy syncPolicy = SyncPolicy.manual();
         private AutoReclaim autoReclaim = AutoReclaim.off();
+        private boolean readOnly;
+        private boolean rawValues;
 
         private Builder() {
         }
@@ -159,7 +176,53 @@ public final class StoreOptions {
             return this;
         }
 
+        /**
+         * Opens the store read-only: opening writes nothing at all, so a store on a read-only file system, of another
+         * user, or one you must not change (evidence, a backup) can be read.
+         *
+         * <ul>
+         *   <li>The store must exist; nothing is created, not even the lock file.</li>
+         *   <li>What a writable open would repair is left as it is and ignored in memory: a torn tail left by a crash
+         *       is not read, a damaged key log is rebuilt in memory only, files left by an interrupted reclaim stay.
+         *       Damage a writable open refuses is refused here too.</li>
+         *   <li>Read-only openers share the store, in this JVM and across processes (a shared lock on
+         *       {@code viper.lock}, where that file exists); a writer and a read-only opener exclude each other, so the
+         *       files never change under a reader ({@link StoreLockedException} for whichever comes second).</li>
+         *   <li>{@code put}, {@code remove}, {@code write}, {@code reclaim}, {@code flush} and {@code sync} throw
+         *       {@link StoreReadOnlyException}; reads, {@code verify()}, {@code stats()} and {@code backupTo} work.
+         *       The sync policy and automatic reclaim are not used.</li>
+         * </ul>
+         */
+        public Builder readOnly() {
+            this.readOnly = true;
+            return this;
+        }
+
+        /**
+         * Hands values over as the bytes the store's codec wrote (a {@code byte[]} per value) instead of decoding
+         * them, and opens the store whatever codec it was written with, also one that is not on the module path or
+         * was built in code. {@link KeyValueStore#stats()} still names the store's codec. For tools that need no
+         * values or copy them as they are (the command line's {@code info}, {@code keys} and {@code verify}). Only
+         * with {@link #readOnly()}: bytes written past the codec could be bytes it cannot read.
+         */
+        public Builder rawValues() {
+            this.rawValues = true;
+            return this;
+        }
+
+        /**
+         * The options set on this builder.
+         *
+         * @throws IllegalStateException if {@link #rawValues()} is set without {@link #readOnly()}, or with a codec
+         */
         public StoreOptions build() {
+            if (rawValues && !readOnly) {
+                throw new IllegalStateException("rawValues() needs readOnly(): a store takes writes only through its "
+                        + "codec");
+            }
+            if (rawValues && (codec != null || codecName != null)) {
+                throw new IllegalStateException("rawValues() opens a store whatever its codec; name no codec with it");
+            }
             return new StoreOptions(this);
         }
     }

@@ -12,6 +12,7 @@ package io.viperdb;
  *       {@link UnknownCodecException} and {@link CodecMismatchException};</li>
  *   <li>{@link StoreLockedException}: another opener holds the store;</li>
  *   <li>{@link StoreClosedException}: the store was used after {@code close()};</li>
+ *   <li>{@link StoreReadOnlyException}: a write to a store opened read-only;</li>
  *   <li>{@link StoreIOException}: the file system failed.</li>
  * </ul>
  * Arguments that break a method's contract get the usual JDK exceptions instead: {@link NullPointerException} for a

@@ -9,48 +9,96 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The one-opener rule: an operating-system lock on {@code viper.lock} keeps out other processes, and a set of held
- * directories keeps out a second opener in this JVM.
+ * The opener rule: one writer, or any number of read-only openers, never both. An operating-system lock on
+ * {@code viper.lock} keeps out other processes (exclusive for a writer, shared for readers), and a table of held
+ * directories does the same within this JVM.
  *
- * <p>The set is checked first for a reason: on POSIX systems, closing any channel on a file releases every lock the
- * process holds on it, so a second opener in the same JVM must never open (and close) the lock file. The lock dies
+ * <p>The table is checked first for a reason: on POSIX systems, closing any channel on a file releases every lock the
+ * process holds on it, so a second opener in the same JVM must never open (and close) the lock file. Read-only
+ * openers in one JVM therefore share one channel and one shared lock, released with the last of them. The lock dies
  * with the process that holds it, so a crash leaves nothing that blocks the next opener.
+ *
+ * <p>A read-only opener writes nothing, so it never creates the lock file: where there is none (a store written by a
+ * version without it, or copied without it) it holds only the table's entry, and a writer in another process is not
+ * kept out. A writer writes its pid into the file; readers do not, so the pid there names the last writer.
  */
 final class StoreLock {
 
-    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+    /** Who holds each store directory in this JVM; guarded by its own monitor. */
+    private static final Map<Path, StoreLock> HELD = new HashMap<>();
 
     private final Path heldPath;
+    private final boolean shared;
     private final FileChannel channel;
     private final FileLock lock;
+    /** The read-only openers sharing this lock; always 1 for a writer. Guarded by {@link #HELD}. */
+    private int holders = 1;
 
-    private StoreLock(Path heldPath, FileChannel channel, FileLock lock) {
+    private StoreLock(Path heldPath, boolean shared, FileChannel channel, FileLock lock) {
         this.heldPath = heldPath;
+        this.shared = shared;
         this.channel = channel;
         this.lock = lock;
     }
 
     /**
-     * Takes the lock of the store in {@code directory}, which exists.
+     * Takes the lock of the store in {@code directory}, which exists, for a writer.
      *
-     * @throws StoreLockedException if another opener holds it
+     * @throws StoreLockedException if another opener, writer or reader, holds it
      */
     static StoreLock acquire(StoreDirectory directory) {
-        Path real;
+        Path real = realPath(directory);
+        synchronized (HELD) {
+            StoreLock held = HELD.get(real);
+            if (held != null) {
+                throw new StoreLockedException(directory.path(), held.shared ? "read-only in this JVM" : "in this JVM");
+            }
+            StoreLock taken = lockExclusive(directory, real);
+            HELD.put(real, taken);
+            return taken;
+        }
+    }
+
+    /**
+     * Takes the lock of the store in {@code directory}, which exists, for a read-only opener; other read-only openers
+     * may hold it too. Writes nothing.
+     *
+     * @throws StoreLockedException if a writer holds it
+     */
+    static StoreLock acquireShared(StoreDirectory directory) {
+        Path real = realPath(directory);
+        synchronized (HELD) {
+            StoreLock held = HELD.get(real);
+            if (held != null) {
+                if (!held.shared) {
+                    throw new StoreLockedException(directory.path(), "for writing in this JVM");
+                }
+                held.holders++;
+                return held;
+            }
+            StoreLock taken = lockShared(directory, real);
+            HELD.put(real, taken);
+            return taken;
+        }
+    }
+
+    private static Path realPath(StoreDirectory directory) {
         try {
-            real = directory.path().toRealPath();
+            return directory.path().toRealPath();
         } catch (IOException e) {
             throw new StoreIOException(directory.path(), "resolving", e);
         }
-        if (!HELD.add(real)) {
-            throw new StoreLockedException(directory.path(), "in this JVM");
-        }
+    }
+
+    private static StoreLock lockExclusive(StoreDirectory directory, Path real) {
         Path file = directory.lockFile();
         FileChannel channel = null;
         boolean acquired = false;
@@ -59,13 +107,13 @@ final class StoreLock {
                     StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
-                throw new StoreLockedException(directory.path(), "by another process" + holder(channel));
+                throw new StoreLockedException(directory.path(), heldBy(channel));
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
                     0);
             acquired = true;
-            return new StoreLock(real, channel, lock);
+            return new StoreLock(real, false, channel, lock);
         } catch (OverlappingFileLockException e) {
             throw new StoreLockedException(directory.path(), "in this JVM");
         } catch (IOException e) {
@@ -73,26 +121,76 @@ final class StoreLock {
         } finally {
             if (!acquired) {
                 closeQuietly(channel);
-                HELD.remove(real);
             }
         }
     }
 
-    private static String holder(FileChannel channel) throws IOException {
+    private static StoreLock lockShared(StoreDirectory directory, Path real) {
+        Path file = directory.lockFile();
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            // No lock file to lock without creating one, or one this user may not read: the table alone, as documented.
+            return new StoreLock(real, true, null, null);
+        } catch (IOException e) {
+            throw new StoreIOException(file, "opening the lock file", e);
+        }
+        boolean acquired = false;
+        try {
+            FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
+            if (lock == null) {
+                throw new StoreLockedException(directory.path(), "for writing by another process" + pid(channel));
+            }
+            acquired = true;
+            return new StoreLock(real, true, channel, lock);
+        } catch (OverlappingFileLockException e) {
+            throw new StoreLockedException(directory.path(), "in this JVM");
+        } catch (IOException e) {
+            throw new StoreIOException(file, "locking", e);
+        } finally {
+            if (!acquired) {
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    /**
+     * Who holds the lock a writer could not take: if a shared lock can be had, only readers hold it (and the pid in the
+     * file is a past writer's), so it is tried and given back at once.
+     */
+    private static String heldBy(FileChannel channel) throws IOException {
+        FileLock probe = channel.tryLock(0, Long.MAX_VALUE, true);
+        if (probe != null) {
+            probe.release();
+            return "read-only by another process";
+        }
+        return "by another process" + pid(channel);
+    }
+
+    private static String pid(FileChannel channel) throws IOException {
         ByteBuffer content = ByteBuffer.allocate(32);
         channel.read(content, 0);
         String pid = new String(content.array(), 0, content.position(), StandardCharsets.US_ASCII).trim();
         return pid.matches("\\d+") ? " (pid " + pid + ")" : "";
     }
 
+    /** Gives up this opener's hold; the lock itself goes with the last holder. */
     void release() {
-        try {
-            lock.release();
-        } catch (IOException ignored) {
-            // Closing the channel below releases the lock in any case.
-        } finally {
-            closeQuietly(channel);
+        synchronized (HELD) {
+            if (--holders > 0) {
+                return;
+            }
             HELD.remove(heldPath);
+            try {
+                if (lock != null) {
+                    lock.release();
+                }
+            } catch (IOException ignored) {
+                // Closing the channel below releases the lock in any case.
+            } finally {
+                closeQuietly(channel);
+            }
         }
     }
 
