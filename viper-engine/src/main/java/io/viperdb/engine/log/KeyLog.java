@@ -23,6 +23,7 @@ public final class KeyLog {
     private static final int READ_CHUNK = 1 << 20;
 
     private final LogFile file;
+    private long listsRecordsBelow = Long.MAX_VALUE;
     private final ByteBuffer scratch = ByteBuffer.allocate(HintRecord.length(KeyValueStore.MAX_KEY_BYTES));
 
     private KeyLog(LogFile file) {
@@ -42,6 +43,33 @@ public final class KeyLog {
      */
     public static KeyLog openForRecovery(FileAccess access, Path path) {
         return new KeyLog(LogFile.open(access, path, false, "key log"));
+    }
+
+    /**
+     * Opens a key log for reading only, for a store opened read-only: a missing file reads as empty and is not
+     * created; recovery then {@link #stopAt stops} it where its sound hints end.
+     */
+    public static KeyLog openReadOnly(FileAccess access, Path path) {
+        return new KeyLog(LogFile.openReadOnly(access, path, false, "key log"));
+    }
+
+    /**
+     * For a store opened read-only: takes {@code end} as the end of the hints that recovery trusted, without changing
+     * the file, notes that they list the value log's records below {@code valueEnd} only (those after were found in
+     * the value log and are indexed in memory), and closes the file.
+     */
+    public void stopAt(long end, long valueEnd) {
+        file.endAt(end);
+        listsRecordsBelow = valueEnd;
+        file.close();
+    }
+
+    /**
+     * The value log offset below which this key log lists every record: the whole value log, except in a store
+     * opened read-only whose key log lagged behind (see {@link #stopAt}).
+     */
+    public long listsRecordsBelow() {
+        return listsRecordsBelow;
     }
 
     public Path file() {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -57,7 +58,33 @@ final class LogFile {
      *     a missing file is created empty
      */
     static LogFile open(FileAccess access, Path path, boolean mustExist, String what) {
+        return open(access, path, mustExist, false, what);
+    }
+
+    /**
+     * Opens an existing file for reading only, for a store opened read-only: nothing is ever written to it.
+     *
+     * @param mustExist if true, a missing file is a {@link CorruptStoreException}; if false, a missing file reads as
+     *     empty (nothing is created)
+     */
+    static LogFile openReadOnly(FileAccess access, Path path, boolean mustExist, String what) {
+        return open(access, path, mustExist, true, what);
+    }
+
+    private static LogFile open(FileAccess access, Path path, boolean mustExist, boolean readOnly, String what) {
+        if (readOnly && !mustExist && !Files.exists(path)) {
+            return new LogFile(access, path, null, 0);
+        }
         try {
+            if (readOnly) {
+                FileChannel channel = access.open(path, StandardOpenOption.READ);
+                try {
+                    return new LogFile(access, path, channel, channel.size());
+                } catch (IOException e) {
+                    closeQuietly(channel);
+                    throw e;
+                }
+            }
             FileChannel channel = mustExist
                     ? access.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
                     : access.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -105,6 +132,14 @@ final class LogFile {
         } catch (IOException e) {
             throw new StoreIOException(path, "writing the header of", e);
         }
+    }
+
+    /**
+     * Takes {@code newEnd} as the end of the data without changing the file: for a store opened read-only, which reads
+     * no further (what lies beyond, such as a torn tail, a writable open would cut).
+     */
+    void endAt(long newEnd) {
+        end = newEnd;
     }
 
     /** Cuts the file at {@code newEnd}. Not while appending. */
@@ -176,6 +211,9 @@ final class LogFile {
 
     /** The size of the file, which may run past {@link #end()} while space is reserved ahead. */
     long size() {
+        if (channel == null) {
+            return end;
+        }
         try {
             return channel.size();
         } catch (IOException e) {
@@ -185,6 +223,9 @@ final class LogFile {
 
     /** Reads from {@code position} until {@code dst} is full or the file ends. */
     void readFully(ByteBuffer dst, long position) {
+        if (channel == null) {
+            return; // a missing file opened read-only reads as empty
+        }
         readFully(channel, dst, position, path);
     }
 

@@ -148,24 +148,35 @@ public final class StoreDirectory {
      * @return the files deleted
      */
     public List<Path> deleteUnlisted(Collection<Long> listed) {
-        List<Path> deleted = new ArrayList<>();
-        for (Path file : list()) {
-            String name = file.getFileName().toString();
-            Matcher matcher = SEGMENT_FILE.matcher(name);
-            boolean orphan = matcher.matches() && !listed.contains(Long.parseLong(matcher.group(1)));
-            if (orphan || name.endsWith(TEMP_SUFFIX)) {
-                try {
-                    access.deleteIfExists(file);
-                } catch (IOException e) {
-                    throw new StoreIOException(file, "deleting", e);
-                }
-                deleted.add(file);
+        List<Path> deleted = unlisted(listed);
+        for (Path file : deleted) {
+            try {
+                access.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new StoreIOException(file, "deleting", e);
             }
         }
         if (!deleted.isEmpty()) {
             sync();
         }
         return deleted;
+    }
+
+    /**
+     * The files {@link #deleteUnlisted} deletes: the segment files of segments not in {@code listed}, and temporary
+     * files.
+     */
+    public List<Path> unlisted(Collection<Long> listed) {
+        List<Path> unlisted = new ArrayList<>();
+        for (Path file : list()) {
+            String name = file.getFileName().toString();
+            Matcher matcher = SEGMENT_FILE.matcher(name);
+            boolean orphan = matcher.matches() && !listed.contains(Long.parseLong(matcher.group(1)));
+            if (orphan || name.endsWith(TEMP_SUFFIX)) {
+                unlisted.add(file);
+            }
+        }
+        return unlisted;
     }
 
     private List<Path> list() {

@@ -95,7 +95,18 @@ public final class ValueLog {
      * @throws CorruptStoreException if the file is missing, too large to be a value log or has a bad header
      */
     public static ValueLog open(FileAccess access, Path path, long segmentId, Lock appendLock, long growthLimit) {
-        LogFile file = LogFile.open(access, path, true, "value log");
+        return open(LogFile.open(access, path, true, "value log"), path, segmentId, appendLock, growthLimit);
+    }
+
+    /**
+     * Opens an existing value log as {@link #open} does, but for reading only: the file is opened read-only and is
+     * never written. Recovery then {@link #stopAt stops} it where its data ends.
+     */
+    public static ValueLog openReadOnly(FileAccess access, Path path, long segmentId, Lock appendLock) {
+        return open(LogFile.openReadOnly(access, path, true, "value log"), path, segmentId, appendLock, 0);
+    }
+
+    private static ValueLog open(LogFile file, Path path, long segmentId, Lock appendLock, long growthLimit) {
         ValueLog log = new ValueLog(file, appendLock, growthLimit);
         try {
             long size = file.size();
@@ -319,6 +330,17 @@ public final class ValueLog {
             replaceMapping(new Mapping(file.map(end)));
         }
         readableEnd = end;
+        file.close();
+    }
+
+    /**
+     * For a store opened read-only: takes {@code end} as the end of the log's data without changing the file, so that
+     * what follows (a torn tail, which a writable open would cut) is never read, and closes the file (the mapping,
+     * which covers the whole file, needs no open file). The log takes no appends.
+     */
+    public void stopAt(long end) {
+        file.endAt(end);
+        readableEnd = Math.min(readableEnd, end);
         file.close();
     }
 

@@ -41,12 +41,14 @@ final class LogStore<V> implements KeyValueStore<V> {
     @Override
     public void put(String key, V value) {
         byte[] keyBytes = Keys.encode(key);
+        records.refuseIfReadOnly("put");
         records.put(key, keyBytes, encode(value), null);
     }
 
     @Override
     public void put(String key, V value, Duration timeToLive) {
         byte[] keyBytes = Keys.encode(key);
+        records.refuseIfReadOnly("put");
         Objects.requireNonNull(timeToLive, "timeToLive");
         if (timeToLive.isNegative() || timeToLive.isZero()) {
             throw new IllegalArgumentException("timeToLive must be positive, was " + timeToLive);
@@ -56,6 +58,7 @@ final class LogStore<V> implements KeyValueStore<V> {
 
     @Override
     public void write(WriteBatch<V> batch) {
+        records.refuseIfReadOnly("write");
         List<BatchEntry> entries = new ArrayList<>(batch.size());
         for (WriteBatch.Operation<V> operation : batch.operations()) {
             byte[] keyBytes = Keys.encode(operation.key());
@@ -70,7 +73,9 @@ final class LogStore<V> implements KeyValueStore<V> {
 
     @Override
     public boolean remove(String key) {
-        return records.remove(key, Keys.encode(key));
+        byte[] keyBytes = Keys.encode(key);
+        records.refuseIfReadOnly("remove");
+        return records.remove(key, keyBytes);
     }
 
     @Override
@@ -91,11 +96,13 @@ final class LogStore<V> implements KeyValueStore<V> {
 
     @Override
     public ReclaimResult reclaim() {
+        records.refuseIfReadOnly("reclaim");
         return records.reclaim();
     }
 
     @Override
     public void flush() {
+        records.refuseIfReadOnly("flush");
         records.flush();
     }
 
@@ -116,6 +123,7 @@ final class LogStore<V> implements KeyValueStore<V> {
 
     @Override
     public void sync() {
+        records.refuseIfReadOnly("sync");
         records.sync();
     }
 

@@ -5,6 +5,7 @@ import io.viperdb.KeyValueStore;
 import io.viperdb.ReclaimResult;
 import io.viperdb.StoreClosedException;
 import io.viperdb.StoreIOException;
+import io.viperdb.StoreReadOnlyException;
 import io.viperdb.StoreStats;
 import io.viperdb.SyncPolicy;
 import io.viperdb.VerifyReport;
@@ -61,6 +62,8 @@ final class RecordStore {
     private final StoreLock lock;
     private final Syncer syncer;
     private final boolean syncEveryWrite;
+    /** Opened read-only: nothing is ever written, and {@link #close()} only lets go (see {@link StoreOpener}). */
+    private final boolean readOnly;
     private final ScheduledExecutorService backgroundSync;
     /** Null when every write is synced anyway. */
     private final Writeback writeback;
@@ -72,19 +75,23 @@ final class RecordStore {
     private volatile StoreIOException writeFailure;
 
     RecordStore(Path directory, KeyDirectory index, Segments segments, ReentrantLock writeLock, Clock clock,
-            StoreLock lock, SyncPolicy syncPolicy, AutoReclaim autoReclaim) {
+            StoreLock lock, SyncPolicy syncPolicy, AutoReclaim autoReclaim, boolean readOnly) {
         this.directory = directory;
         this.index = index;
         this.segments = segments;
         this.writeLock = writeLock;
         this.clock = clock;
         this.lock = lock;
+        this.readOnly = readOnly;
         this.syncer = new Syncer(this, segments, writeLock);
-        this.syncEveryWrite = syncPolicy instanceof SyncPolicy.Always;
-        this.backgroundSync = syncPolicy instanceof SyncPolicy.Periodic periodic ? startSyncing(periodic) : null;
-        this.writeback = syncEveryWrite ? null
+        // A read-only store writes nothing, so it syncs nothing and reclaims nothing: no background work at all.
+        this.syncEveryWrite = !readOnly && syncPolicy instanceof SyncPolicy.Always;
+        this.backgroundSync = !readOnly && syncPolicy instanceof SyncPolicy.Periodic periodic
+                ? startSyncing(periodic) : null;
+        this.writeback = syncEveryWrite || readOnly ? null
                 : new Writeback(() -> syncer::syncPending, "viperdb-writeback " + directory);
-        this.autoReclaimer = autoReclaim.enabled() ? new AutoReclaimer(this, autoReclaim, segments.logFileSize()) : null;
+        this.autoReclaimer = autoReclaim.enabled() && !readOnly
+                ? new AutoReclaimer(this, autoReclaim, segments.logFileSize()) : null;
     }
 
     /** Starts what runs in the background once the store is open: the automatic reclaim, if asked for. */
@@ -455,6 +462,10 @@ final class RecordStore {
     private StoreSnapshot snapshot() {
         writeLock.lock();
         try {
+            if (readOnly) {
+                ensureOpen();
+                return StoreSnapshot.of(segments);
+            }
             checkWritable();
             return StoreSnapshot.of(segments);
         } catch (StoreIOException e) {
@@ -537,6 +548,14 @@ final class RecordStore {
                     return;
                 }
                 closed = true;
+                if (readOnly) {
+                    // Nothing was written, so nothing is sealed or marked: let go of the lock and the mappings.
+                    segments.syncMarks().close();
+                    lock.release();
+                    released = segments.all();
+                    released.forEach(Segment::release);
+                    return;
+                }
                 try {
                     // Also after a failure: the buffers hold whole records of writes that returned, and writing a
                     // buffer again is harmless (recovery cuts whatever partial record the failed write left).
@@ -578,15 +597,30 @@ final class RecordStore {
         }
     }
 
+    /**
+     * Throws {@link StoreClosedException} if the store is closed, {@link StoreReadOnlyException} if it was opened
+     * read-only; {@code operation} names the write that was asked for.
+     */
+    void refuseIfReadOnly(String operation) {
+        ensureOpen();
+        if (readOnly) {
+            throw new StoreReadOnlyException(directory, operation);
+        }
+    }
+
     void ensureOpen() {
         if (closed) {
             throw new StoreClosedException(directory);
         }
     }
 
-    /** Throws unless the store is open and no write has failed. The caller holds the write lock or the reclaim lock. */
+    /**
+     * Throws unless the store is open, writable and no write has failed. The caller holds the write lock or the
+     * reclaim lock.
+     */
     void checkWritable() {
         ensureOpen();
+        refuseIfReadOnly("a write");
         StoreIOException failure = writeFailure;
         if (failure != null) {
             throw new StoreIOException("Store at " + directory + " refuses writes after an I/O failure ("

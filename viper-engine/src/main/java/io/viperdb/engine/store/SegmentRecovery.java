@@ -59,6 +59,8 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
 
     private final Segment segment;
     private final boolean last;
+    /** Whether the store is opened read-only: what recovery would cut or rebuild on disk is ignored in memory. */
+    private final boolean readOnly;
     private final KeyReplay index;
     private final long now;
     private final int dataEnd;
@@ -75,9 +77,11 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
     private long batchStart = -1;
     private long batchHintStart = -1;
 
-    private SegmentRecovery(Segment segment, boolean last, KeyDirectory index, long now, SyncMark mark) {
+    private SegmentRecovery(Segment segment, boolean last, boolean readOnly, KeyDirectory index, long now,
+            SyncMark mark) {
         this.segment = segment;
         this.last = last;
+        this.readOnly = readOnly;
         this.now = now;
         this.dataEnd = segment.values().mappedForRecovery().limit();
         this.checkedFrom = checkedFrom(mark);
@@ -108,16 +112,20 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
      * Opens segment {@code id} and applies its records to {@code index} in order.
      *
      * @param last whether it is the store's last segment, which goes on taking appends
+     * @param readOnly whether the store is opened read-only: the files are opened for reading, and nothing is cut,
+     *     rebuilt or appended on disk; what a writable open would cut is left out of the index and never read
      * @param mark the sync mark that names this segment, or null
      * @param marks told when {@code mark} holds
      * @return the segment, sealed or (if last) ready for appends
      */
-    static Segment recover(StoreDirectory directory, long id, boolean last, KeyDirectory index, long nowMillis,
-            Lock appendLock, long logFileSize, SyncMark mark, SyncMarkFile marks) {
-        ValueLog values = ValueLog.open(directory.access(), directory.valueLog(id), id, appendLock, logFileSize);
+    static Segment recover(StoreDirectory directory, long id, boolean last, boolean readOnly, KeyDirectory index,
+            long nowMillis, Lock appendLock, long logFileSize, SyncMark mark, SyncMarkFile marks) {
+        ValueLog values = readOnly ? ValueLog.openReadOnly(directory.access(), directory.valueLog(id), id, appendLock)
+                : ValueLog.open(directory.access(), directory.valueLog(id), id, appendLock, logFileSize);
         KeyLog keys;
         try {
-            keys = KeyLog.openForRecovery(directory.access(), directory.keyLog(id));
+            keys = readOnly ? KeyLog.openReadOnly(directory.access(), directory.keyLog(id))
+                    : KeyLog.openForRecovery(directory.access(), directory.keyLog(id));
         } catch (RuntimeException e) {
             values.abandon();
             throw e;
@@ -125,7 +133,7 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
         Segment segment = new Segment(id, values, keys);
         SegmentRecovery recovery = null;
         try {
-            recovery = new SegmentRecovery(segment, last, index, nowMillis, mark);
+            recovery = new SegmentRecovery(segment, last, readOnly, index, nowMillis, mark);
             if (mark != null && recovery.checkedFrom == mark.syncedEnd()) {
                 marks.confirmed(mark);
             }
@@ -246,17 +254,25 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
         boolean hintsTrusted = replay.outcome() == KeyLog.Outcome.CLEAN || replay.outcome() == KeyLog.Outcome.TORN
                 || valueLogShort || lostAt >= 0;
         if (!hintsTrusted) {
-            LOG.log(Level.WARNING, "Key log {0} is {1} at offset {2}; rebuilding it from the value log",
-                    keys.file(), outOfStep ? "out of step with its value log" : "damaged", replay.validEnd());
+            LOG.log(Level.WARNING, "Key log {0} is {1} at offset {2}; {3}",
+                    keys.file(), outOfStep ? "out of step with its value log" : "damaged", replay.validEnd(),
+                    readOnly ? "reading the value log instead (read-only: the file is left as it is)"
+                            : "rebuilding it from the value log");
         } else if (valueLogShort) {
             LOG.log(Level.WARNING, "Value log {0} ends at {1}, before records its key log lists; the store keeps the "
                     + "records before that point", values.file(), dataEnd);
         }
 
         List<Integer> unhinted = new ArrayList<>();
+        long hintedEnd = covered;
         int end = scanPastHints(unhinted, hintsTrusted);
         index.finish();
 
+        if (readOnly) {
+            values.stopAt(end);
+            keys.stopAt(keyLogEnd, unhinted.isEmpty() ? Long.MAX_VALUE : hintedEnd);
+            return;
+        }
         if (last) {
             int lastCrc = lastRecord >= 0 ? RecordHeader.storedCrc(values.mappedForRecovery(), (int) lastRecord) : 0;
             values.truncate(end);
@@ -316,7 +332,7 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
             return end;
         }
         int cut = (int) batchStart;
-        LOG.log(Level.WARNING, "Cut off a batch without its commit record at offset {0} of {1}", cut,
+        LOG.log(Level.WARNING, "{0} a batch without its commit record at offset {1} of {2}", cutOff(), cut,
                 segment.values().file());
         unhinted.subList(unhintedAtBatchStart, unhinted.size()).clear();
         dropOpenBatch();
@@ -347,9 +363,15 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
                             : DataRecord.problem(data, position, dataEnd));
         }
         if (!zeros) {
-            LOG.log(Level.WARNING, "Cut off {0} bytes at offset {1} of {2}, the tail of an interrupted write ({3})",
-                    dataEnd - position, position, segment.values().file(), DataRecord.problem(data, position, dataEnd));
+            LOG.log(Level.WARNING, "{0} {1} bytes at offset {2} of {3}, the tail of an interrupted write ({4})",
+                    cutOff(), dataEnd - position, position, segment.values().file(),
+                    DataRecord.problem(data, position, dataEnd));
         }
+    }
+
+    /** How the log lines say what happens to a tail that is not kept. */
+    private String cutOff() {
+        return readOnly ? "Ignoring (read-only, the file is left as it is)" : "Cut off";
     }
 
     /**

@@ -42,6 +42,9 @@ public final class StoreOpener {
             throw new ViperException("Cannot open a store at " + directory + ": it is a file, not a directory");
         }
         StoreDirectory files = new StoreDirectory(directory, access);
+        if (options.readOnly()) {
+            return openReadOnly(files, options);
+        }
         ValueCodec<?> requested = options.codec().orElseGet(() -> options.codecName().map(ValueCodecs::named)
                 .orElse(null));
         // Settle the codec of a new store now, so that an unknown codec leaves no directory behind.
@@ -64,20 +67,54 @@ public final class StoreOpener {
             } else {
                 codec = codecOf(directory, manifest, requested);
             }
-            ReentrantLock writeLock = new ReentrantLock();
-            KeyDirectory index = new KeyDirectory(IndexSizing.expectedKeys(files, manifest.segmentIds()));
-            Segments segments = Recovery.recover(files, manifest, index, writeLock, options.logFileSize(),
-                    options.clock().millis());
-            RecordStore records = new RecordStore(directory, index, segments, writeLock, options.clock(), lock,
-                    options.syncPolicy(), options.autoReclaim());
-            records.start();
-            @SuppressWarnings("unchecked")
-            ValueCodec<V> typed = (ValueCodec<V>) codec;
-            return new LogStore<>(records, typed);
+            return openRecords(files, manifest, codec, lock, options);
         } catch (RuntimeException | Error e) {
             lock.release();
             throw e;
         }
+    }
+
+    /**
+     * Opens an existing store without writing anything (see {@link StoreOptions.Builder#readOnly()}): no directory,
+     * lock file, manifest or sync mark is created, and recovery cuts, deletes and rebuilds nothing on disk.
+     */
+    private static <V> KeyValueStore<V> openReadOnly(StoreDirectory files, StoreOptions options) {
+        Path directory = files.path();
+        if (!Files.isDirectory(directory)) {
+            throw new ViperException("No store at " + directory + " to open read-only: the directory does not exist");
+        }
+        ValueCodec<?> requested = options.codec().orElseGet(() -> options.codecName().map(ValueCodecs::named)
+                .orElse(null));
+        StoreLock lock = StoreLock.acquireShared(files);
+        try {
+            Manifest manifest = files.readManifest();
+            if (manifest == null) {
+                refuseOrphanedSegments(files);
+                throw new ViperException("No store at " + directory + " to open read-only: the directory holds no "
+                        + StoreDirectory.MANIFEST);
+            }
+            ValueCodec<?> codec = options.rawValues() ? new StoredBytesCodec(manifest.codecName())
+                    : codecOf(directory, manifest, requested);
+            return openRecords(files, manifest, codec, lock, options);
+        } catch (RuntimeException | Error e) {
+            lock.release();
+            throw e;
+        }
+    }
+
+    /** Recovers the segments the manifest lists and starts the store on them. */
+    private static <V> KeyValueStore<V> openRecords(StoreDirectory files, Manifest manifest, ValueCodec<?> codec,
+            StoreLock lock, StoreOptions options) {
+        ReentrantLock writeLock = new ReentrantLock();
+        KeyDirectory index = new KeyDirectory(IndexSizing.expectedKeys(files, manifest.segmentIds()));
+        Segments segments = Recovery.recover(files, manifest, index, writeLock, options.logFileSize(),
+                options.clock().millis(), options.readOnly());
+        RecordStore records = new RecordStore(files.path(), index, segments, writeLock, options.clock(), lock,
+                options.syncPolicy(), options.autoReclaim(), options.readOnly());
+        records.start();
+        @SuppressWarnings("unchecked")
+        ValueCodec<V> typed = (ValueCodec<V>) codec;
+        return new LogStore<>(records, typed);
     }
 
     private static ValueCodec<?> codecOf(Path directory, Manifest manifest, ValueCodec<?> requested) {

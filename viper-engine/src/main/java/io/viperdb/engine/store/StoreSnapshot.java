@@ -27,7 +27,9 @@ record StoreSnapshot(Manifest manifest, List<Part> segments) {
 
     /** Takes a snapshot of {@code segments}; the caller holds the write lock. */
     static StoreSnapshot of(Segments segments) {
-        segments.active().flush();
+        if (!segments.all().isEmpty()) {
+            segments.active().flush();
+        }
         List<Part> parts = new ArrayList<>();
         for (Segment segment : segments.all()) {
             parts.add(new Part(segment, segment.values().end(), segment.keys().end()));

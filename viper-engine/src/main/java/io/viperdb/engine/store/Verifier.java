@@ -82,6 +82,7 @@ final class Verifier {
         }
         Hints hints = hints(segment, part.keyEnd(), data, end);
         int found = 0;
+        long listedBelow = segment.keys().listsRecordsBelow();
         boolean inBatch = false;
         int position = FileHeader.SIZE;
         int nextHint = 0;
@@ -116,7 +117,9 @@ final class Verifier {
                 }
                 inBatch = type == RecordHeader.BATCH_BEGIN;
             }
-            found++;
+            if (position < listedBelow) {
+                found++;
+            }
             records++;
             bytes += length;
             position += length;
@@ -174,6 +177,11 @@ final class Verifier {
     private Hints hints(Segment segment, long keyEnd, ByteBuffer data, int end) {
         Path keyFile = segment.keys().file();
         Hints hints = new Hints();
+        if (keyEnd == 0) {
+            // Opened read-only over a key log without a sound header: the index was read from the value log alone.
+            hints.outcome = KeyLog.Outcome.STOPPED;
+            return hints;
+        }
         KeyLog.Replay replay = KeyLog.replay(keyFile, keyEnd, segment.id(), (hint, start, length, fileOffset) -> {
             records++;
             bytes += length;
