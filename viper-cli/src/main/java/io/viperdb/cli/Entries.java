@@ -16,7 +16,7 @@ final class Entries {
     }
 
     /** The sorted live keys that start with {@code prefix}, at most {@code limit} of them. */
-    static List<String> keys(KeyValueStore<Object> db, String prefix, long limit) {
+    static List<String> keys(KeyValueStore<?> db, String prefix, long limit) {
         return new TreeSet<>(db.keys()).tailSet(prefix).stream().takeWhile(k -> k.startsWith(prefix)).limit(limit)
                 .toList();
     }

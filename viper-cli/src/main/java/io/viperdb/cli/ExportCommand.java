@@ -28,7 +28,7 @@ final class ExportCommand extends StoreCommand {
     public Integer call() throws IOException {
         long skipped;
         int written;
-        try (KeyValueStore<Object> db = Stores.openExisting(store, null)) {
+        try (KeyValueStore<Object> db = Stores.openReadOnly(store)) {
             List<String> keys = Entries.keys(db, "", Long.MAX_VALUE);
             written = keys.size();
             if (file == null) {

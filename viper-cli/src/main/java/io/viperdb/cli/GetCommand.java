@@ -26,7 +26,7 @@ final class GetCommand extends StoreCommand {
     @Override
     public Integer call() throws IOException {
         Object value;
-        try (KeyValueStore<Object> db = Stores.openExisting(store, null)) {
+        try (KeyValueStore<Object> db = Stores.openReadOnly(store)) {
             value = db.get(key);
         }
         if (value == null) {

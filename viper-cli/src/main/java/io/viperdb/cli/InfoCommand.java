@@ -15,7 +15,7 @@ final class InfoCommand extends StoreCommand {
     @Override
     public Integer call() {
         StoreStats stats;
-        try (KeyValueStore<Object> db = Stores.openExisting(store, null)) {
+        try (KeyValueStore<byte[]> db = Stores.openWithoutCodec(store)) {
             stats = db.stats();
         }
         PrintWriter out = out();

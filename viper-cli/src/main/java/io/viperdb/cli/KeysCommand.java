@@ -21,7 +21,7 @@ final class KeysCommand extends StoreCommand {
     @Override
     public Integer call() {
         List<String> keys;
-        try (KeyValueStore<Object> db = Stores.openExisting(store, null)) {
+        try (KeyValueStore<byte[]> db = Stores.openWithoutCodec(store)) {
             keys = Entries.keys(db, prefix, limit);
         }
         PrintWriter out = out();

@@ -22,7 +22,7 @@ final class ScanCommand extends StoreCommand {
     @Override
     public Integer call() throws IOException {
         long skipped;
-        try (KeyValueStore<Object> db = Stores.openExisting(store, null);
+        try (KeyValueStore<Object> db = Stores.openReadOnly(store);
                 Progress none = Progress.start("scan", 0)) {
             skipped = Entries.write(db, Entries.keys(db, prefix, limit), out(), err(), none);
         }

@@ -2,6 +2,7 @@ package io.viperdb.cli;
 
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
+import io.viperdb.UnknownCodecException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -31,6 +32,46 @@ final class Stores {
             throw new CommandFailure(ExitCodes.NO_STORE, noStore(directory));
         }
         return KeyValueStore.open(directory, options(codec));
+    }
+
+    /**
+     * Opens the store in {@code directory} read-only, with the codec it was written with: nothing in the directory is
+     * written, so a store on a read-only file system, of another user or held read-only by others can be read.
+     *
+     * @throws CommandFailure with {@link ExitCodes#NO_STORE} if there is no store, or with {@link ExitCodes#CODEC}
+     *     naming what to add if the store's codec is not on viper's module path
+     */
+    static KeyValueStore<Object> openReadOnly(Path directory) {
+        if (!isStore(directory)) {
+            throw new CommandFailure(ExitCodes.NO_STORE, noStore(directory));
+        }
+        try {
+            return KeyValueStore.open(directory, StoreOptions.builder().readOnly().build());
+        } catch (UnknownCodecException e) {
+            throw new CommandFailure(ExitCodes.CODEC, codecMissing(directory, e));
+        }
+    }
+
+    /**
+     * Opens the store in {@code directory} read-only, whatever codec wrote it, for commands that need no values
+     * ({@code info}, {@code keys}, {@code verify}): values come back as their stored bytes.
+     *
+     * @throws CommandFailure with {@link ExitCodes#NO_STORE} if there is no store
+     */
+    static KeyValueStore<byte[]> openWithoutCodec(Path directory) {
+        if (!isStore(directory)) {
+            throw new CommandFailure(ExitCodes.NO_STORE, noStore(directory));
+        }
+        return KeyValueStore.open(directory, StoreOptions.builder().readOnly().rawValues().build());
+    }
+
+    /** What to add so that a command can read the values of a store whose codec is not on the module path. */
+    private static String codecMissing(Path directory, UnknownCodecException e) {
+        return "the store at " + directory + " was written with codec '" + e.codecName() + "', which is not on "
+                + "viper's module path (available: " + String.join(", ", e.available()) + "). Add the jar of a module "
+                + "that provides it as an io.viperdb.spi.ValueCodec service with VIPER_MODULE_PATH; a codec built in "
+                + "code, such as KryoCodec.registeredOnly(...) ('kryo-registered'), cannot be loaded by name, so read "
+                + "its values from your program with the same codec. info, keys, verify and salvage need no codec";
     }
 
     /** Opens the store in {@code directory}, creating it (and saying so on {@code err}) when there is none. */

@@ -19,7 +19,7 @@ final class VerifyCommand extends StoreCommand {
     public Integer call() {
         PrintWriter out = out();
         VerifyReport report;
-        try (KeyValueStore<Object> db = Stores.openExisting(store, null)) {
+        try (KeyValueStore<byte[]> db = Stores.openWithoutCodec(store)) {
             report = Progress.during("verify", db::verify);
         } catch (CorruptStoreException e) {
             // Opening checks the manifest, the file headers and the active segment, and refuses damage there.
