@@ -59,6 +59,13 @@ public final class StoreModel<V> {
     public record Reclaim<V>() implements Step<V> {
     }
 
+    /**
+     * Flush, then open a copy of the files as they are read-only (what a crash right after a flush leaves): it holds
+     * what the model does, verifies sound, and no byte of it changes; the writer goes on.
+     */
+    public record ReadOnlyAfterCrash<V>() implements Step<V> {
+    }
+
     /** Sequences of steps over {@link #KEYS} with values from {@code values}. */
     public static <V> Gen<List<Step<V>>> steps(Gen<V> values, int maxLength) {
         Gen<String> keys = Generate.pick(KEYS);
@@ -70,6 +77,7 @@ public final class StoreModel<V> {
         Gen<Step<V>> reopen = Generate.constant(new Reopen<>());
         Gen<Step<V>> crash = Generate.constant(new CrashAfterFlush<>());
         Gen<Step<V>> reclaim = Generate.constant(new Reclaim<>());
+        Gen<Step<V>> readOnly = Generate.constant(new ReadOnlyAfterCrash<>());
         Gen<Step<V>> step = Generate.frequency(List.of(
                 org.quicktheories.api.Pair.of(10, put),
                 org.quicktheories.api.Pair.of(4, putWithTtl),
@@ -78,7 +86,8 @@ public final class StoreModel<V> {
                 org.quicktheories.api.Pair.of(1, flush),
                 org.quicktheories.api.Pair.of(2, reopen),
                 org.quicktheories.api.Pair.of(1, crash),
-                org.quicktheories.api.Pair.of(2, reclaim)));
+                org.quicktheories.api.Pair.of(2, reclaim),
+                org.quicktheories.api.Pair.of(1, readOnly)));
         return SourceDSL.lists().of(step).ofSizeBetween(1, maxLength);
     }
 
@@ -123,6 +132,25 @@ public final class StoreModel<V> {
                 .build());
     }
 
+    private void checkReadOnlyCopy(Path copy, int index) {
+        Map<String, byte[]> before = new HashMap<>();
+        StoreFiles.list(copy).forEach(f -> before.put(f.getFileName().toString(), StoreFiles.read(f)));
+        KeyValueStore<V> writer = store;
+        try (KeyValueStore<V> reader = KeyValueStore.open(copy, StoreOptions.builder().codec(codec).clock(clock)
+                .readOnly().build())) {
+            store = reader;
+            verify("a read-only open of the files as they were at step " + index);
+            assertTrue(reader.verify().sound(), "a read-only open of a crash copy verifies sound");
+        } finally {
+            store = writer;
+        }
+        Map<String, byte[]> after = new HashMap<>();
+        StoreFiles.list(copy).forEach(f -> after.put(f.getFileName().toString(), StoreFiles.read(f)));
+        assertEquals(before.keySet(), after.keySet(), "a read-only open creates and deletes no file");
+        before.forEach((name, bytes) -> assertTrue(java.util.Arrays.equals(bytes, after.get(name)),
+                () -> "a read-only open changed " + name));
+    }
+
     private void apply(Step<V> step, Path root, int index) {
         long now = clock.millis();
         if (step instanceof Put<V> put) {
@@ -149,6 +177,11 @@ public final class StoreModel<V> {
             store.close();
             dir = copy;
             store = open();
+        } else if (step instanceof ReadOnlyAfterCrash<V>) {
+            store.flush();
+            Path copy = root.resolve("read-only-" + index);
+            StoreFiles.snapshot(dir, copy);
+            checkReadOnlyCopy(copy, index);
         } else if (step instanceof Reclaim<V>) {
             long kept = store.reclaim().recordsKept();
             assertTrue(kept >= live().size(), "a reclaim keeps at least every live record");
