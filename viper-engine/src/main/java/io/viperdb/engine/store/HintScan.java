@@ -190,6 +190,12 @@ final class HintScan {
         return Keys.decode(bytes, starts[i] + HintRecord.KEY_OFFSET, RecordHeader.keyLength(bytes, starts[i]));
     }
 
+    /** Where the record that the last sound hint describes ends; the end of the file header if there is none. */
+    long recordsEnd() {
+        int last = starts.length - 1;
+        return last < 0 ? FileHeader.SIZE : (long) recordOffset(last) + recordLength(last);
+    }
+
     /** The index of the hint for the record at {@code offset}, or -1 if no sound hint names it. */
     int indexOf(long offset) {
         int i = firstAtOrAfter(offset);

@@ -26,7 +26,8 @@ import java.util.Optional;
  *
  * <ol>
  *   <li>Check the target (absent or empty, not inside the damaged store) before reading anything.</li>
- *   <li>Take the damaged store's shared lock, as a read-only opener does, so no writer changes its files meanwhile.</li>
+ *   <li>Take the damaged store's shared lock, as a read-only opener does, so that no writer changes its files
+ *       meanwhile.</li>
  *   <li>Read the manifest for the codec name and the segments' replay order. If it is damaged or missing, take every
  *       segment file on disk, order records by their timestamps (see {@link LatestRecords}), and take the codec name
  *       from the options.</li>
@@ -108,7 +109,14 @@ public final class Salvage {
             List<Damage> keyLogDamage = new ArrayList<>();
             try (ReadOnlyFile keys = ReadOnlyFile.map(directory.keyLog(id))) {
                 HintScan hints = HintScan.read(keys, id, tornTailAllowed, keyLogDamage);
-                recordsRead += SegmentScan.scan(values, id, hints, tornTailAllowed, rank, latest, damage);
+                SegmentScan.Scanned scanned = SegmentScan.scan(values, id, hints, tornTailAllowed, rank, latest,
+                        damage);
+                recordsRead += scanned.recordsRead();
+                if (!tornTailAllowed && keyLogDamage.isEmpty() && hints.recordsEnd() < scanned.soundEnd()) {
+                    // A sealed key log cut where a hint ends: nothing in it is unsound, but its last hints are gone.
+                    keyLogDamage.add(new Damage(keys.path(), keys.bytes().limit(), 0, "the key log ends before the "
+                            + "hints of the value log's records from offset " + hints.recordsEnd()));
+                }
             }
             damage.addAll(keyLogDamage);
         }

@@ -59,6 +59,8 @@ final class SegmentScan {
     private final LatestRecords latest;
     private final List<Damage> damage;
     private long recordsRead;
+    /** Where the last record that passed its check ends. */
+    private int soundEnd = FileHeader.SIZE;
     /** The batch whose commit has not been read yet, or null. */
     private OpenBatch batch;
     /** Whether a damaged range was met in this segment, after which the rest of a batch may follow its begin's loss. */
@@ -103,10 +105,10 @@ final class SegmentScan {
      * records of rank {@code rank}, and adding its damaged ranges to {@code damage}.
      *
      * @param tornTailAllowed whether the segment may end in an interrupted write (the store's last segment)
-     * @return the number of records read whose check passed
+     * @return what was read
      * @throws io.viperdb.UnsupportedFormatException if the value log is of another format version
      */
-    static long scan(ReadOnlyFile values, long segmentId, HintScan hints, boolean tornTailAllowed, int rank,
+    static Scanned scan(ReadOnlyFile values, long segmentId, HintScan hints, boolean tornTailAllowed, int rank,
             LatestRecords latest, List<Damage> damage) {
         SegmentScan scan = new SegmentScan(values, hints, tornTailAllowed, rank, latest, damage);
         if (!values.exists()) {
@@ -118,7 +120,16 @@ final class SegmentScan {
             }
             scan.walk(scan.header(segmentId));
         }
-        return scan.recordsRead;
+        return new Scanned(scan.recordsRead, scan.soundEnd);
+    }
+
+    /**
+     * What a scan read.
+     *
+     * @param recordsRead the records that passed their check
+     * @param soundEnd where the last of them ends
+     */
+    record Scanned(long recordsRead, int soundEnd) {
     }
 
     /** Checks the file header, reporting it if damaged, and returns where the records start. */
@@ -132,7 +143,8 @@ final class SegmentScan {
             long id = FileHeader.decode(data, FileHeader.Kind.VALUE_LOG, file);
             if (id != segmentId) {
                 damage.add(new Damage(file, FileHeader.ID_OFFSET, Long.BYTES, "the header names segment " + id
-                        + ", not segment " + segmentId + " as the file's name does; its records are read all the same"));
+                        + ", not segment " + segmentId + " as the file's name does; its records are read all the "
+                        + "same"));
             }
         } catch (CorruptStoreException e) {
             damage.add(new Damage(file, 0, FileHeader.SIZE, Salvage.problemOf(e)
@@ -148,6 +160,7 @@ final class SegmentScan {
             if (length > 0) {
                 take(position, length);
                 position += length;
+                soundEnd = position;
                 continue;
             }
             if (tornTailAllowed && onlyZeros(data, position, end)) {
@@ -235,7 +248,9 @@ final class SegmentScan {
             if (!tornTailAllowed || commitListed(start)) {
                 text.append(tornTailAllowed ? ", whose commit the key log lists in it: " : ": ").append(keepBatch());
             } else {
-                // No commit was written: the records the key log lists here are the batch's, dropped with it.
+                // No commit was written, so the records the key log lists here are the batch's, dropped with it. (Were
+                // the commit's hint and every later batch marker's damaged too, a later record listed here would be
+                // taken for the batch's: its key keeps the value before it.)
                 text.append(", whose commit was never written: an interrupted write, dropped whole as opening the "
                         + "store drops it");
                 batch = null;
@@ -298,10 +313,15 @@ final class SegmentScan {
         return (long) hints.recordOffset(count - 1) + hints.recordLength(count - 1);
     }
 
-    /** Whether a sound hint lists a batch commit record at or after {@code from}. */
+    /**
+     * Whether the key log shows that the open batch's commit record was written, in the damaged range from
+     * {@code from}: a sound hint there of a commit, or of a later batch's begin, which no writer appends before the
+     * commit of the batch before it.
+     */
     private boolean commitListed(long from) {
         for (int i = hints.firstAtOrAfter(from); i < hints.count(); i++) {
-            if (hints.type(i) == RecordHeader.BATCH_COMMIT) {
+            byte type = hints.type(i);
+            if (type == RecordHeader.BATCH_COMMIT || type == RecordHeader.BATCH_BEGIN) {
                 return true;
             }
         }
