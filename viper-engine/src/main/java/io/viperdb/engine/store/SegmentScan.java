@@ -195,7 +195,7 @@ final class SegmentScan {
             if (batch != null) {
                 applyBatch();
             } else if (!damageSeen) {
-                // After a damaged range this is the end of a batch whose begin the range held: expected, and reported.
+                // After a damaged range this ends a batch whose begin the range held or cut off: the range is reported.
                 damage.add(new Damage(file, offset, 0, "a batch commit record outside a batch"));
             }
         } else if (batch != null) {
