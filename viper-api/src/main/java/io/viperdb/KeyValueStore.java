@@ -83,6 +83,54 @@ public interface KeyValueStore<V> extends AutoCloseable {
     }
 
     /**
+     * Copies what can be read of the damaged store in {@code damaged} into a new store in {@code target}, with the
+     * new store's default options; see {@link #salvage(Path, Path, StoreOptions)}.
+     *
+     * @param damaged the directory of the damaged store
+     * @param target the directory of the new store: absent, or an empty directory
+     * @return what was read, copied, skipped and lost
+     * @throws CorruptStoreException if the store's manifest is lost, so its codec is not known: name it with
+     *     {@link #salvage(Path, Path, StoreOptions)}
+     * @throws ViperException if {@code target} is a file or a directory that is not empty, or {@code damaged} holds
+     *     no store
+     */
+    static SalvageReport salvage(Path damaged, Path target) {
+        return salvage(damaged, target, StoreOptions.defaults());
+    }
+
+    /**
+     * Copies what can be read of the damaged store in {@code damaged} into a new store in {@code target}, as
+     * RocksDB's repair and SQLite's recover do, without ever writing to the damaged store: for a store that does not
+     * open, or whose reads meet a damaged record.
+     *
+     * <p>Every value log record whose checksum passes is read; of each key the latest such record wins, deletes and
+     * expiry (by the clock of {@code targetOptions}) apply as when a store opens, and a batch applies whole at its
+     * commit. Where damage interrupts a batch and sound records follow, the batch's sound records are kept; a batch
+     * cut short by the end of the data, as by an interrupted write, is dropped whole. A key whose latest record lies
+     * in a damaged range, as the key log tells, is left out and listed in {@link SalvageReport#lostKeys()} rather than
+     * given an older value. Values are copied as their stored bytes, so the store's codec need not be on the module
+     * path; the new store records the damaged store's codec name, and keeps each key's expiry to the millisecond.
+     *
+     * <p>The damaged store is opened read-only: nothing in its directory is written, cut, created or deleted. It is
+     * held with the shared lock of read-only openers, so a writer cannot open it meanwhile.
+     *
+     * @param damaged the directory of the damaged store
+     * @param target the directory of the new store: absent, or an empty directory
+     * @param targetOptions the new store's log file size, clock and sync policy; its codec name is needed only when
+     *     the damaged store's manifest, which records the codec, is lost (automatic reclaim is not used)
+     * @return what was read, copied, skipped and lost; {@link SalvageReport#complete()} when nothing was skipped
+     * @throws CodecMismatchException if {@code targetOptions} name a codec other than the one the store records
+     * @throws CorruptStoreException if the store's manifest is lost and {@code targetOptions} name no codec
+     * @throws StoreLockedException if a writer holds the damaged store
+     * @throws IllegalArgumentException if {@code targetOptions} are read-only
+     * @throws ViperException if {@code target} is a file, a directory that is not empty, or inside {@code damaged};
+     *     or {@code damaged} holds no store; nothing is written then
+     */
+    static SalvageReport salvage(Path damaged, Path target, StoreOptions targetOptions) {
+        return EngineLoader.engine().salvage(damaged, target, targetOptions);
+    }
+
+    /**
      * Returns the value of {@code key}, or null when the key is absent or expired.
      *
      * @throws CorruptStoreException if the stored record fails its checksum (the store never returns such bytes)

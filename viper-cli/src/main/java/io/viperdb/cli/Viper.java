@@ -27,7 +27,7 @@ import picocli.CommandLine.ScopeType;
                 + "directory first; read commands never create one.",
         subcommands = {DemoCommand.class, InfoCommand.class, GetCommand.class, PutCommand.class, RemoveCommand.class,
             KeysCommand.class, ScanCommand.class, ExportCommand.class, ImportCommand.class, VerifyCommand.class,
-            ReclaimCommand.class, CompletionCommand.class},
+            ReclaimCommand.class, SalvageCommand.class, CompletionCommand.class},
         footer = {"", "Examples:", "  viper demo", "  viper put ./db greeting '\"hello\"'", "  viper get ./db greeting",
             "  viper export ./db | viper import ./copy", "", "Run 'viper COMMAND --help' for a command's options."},
         exitCodeListHeading = "%nExit codes:%n",

@@ -3,6 +3,7 @@ package io.viperdb.it;
 import io.viperdb.CodecException;
 import io.viperdb.CodecMismatchException;
 import io.viperdb.KeyValueStore;
+import io.viperdb.SalvageReport;
 import io.viperdb.StoreClosedException;
 import io.viperdb.StoreLockedException;
 import io.viperdb.StoreOptions;
@@ -12,8 +13,10 @@ import io.viperdb.it.codec.ReversedTextCodec;
 import io.viperdb.it.model.Account;
 import io.viperdb.it.model.Point;
 import io.viperdb.spi.BytesCodec;
+import io.viperdb.spi.ValueCodec;
 import io.viperdb.spi.ValueCodecs;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +71,7 @@ public final class ClientChecks {
         check("bad input", this::badInput);
         check("expiry", this::expiry);
         check("reclaim", this::reclaim);
+        check("salvage", this::salvage);
     }
 
     private interface Check {
@@ -297,6 +301,57 @@ public final class ClientChecks {
             var result = kv.reclaim();
             expect(result.bytesAfter() < result.bytesBefore() / 10, "reclaim frees space: " + result);
             expectEqual("value 4999", kv.get("k99"), "the newest value survives");
+        }
+    }
+
+    /**
+     * A store written with a codec that only this method knows (so it is on no module path) and then damaged: salvage
+     * copies every other key's bytes into a new store that records the codec's name, and names the damage.
+     */
+    private void salvage() throws Exception {
+        ValueCodec<String> unregistered = new ValueCodec<>() {
+            @Override
+            public String name() {
+                return "client-only";
+            }
+
+            @Override
+            public byte[] encode(String value) {
+                return value.getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public String decode(ByteBuffer bytes) {
+                byte[] copy = new byte[bytes.remaining()];
+                bytes.get(bytes.position(), copy);
+                return new String(copy, StandardCharsets.UTF_8);
+            }
+        };
+        StoreOptions options = StoreOptions.builder().codec(unregistered).build();
+        Path dir = store("damaged");
+        try (KeyValueStore<String> kv = KeyValueStore.open(dir, options)) {
+            for (int i = 0; i < 100; i++) {
+                kv.put("k" + i, "value " + i);
+            }
+        }
+        Path valueLog = dir.resolve("00000001.vlog");
+        byte[] bytes = Files.readAllBytes(valueLog);
+        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("value 42");
+        bytes[at] ^= 0x01;
+        Files.write(valueLog, bytes);
+        byte[] damaged = Files.readAllBytes(valueLog);
+
+        SalvageReport report = KeyValueStore.salvage(dir, store("salvaged"));
+
+        expect(!report.complete(), "the damage is reported");
+        expectEqual(1, report.damagedRanges().size(), "damaged ranges: " + report.damagedRanges());
+        expectEqual(valueLog, report.damagedRanges().get(0).file(), "the damaged file");
+        expectEqual(List.of("k42"), report.lostKeys(), "lost keys");
+        expectEqual(99L, report.keys(), "keys salvaged");
+        expect(Arrays.equals(damaged, Files.readAllBytes(valueLog)), "the damaged store is left as it was");
+        try (KeyValueStore<String> salvaged = KeyValueStore.open(store("salvaged"), options)) {
+            expectEqual("value 41", salvaged.get("k41"), "a value copied byte for byte");
+            expectEqual(null, salvaged.get("k42"), "the lost key");
         }
     }
 

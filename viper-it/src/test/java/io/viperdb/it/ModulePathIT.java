@@ -19,7 +19,7 @@ class ModulePathIT {
     private static final List<String> CHECKS = List.of("module layer", "codecs found by ServiceLoader",
             "json by default", "json values round trip", "json refuses what it cannot give back",
             "kryo stores records and classes", "a codec of the user's module", "codec mismatch refused",
-            "unknown codec refused", "one opener", "bad input", "expiry", "reclaim");
+            "unknown codec refused", "one opener", "bad input", "expiry", "reclaim", "salvage");
 
     private static void assertAllPassed(JavaProcess.Result result) {
         for (String check : CHECKS) {

@@ -1,19 +1,22 @@
 package io.viperdb.engine.store;
 
 import io.viperdb.spi.ValueCodec;
+import io.viperdb.spi.ValueCodecs;
 import java.nio.ByteBuffer;
 
 /**
- * The values of a store as the bytes its codec wrote, under that codec's name: what a store opened with
- * {@link io.viperdb.StoreOptions.Builder#rawValues()} hands over, whatever codec wrote it. Only ever used read-only, so
- * {@link #encode} is never asked to make bytes the store's real codec could not read.
+ * Values as the bytes a store's codec wrote, under that codec's name, whatever codec it is and whether or not it is on
+ * the module path (a codec built in code, such as {@code KryoCodec.registeredOnly(...)}, never is). It serves two
+ * callers, neither of which makes new bytes: a store opened with {@link io.viperdb.StoreOptions.Builder#rawValues()},
+ * which is read-only, and salvage, which copies bytes another store held under the same codec name.
  */
 final class StoredBytesCodec implements ValueCodec<byte[]> {
 
     private final String name;
 
+    /** A codec that hands over bytes under {@code name}, which must be a valid codec name. */
     StoredBytesCodec(String name) {
-        this.name = name;
+        this.name = ValueCodecs.checkName(name);
     }
 
     @Override
@@ -32,5 +35,10 @@ final class StoredBytesCodec implements ValueCodec<byte[]> {
         byte[] copy = new byte[bytes.remaining()];
         bytes.get(bytes.position(), copy);
         return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "StoredBytesCodec[" + name + "]";
     }
 }
