@@ -298,4 +298,33 @@ class CommandsTest {
         Cli.Run info = Cli.run("info", db());
         assertTrue(info.out().contains("live keys     51"), info.out());
     }
+
+    @Test
+    void theDemoRefusesADirectoryThatHoldsAnythingAndTouchesNothing() throws Exception {
+        ok(Cli.run("put", db(), "user:0", "\"mine\""));
+        Map<String, String> store = DirectoryContents.of(tmp.resolve("db"));
+        Cli.Run onStore = Cli.run("demo", "--keys", "100", "--dir", db());
+        assertEquals(ExitCodes.USAGE, onStore.exitCode(), onStore.toString());
+        assertEquals("viper: --dir " + db() + " is not empty: the demo writes a store of its own there; give a new "
+                + "or empty directory\n", onStore.err());
+        assertEquals("", onStore.out());
+        assertEquals(store, DirectoryContents.of(tmp.resolve("db")), "every file as it was");
+        assertEquals("\"mine\"\n", Cli.run("get", db(), "user:0").out());
+
+        Path notes = Files.createDirectories(tmp.resolve("notes"));
+        Files.writeString(notes.resolve("todo.txt"), "buy milk");
+        Cli.Run onFiles = Cli.run("demo", "--keys", "100", "--dir", notes.toString());
+        assertEquals(ExitCodes.USAGE, onFiles.exitCode(), onFiles.toString());
+        assertEquals(List.of(notes.resolve("todo.txt")), Files.list(notes).toList());
+
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        Cli.Run onFile = Cli.run("demo", "--keys", "100", "--dir", file.toString());
+        assertEquals(ExitCodes.USAGE, onFile.exitCode(), onFile.toString());
+        assertEquals("viper: --dir " + file + " is a file; give a new or empty directory\n", onFile.err());
+        assertEquals("x", Files.readString(file));
+
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        ok(Cli.run("demo", "--keys", "100", "--dir", empty.toString()));
+        assertTrue(Cli.run("info", empty.toString()).out().contains("live keys     51"));
+    }
 }
