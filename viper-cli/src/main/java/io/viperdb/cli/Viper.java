@@ -78,26 +78,36 @@ public final class Viper {
         return commandLine;
     }
 
+    /** A failure as one line for a person, without the "viper: " that starts it. */
+    static String describe(Throwable failure) {
+        if (failure instanceof CommandFailure) {
+            return failure.getMessage();
+        }
+        if (failure instanceof UnknownCodecException unknown) {
+            // The API's message speaks to programmers (StoreOptions); a shell user adds a jar instead.
+            return "no codec named '" + unknown.codecName() + "' is on viper's module path; available: "
+                    + String.join(", ", unknown.available()) + " (add the jar of the module that provides it "
+                    + "with VIPER_MODULE_PATH)";
+        }
+        if (failure instanceof NoSuchFileException) {
+            return "no such file: " + failure.getMessage();
+        }
+        if (failure instanceof AccessDeniedException) {
+            return "permission denied: " + failure.getMessage();
+        }
+        if (ExitCodes.of(failure) == ExitCodes.INTERNAL) {
+            return "internal error: " + failure + " (run again with --verbose, and report it with the trace)";
+        }
+        return failure.getMessage() != null ? failure.getMessage() : failure.toString();
+    }
+
     /** Turns a failure into one line for a person, and an exit code. */
     private static final class FailureHandler implements IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception failure, CommandLine commandLine, ParseResult parseResult) {
             PrintWriter err = commandLine.getErr();
             int exitCode = ExitCodes.of(failure);
-            String message = failure.getMessage() != null ? failure.getMessage() : failure.toString();
-            if (failure instanceof UnknownCodecException unknown) {
-                // The API's message speaks to programmers (StoreOptions); a shell user adds a jar instead.
-                message = "no codec named '" + unknown.codecName() + "' is on viper's module path; available: "
-                        + String.join(", ", unknown.available()) + " (add the jar of the module that provides it "
-                        + "with VIPER_MODULE_PATH)";
-            } else if (failure instanceof NoSuchFileException) {
-                message = "no such file: " + failure.getMessage();
-            } else if (failure instanceof AccessDeniedException) {
-                message = "permission denied: " + failure.getMessage();
-            } else if (exitCode == ExitCodes.INTERNAL) {
-                message = "internal error: " + failure + " (run again with --verbose, and report it with the trace)";
-            }
-            err.println("viper: " + message);
+            err.println("viper: " + describe(failure));
             if (verbose(parseResult)) {
                 failure.printStackTrace(err);
             }

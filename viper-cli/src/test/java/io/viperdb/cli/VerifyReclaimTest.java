@@ -1,5 +1,6 @@
 package io.viperdb.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,6 +91,37 @@ class VerifyReclaimTest {
         Cli.Run export = Cli.run("export", dir.toString());
         assertEquals(ExitCodes.DAMAGED, export.exitCode(), export.toString());
         assertTrue(export.err().startsWith("viper: Corrupt store file "), export.err());
+    }
+
+    @Test
+    void anExportThatFailsLeavesTheFileItWouldReplaceAsItWasAndNoTemporaryFile() throws IOException {
+        Path dir = storeOfSegments();
+        Path backup = tmp.resolve("backups/backup.jsonl");
+        Files.createDirectories(backup.getParent());
+        assertEquals(ExitCodes.OK, Cli.run("export", dir.toString(), backup.toString()).exitCode());
+        byte[] lastWeek = Files.readAllBytes(backup);
+        flipByte(valueLogs(dir).get(0), 100);
+
+        Cli.Run export = Cli.run("export", dir.toString(), backup.toString());
+        assertEquals(ExitCodes.DAMAGED, export.exitCode(), export.toString());
+        assertArrayEquals(lastWeek, Files.readAllBytes(backup), "the old export, byte for byte");
+        try (Stream<Path> files = Files.list(backup.getParent())) {
+            assertEquals(List.of(backup), files.toList(), "no temporary file is left beside it");
+        }
+        assertTrue(export.err().startsWith("viper: Corrupt store file "), export.err());
+        assertTrue(export.err().contains(backup + " is left as it was"), export.err());
+    }
+
+    @Test
+    void anExportReplacesTheFileWholeOnlyWhenItIsDone() throws IOException {
+        Path dir = storeOfSegments();
+        Path file = tmp.resolve("export.jsonl");
+        Files.writeString(file, "an older, longer export".repeat(1000));
+        assertEquals(ExitCodes.OK, Cli.run("export", dir.toString(), file.toString()).exitCode());
+        assertEquals(Cli.run("export", dir.toString()).out(), Files.readString(file));
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertEquals(List.of("db", "export.jsonl"), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
     }
 
     @Test
