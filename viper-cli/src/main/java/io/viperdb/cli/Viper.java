@@ -63,6 +63,12 @@ public final class Viper {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        String refusal = Arguments.refusal(args, System.getProperty("sun.jnu.encoding"),
+                System.getProperty(Arguments.LAUNCHER_LOCALE));
+        if (refusal != null) {
+            err.println("viper: " + refusal);
+            System.exit(ExitCodes.USAGE);
+        }
         int exitCode = commandLine(System.in, out, err).execute(args);
         out.flush();
         System.exit(exitCode);

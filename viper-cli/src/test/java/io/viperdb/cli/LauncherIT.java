@@ -4,14 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.viperdb.KeyValueStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,17 +46,44 @@ class LauncherIT {
 
     /** Runs {@code command} with bash in {@code dir}, where {@code viper} is the script. */
     private static Result shell(Path dir, String command) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c", "viper() { \"$VIPER\" \"$@\"; }; " + command)
-                .directory(dir.toFile());
+        return shell(dir, command, Map.of());
+    }
+
+    /**
+     * Runs {@code command} with bash in {@code dir}, where {@code viper} is the script, with {@code environment}
+     * changed: each name set to its value, or removed where the value is empty. The command goes to bash in a file
+     * of UTF-8 text, not as an argument, which this JVM would encode in its own locale's character set.
+     */
+    private static Result shell(Path dir, String command, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        Path commands = Files.createTempFile("viper-launcher-it-", ".sh");
+        Files.writeString(commands, "viper() { \"$VIPER\" \"$@\"; }\n" + command + "\n", StandardCharsets.UTF_8);
+        try {
+            return run(new ProcessBuilder("bash", commands.toString()), dir, environment);
+        } finally {
+            Files.delete(commands);
+        }
+    }
+
+    private static Result run(ProcessBuilder builder, Path dir, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        builder.directory(dir.toFile());
         builder.environment().put("VIPER", script().toString());
         builder.environment().put("VIPER_SKIP_BUILD", "1");
         builder.environment().put("VIPER_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m");
+        environment.forEach((name, value) -> {
+            if (value.isEmpty()) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         Process process = builder.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
+            throw new AssertionError("timed out: " + builder.command());
         }
         return new Result(process.exitValue(), out.join(), err.join());
     }
@@ -114,5 +145,46 @@ class LauncherIT {
 
         Result usage = shell(cwd, "viper get");
         assertEquals(2, usage.exitCode(), usage.toString());
+    }
+
+    /** The C locale, whose character set is ASCII, with no LANG or LC_ variable to say otherwise. */
+    private static final Map<String, String> C_LOCALE = Map.of("LC_ALL", "C", "LANG", "", "LC_CTYPE", "");
+
+    @Test
+    void argumentsReachTheStoreUnmangledInALocaleThatIsNotUtf8() throws Exception {
+        Result run = shell(cwd, "viper put db café '\"crème\"' && viper keys db && viper get db café", C_LOCALE);
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("café\n\"crème\"\n", run.out());
+        try (KeyValueStore<Object> store = KeyValueStore.open(cwd.resolve("db"))) {
+            assertEquals(Set.of("café"), store.keys());
+            assertEquals("crème", store.get("café"));
+        }
+    }
+
+    @Test
+    void anArgumentThatCouldNotBeDecodedIsRefusedAndNothingIsStored() throws Exception {
+        // Latin-1 bytes (é is 0xE9), which are not UTF-8: the launcher's UTF-8 locale decodes them as U+FFFD.
+        Result latin1 = shell(cwd, "viper put db $'caf\\xe9' 1", C_LOCALE);
+        assertEquals(2, latin1.exitCode(), latin1.toString());
+        assertTrue(latin1.err().startsWith("viper: argument 3 (\"caf\uFFFD\") holds bytes that are not text in "),
+                latin1.err());
+        assertFalse(Files.exists(cwd.resolve("db")), "nothing created");
+
+        // The JVM run without the launcher, in the C locale: it decodes every byte beyond ASCII as U+FFFD.
+        Path target = Path.of(System.getProperty("viper.cli.root"), "viper-cli", "target");
+        Path jar;
+        try (Stream<Path> files = Files.list(target)) {
+            jar = files.filter(f -> f.getFileName().toString().matches("viper-cli-[^-]+(-SNAPSHOT)?\\.jar"))
+                    .findFirst().orElseThrow();
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Files.writeString(cwd.resolve("put.sh"), "exec \"" + java + "\" --module-path \"" + target.resolve("modules")
+                + ":" + jar + "\" --add-modules ALL-MODULE-PATH -m io.viperdb.cli/io.viperdb.cli.Viper put db café "
+                + "'\"crème\"'\n", StandardCharsets.UTF_8);
+        Result direct = run(new ProcessBuilder("bash", "put.sh"), cwd, C_LOCALE);
+        assertEquals(2, direct.exitCode(), direct.toString());
+        assertTrue(direct.err().startsWith("viper: argument 3 (\"caf\uFFFD\uFFFD\") holds bytes that are not text in "
+                + "this locale's character set (ANSI_X3.4-1968)"), direct.err());
+        assertFalse(Files.exists(cwd.resolve("db")), "nothing created");
     }
 }
