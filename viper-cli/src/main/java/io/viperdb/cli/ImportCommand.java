@@ -2,10 +2,8 @@ package io.viperdb.cli;
 
 import io.viperdb.CodecException;
 import io.viperdb.KeyValueStore;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -16,8 +14,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Reads JSON lines {\"key\":...,\"value\":...} (as 'viper export' writes them) from FILE or "
                 + "standard input and puts each into the store, creating it when there is none. Later lines win.",
-            "A line that cannot be read, or whose value the store's codec refuses, is named on standard error and "
-                + "skipped; the others are imported, and the exit code is 7."},
+            "The input is UTF-8 (a byte order mark at its start is skipped). A line that is not UTF-8 or not such an "
+                + "object, or whose value the store's codec refuses, is named on standard error and skipped; the "
+                + "others are imported, and the exit code is 7."},
         footer = {"", "Examples:", "  viper import ./copy backup.jsonl", "  viper import --codec kryo ./copy < "
                 + "backup.jsonl", "  viper export ./db | viper import ./copy"})
 final class ImportCommand extends StoreCommand {
@@ -34,24 +33,25 @@ final class ImportCommand extends StoreCommand {
     public Integer call() throws IOException {
         long imported = 0;
         long refused = 0;
-        try (BufferedReader in = file != null ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
-                : new BufferedReader(new InputStreamReader(viper().in(), StandardCharsets.UTF_8));
+        try (InputStream input = file != null ? Files.newInputStream(file) : viper().in();
                 KeyValueStore<Object> db = Stores.openOrCreate(store, codec, err());
                 Progress progress = Progress.start("import", 0)) {
-            long number = 0;
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                number++;
+            Utf8Lines lines = new Utf8Lines(input);
+            for (Utf8Lines.Line line = lines.next(); line != null; line = lines.next()) {
                 progress.step();
-                if (line.isBlank()) {
+                if (line.text() != null && line.text().isBlank()) {
                     continue;
                 }
                 try {
-                    ExportLine entry = ExportLine.parse(line);
+                    if (line.text() == null) {
+                        throw new IllegalArgumentException(line.problem());
+                    }
+                    ExportLine entry = ExportLine.parse(line.text());
                     db.put(entry.key(), entry.value());
                     imported++;
                 } catch (IllegalArgumentException | CodecException e) {
                     refused++;
-                    err().println("viper: line " + number + " skipped: " + e.getMessage());
+                    err().println("viper: line " + line.number() + " skipped: " + e.getMessage());
                 }
             }
         }

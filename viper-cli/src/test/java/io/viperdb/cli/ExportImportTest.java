@@ -8,6 +8,7 @@ import io.viperdb.StoreOptions;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
@@ -247,6 +248,52 @@ class ExportImportTest {
                 err.get(5));
         assertEquals("viper: 5 lines were skipped (named above)", err.get(6));
         assertEquals("{\"key\":\"a\",\"value\":3}\n", Cli.run("scan", target.toString()).out(), "later lines win");
+    }
+
+    private static byte[] bytes(Object... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Object part : parts) {
+            out.writeBytes(part instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : (byte[]) part);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void importRefusesALineThatIsNotUtf8NamingItAndImportsTheRest() throws Exception {
+        byte[] input = bytes("{\"key\":\"a\",\"value\":1}\n",
+                "{\"key\":\"caf", new byte[] {(byte) 0xE9}, "\",\"value\":2}\n", // é in Latin-1
+                "{\"key\":\"c\",\"value\":\"cr\u00e8me\"}\r\n");
+        Path target = tmp.resolve("target");
+        Cli.Run run = Cli.runWithInput(input, "import", target.toString());
+        assertEquals(ExitCodes.INCOMPLETE, run.exitCode(), run.toString());
+        assertEquals("{\"key\":\"a\",\"value\":1}\n{\"key\":\"c\",\"value\":\"crème\"}\n",
+                Cli.run("scan", target.toString()).out(), "the other lines, and no mangled key");
+        assertTrue(run.err().contains("viper: line 2 skipped: not UTF-8 text: byte 12 of the line (0xe9) starts a "
+                + "sequence that is not a UTF-8 character\n"), run.err());
+
+        Path file = Files.write(tmp.resolve("latin1.jsonl"), input);
+        Path fromFile = tmp.resolve("from-file");
+        Cli.Run again = Cli.run("import", fromFile.toString(), file.toString());
+        assertEquals(ExitCodes.INCOMPLETE, again.exitCode(), again.toString());
+        assertTrue(again.err().contains("viper: line 2 skipped: not UTF-8 text"), again.err());
+    }
+
+    @Test
+    void aByteOrderMarkAtTheStartOfTheInputIsSkipped() throws Exception {
+        byte[] input = bytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, "{\"key\":\"a\",\"value\":1}\n");
+        Cli.Run piped = Cli.runWithInput(input, "import", tmp.resolve("piped").toString());
+        assertEquals(ExitCodes.OK, piped.exitCode(), piped.toString());
+        assertEquals("{\"key\":\"a\",\"value\":1}\n", Cli.run("scan", tmp.resolve("piped").toString()).out());
+
+        Path file = Files.write(tmp.resolve("bom.jsonl"), input);
+        Cli.Run fromFile = Cli.run("import", tmp.resolve("copy").toString(), file.toString());
+        assertEquals(ExitCodes.OK, fromFile.exitCode(), fromFile.toString());
+
+        byte[] bomLater = bytes("{\"key\":\"a\",\"value\":1}\n", new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                "{\"key\":\"b\",\"value\":1}\n");
+        Cli.Run later = Cli.runWithInput(bomLater, "import", tmp.resolve("later").toString());
+        assertEquals(ExitCodes.INCOMPLETE, later.exitCode(), "a byte order mark is skipped only at the start: "
+                + later);
     }
 
     @Test
