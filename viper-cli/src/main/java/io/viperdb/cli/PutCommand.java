@@ -37,7 +37,8 @@ final class PutCommand extends StoreCommand {
             description = "Store TEXT as a string (as UTF-8 bytes in a bytes store), no JSON quoting needed.")
     String text;
 
-    @Option(names = "--file", paramLabel = "FILE", description = "Store the bytes of FILE as a byte[].")
+    @Option(names = "--file", paramLabel = "FILE", description = "Store the bytes of FILE as a byte[] (at most "
+            + "1,023 MiB; a larger file is refused with exit code 6 before it is read).")
     Path file;
 
     @Option(names = "--codec", paramLabel = "NAME",
@@ -72,7 +73,7 @@ final class PutCommand extends StoreCommand {
                     + "--file FILE");
         }
         if (file != null) {
-            return Files.readAllBytes(file);
+            return read(file);
         }
         if (text != null) {
             return text;
@@ -88,6 +89,24 @@ final class PutCommand extends StoreCommand {
             throw new CommandFailure(ExitCodes.USAGE, "VALUE is null; a store holds no nulls (use 'viper rm')");
         }
         return ValueJson.fromJson(parsed);
+    }
+
+    /**
+     * The bytes of {@code file}, which is first checked to be a file that a value can hold: one too large would be
+     * read whole (seconds, and as much memory) only for the store to refuse it.
+     */
+    private static byte[] read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new CommandFailure(ExitCodes.USAGE, "--file " + file + " is a directory, not a file");
+        }
+        long size = Files.size(file); // a missing file: NoSuchFileException, "no such file: FILE", exit code 9
+        if (size > KeyValueStore.MAX_VALUE_BYTES) {
+            // Rounded up, so that a file just over the limit never shows as the limit itself.
+            throw new CommandFailure(ExitCodes.CODEC, String.format(Locale.ROOT, "--file %s is %,.1f MiB; a value "
+                    + "holds at most %,d MiB", file, Math.ceil(size * 10.0 / (1 << 20)) / 10,
+                    KeyValueStore.MAX_VALUE_BYTES >> 20));
+        }
+        return Files.readAllBytes(file);
     }
 
     /** Reads 90s, 30m, 12h, 7d, 500ms, or an ISO-8601 duration. */

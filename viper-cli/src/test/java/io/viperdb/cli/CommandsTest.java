@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
 import io.viperdb.spi.ValueCodec;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,39 @@ class CommandsTest {
         assertEquals(ExitCodes.CODEC, refused.exitCode(), refused.toString());
         assertTrue(refused.err().startsWith("viper: Codec 'bytes' cannot encode a value of type java.lang.Integer"),
                 refused.err());
+    }
+
+    @Test
+    void aFileTooLargeForAValueIsRefusedBeforeItIsReadAndNoStoreIsCreated() throws Exception {
+        Path big = tmp.resolve("big.bin");
+        try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
+            file.setLength(1100L << 20); // sparse: no disk space, and reading it would take seconds and 1.1 GB
+        }
+        Cli.Run run = Cli.run("put", "--codec", "bytes", db(), "big", "--file", big.toString());
+        assertEquals(ExitCodes.CODEC, run.exitCode(), run.toString());
+        assertEquals("viper: --file " + big + " is 1,100.0 MiB; a value holds at most 1,023 MiB\n", run.err());
+        assertFalse(Files.exists(tmp.resolve("db")), "no store created");
+
+        try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
+            file.setLength(KeyValueStore.MAX_VALUE_BYTES + 1L);
+        }
+        Cli.Run justOver = Cli.run("put", "--codec", "bytes", db(), "big", "--file", big.toString());
+        assertEquals(ExitCodes.CODEC, justOver.exitCode(), justOver.toString());
+        assertTrue(justOver.err().contains(" is 1,023.1 MiB; "), "rounded up, never down to the limit: "
+                + justOver.err());
+    }
+
+    @Test
+    void putOfAFileThatIsADirectoryOrMissingNamesThePath() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("a-directory"));
+        Cli.Run onDirectory = Cli.run("put", db(), "k", "--file", dir.toString());
+        assertEquals(ExitCodes.USAGE, onDirectory.exitCode(), onDirectory.toString());
+        assertEquals("viper: --file " + dir + " is a directory, not a file\n", onDirectory.err());
+        Path missing = tmp.resolve("missing.bin");
+        Cli.Run onMissing = Cli.run("put", db(), "k", "--file", missing.toString());
+        assertEquals(ExitCodes.FAILED, onMissing.exitCode(), onMissing.toString());
+        assertEquals("viper: no such file: " + missing + "\n", onMissing.err());
+        assertFalse(Files.exists(tmp.resolve("db")), "no store created");
     }
 
     @Test
