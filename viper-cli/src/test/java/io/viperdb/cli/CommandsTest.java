@@ -164,6 +164,17 @@ class CommandsTest {
     }
 
     @Test
+    void aNegativeLimitIsAUsageErrorThatSaysWhichOption() {
+        ok(Cli.run("put", db(), "k", "1"));
+        for (String command : List.of("keys", "scan")) {
+            Cli.Run run = Cli.run(command, db(), "--limit", "-1");
+            assertEquals(ExitCodes.USAGE, run.exitCode(), run.toString());
+            assertEquals("viper: --limit must be at least 0 (was -1)\n", run.err(), command);
+        }
+        assertEquals("", Cli.run("keys", db(), "--limit", "0").out());
+    }
+
+    @Test
     void infoShowsTheStoreStats() {
         ok(Cli.run("put", db(), "a", "1"));
         ok(Cli.run("put", db(), "a", "2"));
