@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 /** {@code viper import STORE [FILE]}: puts every JSON line's key and value. */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Reads JSON lines {\"key\":...,\"value\":...} (as 'viper export' writes them) from FILE or "
-                + "standard input and puts each into the store, creating it when there is none. Later lines win.",
+                + "standard input and puts each into the store, creating it when the directory is absent or empty (a "
+                + "directory of other files is refused, exit code 4). Later lines win.",
             "The input is UTF-8 (a byte order mark at its start is skipped). A line that is not UTF-8 or not such an "
                 + "object, or whose value the store's codec refuses, is named on standard error and skipped; the "
                 + "others are imported, and the exit code is 7."},
@@ -34,8 +35,9 @@ final class ImportCommand extends StoreCommand {
         long imported = 0;
         long refused = 0;
         try (InputStream input = file != null ? Files.newInputStream(file) : viper().in();
-                KeyValueStore<Object> db = Stores.openOrCreate(store, codec, err());
+                WritableStore target = WritableStore.open(store, codec, err());
                 Progress progress = Progress.start("import", 0)) {
+            KeyValueStore<Object> db = target.store();
             Utf8Lines lines = new Utf8Lines(input);
             for (Utf8Lines.Line line = lines.next(); line != null; line = lines.next()) {
                 progress.step();
@@ -53,6 +55,11 @@ final class ImportCommand extends StoreCommand {
                     refused++;
                     err().println("viper: line " + line.number() + " skipped: " + e.getMessage());
                 }
+            }
+            // A new store that got none of its lines is removed: the import failed. An empty input makes an empty
+            // store, as the export of one gives.
+            if (imported > 0 || refused == 0) {
+                target.keep();
             }
         }
         out().printf("imported %s keys into %s%n", Units.count(imported), store);

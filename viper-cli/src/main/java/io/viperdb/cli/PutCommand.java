@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code viper put STORE KEY VALUE}: maps a key to a JSON value, a string or a file's bytes. */
 @Command(name = "put", mixinStandardHelpOptions = true,
-        description = {"Maps KEY to VALUE, written as JSON, in the store; creates the store when there is none.",
+        description = {"Maps KEY to VALUE, written as JSON, in the store; creates the store when the directory is "
+                + "absent or empty (a directory of other files is refused, exit code 4), and removes it again if "
+                + "the put fails.",
             "Numbers, strings in double quotes, true/false, arrays and objects are stored as the codec stores them; "
                 + "a tagged object such as {\"@type\":\"java.time.LocalDate\",\"value\":\"2026-11-25\"} stores "
                 + "another type (see README, Command line)."},
@@ -51,9 +53,12 @@ final class PutCommand extends StoreCommand {
 
     @Override
     public Integer call() throws IOException {
+        // Everything that can be checked is checked before the store is opened, or created.
         Duration timeToLive = ttl == null ? null : parseDuration(ttl);
+        checkKey(key);
         Object value = value();
-        try (KeyValueStore<Object> db = Stores.openOrCreate(store, codec, err())) {
+        try (WritableStore target = WritableStore.open(store, codec, err())) {
+            KeyValueStore<Object> db = target.store();
             if (value instanceof String s && db.stats().codec().equals(BytesCodec.NAME) && text != null) {
                 value = s.getBytes(StandardCharsets.UTF_8);
             }
@@ -62,8 +67,18 @@ final class PutCommand extends StoreCommand {
             } else {
                 db.put(key, value, timeToLive);
             }
+            target.keep();
         }
         return ExitCodes.OK;
+    }
+
+    /** Checks the length of a key as the store will (a key from a shell is always Unicode text: no surrogates). */
+    private static void checkKey(String key) {
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > KeyValueStore.MAX_KEY_BYTES) {
+            throw new CommandFailure(ExitCodes.USAGE, String.format(Locale.ROOT, "KEY is %,d bytes in UTF-8; a key "
+                    + "holds at most %,d", bytes, KeyValueStore.MAX_KEY_BYTES));
+        }
     }
 
     private Object value() throws IOException {

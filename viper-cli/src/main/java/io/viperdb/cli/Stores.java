@@ -47,7 +47,7 @@ final class Stores {
         return codec == null ? StoreOptions.defaults() : StoreOptions.builder().codec(codec).build();
     }
 
-    private static boolean isStore(Path directory) {
+    static boolean isStore(Path directory) {
         if (Files.isRegularFile(directory.resolve(MANIFEST))) {
             return true;
         }

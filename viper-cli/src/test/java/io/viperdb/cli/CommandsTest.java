@@ -53,6 +53,51 @@ class CommandsTest {
     }
 
     @Test
+    void aFirstPutThatFailsLeavesNoStoreBehindAndSaysNothingOfOne() throws Exception {
+        Cli.Run refused = Cli.run("put", db(), "when", "{\"@type\":\"java.time.LocalDate\",\"value\":\"2026-11-25\"}");
+        assertEquals(ExitCodes.CODEC, refused.exitCode(), refused.toString());
+        assertTrue(refused.err().startsWith("viper: Codec 'json' cannot encode a value of type java.time.LocalDate"),
+                refused.err());
+        assertFalse(refused.err().contains("created"), refused.err());
+        assertFalse(Files.exists(tmp.resolve("db")), "the store this put created is removed, and its directory");
+
+        Cli.Run longKey = Cli.run("put", db(), "k".repeat(KeyValueStore.MAX_KEY_BYTES + 1), "1");
+        assertEquals(ExitCodes.USAGE, longKey.exitCode(), longKey.toString());
+        assertTrue(longKey.err().startsWith("viper: KEY is 4,097 bytes in UTF-8; a key holds at most 4,096"),
+                longKey.err());
+        assertFalse(Files.exists(tmp.resolve("db")));
+
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertEquals(ExitCodes.CODEC, Cli.run("put", "--codec", "bytes", empty.toString(), "n", "42").exitCode());
+        assertEquals(List.of(), Files.list(empty).toList(), "an empty directory given is left, empty");
+
+        ok(Cli.run("put", db(), "k", "1"));
+        Cli.Run later = Cli.run("put", db(), "when", "{\"@type\":\"java.time.LocalDate\",\"value\":\"2026-11-25\"}");
+        assertEquals(ExitCodes.CODEC, later.exitCode());
+        assertEquals("1\n", Cli.run("get", db(), "k").out(), "a store that was there stays whatever fails");
+    }
+
+    @Test
+    void putAndImportRefuseADirectoryOfOtherFilesAndAFile() throws Exception {
+        Path documents = Files.createDirectories(tmp.resolve("documents"));
+        Files.writeString(documents.resolve("notes.txt"), "mine");
+        String refusal = "viper: no store at " + documents + ": the directory holds other files and no "
+                + "viper.manifest; put and import create a store only in a new or empty directory\n";
+        Cli.Run put = Cli.run("put", documents.toString(), "k", "1");
+        assertEquals(ExitCodes.NO_STORE, put.exitCode(), put.toString());
+        assertEquals(refusal, put.err());
+        Cli.Run imported = Cli.runWithInput("{\"key\":\"k\",\"value\":1}\n", "import", documents.toString());
+        assertEquals(ExitCodes.NO_STORE, imported.exitCode(), imported.toString());
+        assertEquals(refusal, imported.err());
+        assertEquals(List.of(documents.resolve("notes.txt")), Files.list(documents).toList(), "nothing added");
+
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        Cli.Run onFile = Cli.run("put", file.toString(), "k", "1");
+        assertEquals(ExitCodes.NO_STORE, onFile.exitCode(), onFile.toString());
+        assertEquals("viper: no store at " + file + ": it is a file, not a directory\n", onFile.err());
+    }
+
+    @Test
     void putWithATimeToLiveExpires() throws InterruptedException {
         ok(Cli.run("put", db(), "session", "\"token\"", "--ttl", "300ms"));
         ok(Cli.run("get", db(), "session"));

@@ -1,6 +1,7 @@
 package io.viperdb.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.viperdb.KeyValueStore;
@@ -237,15 +238,15 @@ class ExportImportTest {
         assertEquals(ExitCodes.INCOMPLETE, run.exitCode(), run.toString());
         assertEquals("imported 2 keys into " + target + "\n", run.out());
         List<String> err = run.err().lines().toList();
-        assertEquals("viper: created a new store at " + target + " (codec json)", err.get(0));
-        assertTrue(err.get(1).startsWith("viper: line 2 skipped: not JSON"), err.get(1));
-        assertTrue(err.get(2).startsWith("viper: line 4 skipped: the line of key 'b' needs a \"value\""), err.get(2));
-        assertTrue(err.get(3).startsWith("viper: line 5 skipped: Codec 'json' cannot encode a value of type "
-                + "java.time.LocalDate"), err.get(3));
-        assertTrue(err.get(4).startsWith("viper: line 6 skipped: the line of key 'd' has a member \"ttl\""),
+        assertTrue(err.get(0).startsWith("viper: line 2 skipped: not JSON"), err.get(0));
+        assertTrue(err.get(1).startsWith("viper: line 4 skipped: the line of key 'b' needs a \"value\""), err.get(1));
+        assertTrue(err.get(2).startsWith("viper: line 5 skipped: Codec 'json' cannot encode a value of type "
+                + "java.time.LocalDate"), err.get(2));
+        assertTrue(err.get(3).startsWith("viper: line 6 skipped: the line of key 'd' has a member \"ttl\""),
+                err.get(3));
+        assertTrue(err.get(4).startsWith("viper: line 7 skipped: value: unknown \"@type\" 'no.such.Type'"),
                 err.get(4));
-        assertTrue(err.get(5).startsWith("viper: line 7 skipped: value: unknown \"@type\" 'no.such.Type'"),
-                err.get(5));
+        assertEquals("viper: created a new store at " + target + " (codec json)", err.get(5), "once it is kept");
         assertEquals("viper: 5 lines were skipped (named above)", err.get(6));
         assertEquals("{\"key\":\"a\",\"value\":3}\n", Cli.run("scan", target.toString()).out(), "later lines win");
     }
@@ -294,6 +295,21 @@ class ExportImportTest {
         Cli.Run later = Cli.runWithInput(bomLater, "import", tmp.resolve("later").toString());
         assertEquals(ExitCodes.INCOMPLETE, later.exitCode(), "a byte order mark is skipped only at the start: "
                 + later);
+    }
+
+    @Test
+    void aFirstImportThatImportsNothingLeavesNoStoreBehindButAnEmptyInputMakesAnEmptyStore() {
+        Path target = tmp.resolve("target");
+        Cli.Run run = Cli.runWithInput("not json\n{\"key\":\"b\"}\n", "import", target.toString());
+        assertEquals(ExitCodes.INCOMPLETE, run.exitCode(), run.toString());
+        assertTrue(run.out().startsWith("imported 0 keys into " + target), run.out());
+        assertFalse(run.err().contains("created"), run.err());
+        assertFalse(Files.exists(target), "no store, and no directory, is left");
+
+        Cli.Run empty = Cli.runWithInput("", "import", target.toString());
+        assertEquals(ExitCodes.OK, empty.exitCode(), empty.toString());
+        assertEquals("viper: created a new store at " + target + " (codec json)\n", empty.err());
+        assertEquals(ExitCodes.OK, Cli.run("info", target.toString()).exitCode(), "an empty export, imported");
     }
 
     @Test
