@@ -139,13 +139,13 @@ final class DemoCommand implements Callable<Integer> {
 
             ReclaimResult reclaim = db.reclaim();
             say("reclaimed: " + Units.bytes(reclaim.bytesBefore()) + " -> " + Units.bytes(reclaim.bytesAfter())
-                    + ", kept " + Units.count(reclaim.recordsKept()) + " records, in "
+                    + ", kept " + Units.count(reclaim.recordsKept(), "record", "records") + ", in "
                     + Units.millis(reclaim.elapsed().toNanos()));
 
             start = System.nanoTime();
             VerifyReport report = db.verify();
             say("verified " + Units.count(report.recordsChecked()) + " records in " + Units.millis(since(start))
-                    + ": " + (report.sound() ? "sound" : report.problems().size() + " problems"));
+                    + ": " + (report.sound() ? "sound" : Units.count(report.problems().size(), "problem", "problems")));
             for (int i = 1; i < keys; i += 2) {
                 String expected = (i % 4 == 1 ? "overwritten " : PAYLOAD) + i;
                 if (!expected.equals(db.get(key(i)))) {

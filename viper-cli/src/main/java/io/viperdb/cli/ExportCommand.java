@@ -49,12 +49,14 @@ final class ExportCommand extends StoreCommand {
                                 ? "; " + file + " is left as it was" : "; " + file + " was not written"), e);
                     }
                 }
-                out().printf("exported %s keys from %s to %s%n", Units.count(written - skipped), store, file);
+                out().printf("exported %s from %s to %s%n", Units.count(written - skipped, "key", "keys"), store,
+                        file);
             }
         }
         if (skipped > 0) {
-            err().printf("viper: %s of %s keys were left out (named above): their values have no JSON form or "
-                    + "could not be read%n", Units.count(skipped), Units.count(written));
+            err().printf("viper: %s of %s %s left out (named above): %s no JSON form or could not be read%n",
+                    Units.count(skipped), Units.count(written, "key", "keys"), skipped == 1 ? "was" : "were",
+                    skipped == 1 ? "its value has" : "their values have");
             return ExitCodes.INCOMPLETE;
         }
         return ExitCodes.OK;

@@ -62,9 +62,10 @@ final class ImportCommand extends StoreCommand {
                 target.keep();
             }
         }
-        out().printf("imported %s keys into %s%n", Units.count(imported), store);
+        out().printf("imported %s into %s%n", Units.count(imported, "key", "keys"), store);
         if (refused > 0) {
-            err().printf("viper: %s lines were skipped (named above)%n", Units.count(refused));
+            err().printf("viper: %s skipped (named above)%n", refused == 1 ? "1 line was"
+                    : Units.count(refused) + " lines were");
             return ExitCodes.INCOMPLETE;
         }
         return ExitCodes.OK;

@@ -17,9 +17,9 @@ final class ReclaimCommand extends StoreCommand {
         try (KeyValueStore<Object> db = Stores.openExisting(store, null)) {
             result = Progress.during("reclaim", db::reclaim);
         }
-        out().printf("reclaimed %s: %s -> %s (%s freed), kept %s records, in %s%n", store,
+        out().printf("reclaimed %s: %s -> %s (%s freed), kept %s, in %s%n", store,
                 Units.bytes(result.bytesBefore()), Units.bytes(result.bytesAfter()), Units.bytes(result.bytesFreed()),
-                Units.count(result.recordsKept()), Units.millis(result.elapsed().toNanos()));
+                Units.count(result.recordsKept(), "record", "records"), Units.millis(result.elapsed().toNanos()));
         return ExitCodes.OK;
     }
 }

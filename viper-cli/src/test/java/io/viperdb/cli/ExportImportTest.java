@@ -313,6 +313,25 @@ class ExportImportTest {
     }
 
     @Test
+    void countsOfOneAreSingular() {
+        Path source = tmp.resolve("source");
+        try (KeyValueStore<Object> store = KeyValueStore.open(source, StoreOptions.builder().codec("kryo").build())) {
+            store.put("fine", "yes");
+            store.put("account", new Account());
+        }
+        Cli.Run leftOut = Cli.run("export", source.toString(), tmp.resolve("out.jsonl").toString());
+        assertEquals(ExitCodes.INCOMPLETE, leftOut.exitCode(), leftOut.toString());
+        assertEquals("exported 1 key from " + source + " to " + tmp.resolve("out.jsonl") + "\n", leftOut.out());
+        assertTrue(leftOut.err().endsWith("viper: 1 of 2 keys was left out (named above): its value has no JSON "
+                + "form or could not be read\n"), leftOut.err());
+
+        Path target = tmp.resolve("target");
+        Cli.Run imported = Cli.runWithInput("{\"key\":\"a\",\"value\":1}\nnot json\n", "import", target.toString());
+        assertEquals("imported 1 key into " + target + "\n", imported.out());
+        assertTrue(imported.err().endsWith("viper: 1 line was skipped (named above)\n"), imported.err());
+    }
+
+    @Test
     void importOfAMissingFileSaysSo() {
         Cli.Run run = Cli.run("import", tmp.resolve("db").toString(), tmp.resolve("nope.jsonl").toString());
         assertEquals(ExitCodes.FAILED, run.exitCode(), run.toString());

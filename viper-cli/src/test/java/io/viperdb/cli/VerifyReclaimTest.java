@@ -125,6 +125,16 @@ class VerifyReclaimTest {
     }
 
     @Test
+    void reclaimThatKeepsOneRecordSaysRecord() {
+        Path dir = tmp.resolve("one");
+        assertEquals(ExitCodes.OK, Cli.run("put", dir.toString(), "k", "1").exitCode());
+        assertEquals(ExitCodes.OK, Cli.run("put", dir.toString(), "k", "2").exitCode());
+        Cli.Run run = Cli.run("reclaim", dir.toString());
+        assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
+        assertTrue(run.out().contains(", kept 1 record, in "), run.out());
+    }
+
+    @Test
     void reclaimPrintsTheSizesBeforeAndAfter() {
         Path dir = storeOfSegments();
         try (KeyValueStore<Object> store = KeyValueStore.open(dir)) {
