@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,20 @@ class VerifyReclaimTest {
         try (Stream<Path> files = Files.list(tmp)) {
             assertEquals(List.of("db", "export.jsonl"), files.map(f -> f.getFileName().toString()).sorted().toList());
         }
+    }
+
+    @Test
+    void reclaimOfAStoreWithNothingDeadChangesNothingAndSaysSo() {
+        Path dir = storeOfSegments();
+        Map<String, String> before = DirectoryContents.of(dir);
+        Cli.Run run = Cli.run("reclaim", dir.toString());
+        assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
+        assertEquals("nothing to reclaim in " + dir + ": 0 B dead\n", run.out());
+        Map<String, String> after = DirectoryContents.of(dir);
+        before.keySet().removeIf(name -> name.startsWith("viper.") && !name.equals("viper.manifest"));
+        after.keySet().retainAll(before.keySet());
+        assertEquals(before, after, "the segment files and the manifest, byte for byte");
+        assertTrue(Cli.run("info", dir.toString()).out().contains("last reclaim  never"));
     }
 
     @Test
