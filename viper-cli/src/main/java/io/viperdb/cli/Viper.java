@@ -61,6 +61,7 @@ public final class Viper {
     }
 
     public static void main(String[] args) {
+        Warnings.install(System.err);
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         String refusal = Arguments.refusal(args, System.getProperty("sun.jnu.encoding"),

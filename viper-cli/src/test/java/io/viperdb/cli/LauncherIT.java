@@ -187,4 +187,19 @@ class LauncherIT {
                 + "this locale's character set (ANSI_X3.4-1968)"), direct.err());
         assertFalse(Files.exists(cwd.resolve("db")), "nothing created");
     }
+
+    @Test
+    void whatRecoveryLogsIsOneLineOfViperWithoutADate() throws Exception {
+        assertEquals(0, shell(cwd, "viper put db k '\"a\"'").exitCode());
+        // A torn tail: bytes after the last record of the active value log, as an interrupted write leaves.
+        Files.write(cwd.resolve("db/00000001.vlog"), "garbage!garbage!".getBytes(StandardCharsets.US_ASCII),
+                java.nio.file.StandardOpenOption.APPEND);
+        Result put = shell(cwd, "viper put db k2 '\"b\"'");
+        assertEquals(0, put.exitCode(), put.toString());
+        List<String> lines = put.err().lines().toList();
+        assertEquals(1, lines.size(), "one line: " + put.err());
+        assertTrue(lines.get(0).matches("viper: warning: Cut off 16 bytes at offset \\d+ of .*00000001\\.vlog, the "
+                + "tail of an interrupted write \\(.*\\)"), lines.get(0));
+        assertEquals("\"b\"\n", shell(cwd, "viper get db k2").out());
+    }
 }
