@@ -36,11 +36,13 @@ final class ImportCommand extends StoreCommand {
         long refused = 0;
         try (InputStream input = file != null ? Files.newInputStream(file) : viper().in();
                 WritableStore target = WritableStore.open(store, codec, err());
-                Progress progress = Progress.start("import", 0)) {
+                // Progress in bytes read, of the file's size when there is a file to take it from.
+                Progress progress = viper().progress("import", file != null && Files.isRegularFile(file)
+                        ? Files.size(file) : 0, Progress.Unit.BYTES)) {
             KeyValueStore<Object> db = target.store();
             Utf8Lines lines = new Utf8Lines(input);
             for (Utf8Lines.Line line = lines.next(); line != null; line = lines.next()) {
-                progress.step();
+                progress.advanceTo(lines.bytesRead());
                 if (line.text() != null && line.text().isBlank()) {
                     continue;
                 }

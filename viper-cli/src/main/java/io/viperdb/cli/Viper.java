@@ -3,6 +3,7 @@ package io.viperdb.cli;
 import io.viperdb.UnknownCodecException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -50,14 +51,24 @@ public final class Viper {
     boolean verbose;
 
     private final InputStream in;
+    private final PrintStream progress;
 
-    Viper(InputStream in) {
+    Viper(InputStream in, PrintStream progress) {
         this.in = in;
+        this.progress = progress;
     }
 
     /** Standard input, or what a test gives instead. */
     InputStream in() {
         return in;
+    }
+
+    /**
+     * A progress line: on standard error at a terminal (nothing drawn otherwise), or always on the stream a test
+     * gave.
+     */
+    Progress progress(String label, long total, Progress.Unit unit) {
+        return progress != null ? Progress.on(progress, label, total, unit) : Progress.start(label, total, unit);
     }
 
     public static void main(String[] args) {
@@ -77,7 +88,12 @@ public final class Viper {
 
     /** The command line, with its output, error and input streams; what {@link #main} runs and the tests drive. */
     static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new Viper(in));
+        return commandLine(in, out, err, null);
+    }
+
+    /** The command line, drawing the progress lines of {@code import} on {@code progress} when not null (tests). */
+    static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err, PrintStream progress) {
+        CommandLine commandLine = new CommandLine(new Viper(in, progress));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(new FailureHandler());

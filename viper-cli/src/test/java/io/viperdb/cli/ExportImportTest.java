@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -329,6 +330,27 @@ class ExportImportTest {
         Cli.Run imported = Cli.runWithInput("{\"key\":\"a\",\"value\":1}\nnot json\n", "import", target.toString());
         assertEquals("imported 1 key into " + target + "\n", imported.out());
         assertTrue(imported.err().endsWith("viper: 1 line was skipped (named above)\n"), imported.err());
+    }
+
+    @Test
+    void importProgressShowsTheBytesReadOfTheFilesSize() throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            lines.append("{\"key\":\"k").append(i).append("\",\"value\":\"").append("x".repeat(100)).append("\"}\n");
+        }
+        Path file = Files.writeString(tmp.resolve("in.jsonl"), lines);
+        java.io.ByteArrayOutputStream drawn = new java.io.ByteArrayOutputStream();
+        java.io.StringWriter out = new java.io.StringWriter();
+        int exitCode = Viper.commandLine(java.io.InputStream.nullInputStream(), new java.io.PrintWriter(out),
+                new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintStream(drawn, true, StandardCharsets.UTF_8))
+                .execute("import", tmp.resolve("db").toString(), file.toString());
+        assertEquals(ExitCodes.OK, exitCode, out.toString());
+        String progress = drawn.toString(StandardCharsets.UTF_8);
+        String total = Pattern.quote(Units.bytes(Files.size(file)));
+        assertTrue(progress.matches("(?s)\rimport \\[ *\\] [\\d.]+ (B|KiB)/" + total + " \\(0%\\) .*"),
+                "the first line drawn, at the first line read: " + progress);
+        assertTrue(progress.endsWith("\r\u001b[K"), "cleared at the end");
     }
 
     @Test
