@@ -43,7 +43,8 @@ import picocli.CommandLine.ScopeType;
             "7:some values or lines have no JSON form or could not be read; the rest was done",
             "8:the store's format version is newer than this viper",
             "9:the file system failed",
-            "10:a bug in viper (run again with --verbose and report it)"})
+            "10:a bug in viper (run again with --verbose and report it)",
+            "130:interrupted with Ctrl-C; import says how many keys it imported (they are in the store)"})
 public final class Viper {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,

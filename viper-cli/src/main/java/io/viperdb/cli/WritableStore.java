@@ -24,6 +24,7 @@ final class WritableStore implements AutoCloseable {
     private final Creation creation;
     private final KeyValueStore<Object> store;
     private boolean keep;
+    private boolean closed;
 
     /** What this command created: nothing (the store was there), the store's files, or the directory too. */
     private enum Creation { NONE, FILES, DIRECTORY }
@@ -78,9 +79,13 @@ final class WritableStore implements AutoCloseable {
         keep = true;
     }
 
-    /** Closes the store; removes it if this command created it and did not {@link #keep()} it. */
+    /** Closes the store; removes it if this command created it and did not {@link #keep()} it. Once. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         String codec = creation == Creation.NONE ? null : store.stats().codec();
         store.close();
         if (creation == Creation.NONE) {

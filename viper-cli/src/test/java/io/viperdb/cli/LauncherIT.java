@@ -3,6 +3,7 @@ package io.viperdb.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.viperdb.KeyValueStore;
 import java.io.IOException;
@@ -201,5 +202,59 @@ class LauncherIT {
         assertTrue(lines.get(0).matches("viper: warning: Cut off 16 bytes at offset \\d+ of .*00000001\\.vlog, the "
                 + "tail of an interrupted write \\(.*\\)"), lines.get(0));
         assertEquals("\"b\"\n", shell(cwd, "viper get db k2").out());
+    }
+
+    /** Whether this JVM ignores SIGINT, which its children then ignore too (a shell's background job does). */
+    private static boolean sigintIgnored() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 1)) != 0;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void anImportInterruptedWithCtrlCSaysWhatItImportedAndTheStoreHoldsIt() throws Exception {
+        assumeFalse(sigintIgnored(), "SIGINT is ignored here, and would be in the viper it starts");
+        ProcessBuilder builder = new ProcessBuilder(script().toString(), "import", "db").directory(cwd.toFile());
+        builder.environment().put("VIPER_SKIP_BUILD", "1");
+        builder.environment().put("VIPER_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m");
+        Process viper = builder.start(); // the script execs java: the pid is the JVM's
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(viper.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(viper.getErrorStream()));
+        java.io.Writer input = new java.io.OutputStreamWriter(viper.getOutputStream(), StandardCharsets.UTF_8);
+        for (int i = 0; i < 1000; i++) {
+            input.write("{\"key\":\"k" + i + "\",\"value\":" + i + "}\n");
+        }
+        input.flush(); // and kept open: the import waits for more, as it would for a slow pipe
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Files.notExists(cwd.resolve("db/viper.lock")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(1500); // for the lines in the pipe to be read and imported
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(viper.pid())).start().waitFor());
+        assertTrue(viper.waitFor(60, TimeUnit.SECONDS), "viper ends on SIGINT");
+        try {
+            input.close();
+        } catch (IOException e) {
+            // The pipe's reader is gone.
+        }
+        String errors = err.join();
+        assertEquals(130, viper.exitValue(), errors);
+        assertEquals("", out.join());
+        java.util.regex.Matcher said = java.util.regex.Pattern.compile("viper: interrupted: imported ([\\d,]+) keys? "
+                + "into db before the interruption; they are in the store\n").matcher(errors);
+        assertTrue(said.find(), errors);
+        int imported = Integer.parseInt(said.group(1).replace(",", ""));
+        assertTrue(imported > 0, errors);
+        assertEquals("viper: created a new store at db (codec json)\n" + said.group(), errors,
+                "the progress line cleared, and nothing else said");
+        try (KeyValueStore<Object> store = KeyValueStore.open(cwd.resolve("db"))) {
+            assertEquals(imported, store.size(), "every key it says it imported, and no other");
+            for (int i = 0; i < imported; i++) {
+                assertEquals(i, store.get("k" + i));
+            }
+        }
     }
 }
