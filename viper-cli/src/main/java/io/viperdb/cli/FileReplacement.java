@@ -44,6 +44,10 @@ final class FileReplacement implements AutoCloseable {
     /** Starts the replacement of {@code file}, creating its temporary file; the file itself is not touched. */
     static FileReplacement of(Path file) throws IOException {
         Path target = Files.isSymbolicLink(file) && Files.exists(file) ? file.toRealPath() : file;
+        if (Files.isDirectory(target)) {
+            // A rename would replace an empty directory with the file.
+            throw new CommandFailure(ExitCodes.USAGE, file + " is a directory, not a file");
+        }
         Path directory = target.toAbsolutePath().getParent();
         if (!Files.isDirectory(directory)) {
             throw new CommandFailure(ExitCodes.FAILED, "cannot write " + file + ": there is no directory "

@@ -124,6 +124,11 @@ class VerifyReclaimTest {
         try (Stream<Path> files = Files.list(tmp)) {
             assertEquals(List.of("db", "export.jsonl"), files.map(f -> f.getFileName().toString()).sorted().toList());
         }
+        Path directory = Files.createDirectories(tmp.resolve("empty"));
+        Cli.Run onDirectory = Cli.run("export", dir.toString(), directory.toString());
+        assertEquals(ExitCodes.USAGE, onDirectory.exitCode(), onDirectory.toString());
+        assertEquals("viper: " + directory + " is a directory, not a file\n", onDirectory.err());
+        assertTrue(Files.isDirectory(directory), "not replaced by the export");
     }
 
     @Test
