@@ -1,7 +1,6 @@
 package io.viperdb.cli;
 
 import io.viperdb.CodecException;
-import io.viperdb.KeyValueStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -46,11 +45,10 @@ final class ImportCommand extends StoreCommand {
                 Progress progress = viper().progress("import", file != null && Files.isRegularFile(file)
                         ? Files.size(file) : 0, Progress.Unit.BYTES)) {
             interruption.onInterrupt(() -> interrupted(target, progress));
-            KeyValueStore<Object> db = target.store();
             Utf8Lines lines = new Utf8Lines(input);
             for (Utf8Lines.Line next = lines.next(); next != null; next = lines.next()) {
                 Utf8Lines.Line line = next;
-                if (!interruption.step(() -> importLine(line, db, progress, lines.bytesRead()))) {
+                if (!interruption.step(() -> importLine(line, target, progress, lines.bytesRead()))) {
                     return ExitCodes.INTERRUPTED;
                 }
             }
@@ -59,7 +57,7 @@ final class ImportCommand extends StoreCommand {
             }
             // A new store that got none of its lines is removed: the import failed. An empty input makes an empty
             // store, as the export of one gives.
-            if (imported > 0 || refused == 0) {
+            if (refused == 0) {
                 target.keep();
             }
         }
@@ -71,7 +69,7 @@ final class ImportCommand extends StoreCommand {
         return ExitCodes.OK;
     }
 
-    private void importLine(Utf8Lines.Line line, KeyValueStore<Object> db, Progress progress, long bytesRead) {
+    private void importLine(Utf8Lines.Line line, WritableStore target, Progress progress, long bytesRead) {
         progress.advanceTo(bytesRead);
         if (line.text() != null && line.text().isBlank()) {
             return;
@@ -81,8 +79,10 @@ final class ImportCommand extends StoreCommand {
                 throw new IllegalArgumentException(line.problem());
             }
             ExportLine entry = ExportLine.parse(line.text());
-            db.put(entry.key(), entry.value());
+            target.store().put(entry.key(), entry.value());
             imported++;
+            // A store that holds a key is kept, whatever ends the import after this.
+            target.keep();
         } catch (IllegalArgumentException | CodecException e) {
             refused++;
             err().println("viper: line " + line.number() + " skipped: " + e.getMessage());
@@ -99,9 +99,6 @@ final class ImportCommand extends StoreCommand {
      */
     private void interrupted(WritableStore target, Progress progress) {
         progress.close();
-        if (imported > 0) {
-            target.keep();
-        }
         try {
             target.close();
         } catch (RuntimeException e) {
