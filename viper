@@ -58,7 +58,9 @@ fi
 # (what terminals send), and viper refuses an argument that even so holds bytes that are not UTF-8. Other locales,
 # UTF-8 or not (ISO-8859-1, say), are the user's own and stay as they are.
 locale_opts=""
-if [ "$(locale charmap 2>/dev/null)" = "ANSI_X3.4-1968" ] && locale -a 2>/dev/null | grep -qixE 'c\.utf-?8'; then
+# (grep without -q reads the whole list: under pipefail, a grep that quits early would fail the pipe with SIGPIPE.)
+if [ "$(locale charmap 2>/dev/null)" = "ANSI_X3.4-1968" ] && locale -a 2>/dev/null | grep -ixE 'c\.utf-?8' >/dev/null
+then
     export LC_ALL=C.UTF-8
     locale_opts="-Dviper.launcher.locale=C.UTF-8"
 fi
