@@ -52,8 +52,21 @@ if [ "${VIPER_SKIP_BUILD:-}" != "1" ] && needs_build; then
     touch "$stamp"
 fi
 
+# The JVM decodes its arguments with the locale's character set (sun.jnu.encoding). In the C or POSIX locale, or in
+# one the system lacks, that is ASCII, and every other character arrives as U+FFFD: 'viper put ./db café ...' would
+# store "caf\uFFFD\uFFFD". There the JVM runs in C.UTF-8 instead, so that arguments and file names are read as UTF-8
+# (what terminals send), and viper refuses an argument that even so holds bytes that are not UTF-8. Other locales,
+# UTF-8 or not (ISO-8859-1, say), are the user's own and stay as they are.
+locale_opts=""
+# (grep without -q reads the whole list: under pipefail, a grep that quits early would fail the pipe with SIGPIPE.)
+if [ "$(locale charmap 2>/dev/null)" = "ANSI_X3.4-1968" ] && locale -a 2>/dev/null | grep -ixE 'c\.utf-?8' >/dev/null
+then
+    export LC_ALL=C.UTF-8
+    locale_opts="-Dviper.launcher.locale=C.UTF-8"
+fi
+
 jar="$(cli_jar)" || { echo "viper: no viper-cli jar in $target; run without VIPER_SKIP_BUILD to build it" >&2; exit 9; }
 # ALL-MODULE-PATH resolves modules that nothing requires, such as the model classes of a kryo store.
 # shellcheck disable=SC2086 # VIPER_JAVA_OPTS is a list of options
-exec "$java" ${VIPER_JAVA_OPTS:-} --module-path "$target/modules:$jar${VIPER_MODULE_PATH:+:$VIPER_MODULE_PATH}" \
+exec "$java" ${VIPER_JAVA_OPTS:-} $locale_opts --module-path "$target/modules:$jar${VIPER_MODULE_PATH:+:$VIPER_MODULE_PATH}" \
     --add-modules ALL-MODULE-PATH -m io.viperdb.cli/io.viperdb.cli.Viper "$@"

@@ -5,6 +5,8 @@
 module io.viperdb.cli {
     requires io.viperdb.api;
     requires info.picocli;
+    // The engine logs through System.Logger, which goes to java.util.logging: Warnings prints it as viper's lines.
+    requires java.logging;
 
     // picocli creates the commands and sets their options reflectively.
     opens io.viperdb.cli to info.picocli;

@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param bytesBefore the size of the store's log files before the reclaim
  * @param bytesAfter the size of the store's log files after it (including writes made while it ran)
- * @param recordsKept the live records copied into the new files
+ * @param recordsKept the live records copied into the new files; when nothing was dead, every live record, kept where
+ *     it was (the store is then left as it is, and {@code bytesAfter} equals {@code bytesBefore})
  * @param elapsed how long the reclaim took
  */
 public record ReclaimResult(long bytesBefore, long bytesAfter, long recordsKept, Duration elapsed) {

@@ -11,6 +11,12 @@ final class CommandFailure extends RuntimeException {
         this.exitCode = exitCode;
     }
 
+    /** A failure that {@code cause} brought about, whose stack trace {@code --verbose} shows. */
+    CommandFailure(int exitCode, String message, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+    }
+
     int exitCode() {
         return exitCode;
     }

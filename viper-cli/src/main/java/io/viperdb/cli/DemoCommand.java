@@ -40,7 +40,8 @@ final class DemoCommand implements Callable<Integer> {
     int keys = 100_000;
 
     @Option(names = "--dir", paramLabel = "DIR",
-            description = "Use this new or empty directory, and keep the store there afterwards.")
+            description = "Use this new or empty directory, and keep the store there afterwards; a directory that "
+                    + "holds anything (a store of yours, any file) is refused, and nothing in it is touched.")
     Path dir;
 
     private PrintWriter out;
@@ -50,6 +51,9 @@ final class DemoCommand implements Callable<Integer> {
         out = spec.commandLine().getOut();
         if (keys < 2) {
             throw new CommandFailure(ExitCodes.USAGE, "--keys must be at least 2");
+        }
+        if (dir != null) {
+            refuseUnlessNewOrEmpty(dir);
         }
         boolean temporary = dir == null;
         Path where = temporary ? Files.createTempDirectory("viper-demo-") : dir;
@@ -63,6 +67,25 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println(temporary ? "done; deleted " + where : "done; the store is in " + where);
         return ExitCodes.OK;
+    }
+
+    /**
+     * The demo removes half of its keys and overwrites others: in a directory that already holds a store it would
+     * change the user's data, and among other files it would scatter its own. So it takes only a new or empty one.
+     */
+    private static void refuseUnlessNewOrEmpty(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isEmpty()) {
+                    return;
+                }
+            }
+            throw new CommandFailure(ExitCodes.USAGE, "--dir " + dir + " is not empty: the demo writes a store of its "
+                    + "own there; give a new or empty directory");
+        }
+        if (Files.exists(dir)) {
+            throw new CommandFailure(ExitCodes.USAGE, "--dir " + dir + " is a file; give a new or empty directory");
+        }
     }
 
     private void run(Path where) throws InterruptedException {
@@ -116,13 +139,13 @@ final class DemoCommand implements Callable<Integer> {
 
             ReclaimResult reclaim = db.reclaim();
             say("reclaimed: " + Units.bytes(reclaim.bytesBefore()) + " -> " + Units.bytes(reclaim.bytesAfter())
-                    + ", kept " + Units.count(reclaim.recordsKept()) + " records, in "
+                    + ", kept " + Units.count(reclaim.recordsKept(), "record", "records") + ", in "
                     + Units.millis(reclaim.elapsed().toNanos()));
 
             start = System.nanoTime();
             VerifyReport report = db.verify();
             say("verified " + Units.count(report.recordsChecked()) + " records in " + Units.millis(since(start))
-                    + ": " + (report.sound() ? "sound" : report.problems().size() + " problems"));
+                    + ": " + (report.sound() ? "sound" : Units.count(report.problems().size(), "problem", "problems")));
             for (int i = 1; i < keys; i += 2) {
                 String expected = (i % 4 == 1 ? "overwritten " : PAYLOAD) + i;
                 if (!expected.equals(db.get(key(i)))) {

@@ -15,6 +15,17 @@ final class Entries {
     private Entries() {
     }
 
+    /**
+     * Checks the value of {@code --limit} before the store is opened.
+     *
+     * @throws CommandFailure with {@link ExitCodes#USAGE} if it is negative
+     */
+    static void checkLimit(long limit) {
+        if (limit < 0) {
+            throw new CommandFailure(ExitCodes.USAGE, "--limit must be at least 0 (was " + limit + ")");
+        }
+    }
+
     /** The sorted live keys that start with {@code prefix}, at most {@code limit} of them. */
     static List<String> keys(KeyValueStore<?> db, String prefix, long limit) {
         return new TreeSet<>(db.keys()).tailSet(prefix).stream().takeWhile(k -> k.startsWith(prefix)).limit(limit)

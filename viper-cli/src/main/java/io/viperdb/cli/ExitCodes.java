@@ -35,6 +35,11 @@ final class ExitCodes {
     static final int FAILED = 9;
     /** A bug in viper: the message and, with {@code --verbose}, the stack trace, are worth a bug report. */
     static final int INTERNAL = 10;
+    /**
+     * Interrupted with Ctrl-C (SIGINT): the code the JVM itself ends with then, 128 + 2, whatever the command returns;
+     * {@code import} first says how many keys it imported, which are in the store.
+     */
+    static final int INTERRUPTED = 130;
 
     private ExitCodes() {
     }

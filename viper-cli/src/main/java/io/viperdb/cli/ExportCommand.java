@@ -1,9 +1,7 @@
 package io.viperdb.cli;
 
 import io.viperdb.KeyValueStore;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,14 +12,16 @@ import picocli.CommandLine.Parameters;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Writes every live key and its value as JSON lines, {\"key\":...,\"value\":...} in sorted key "
                 + "order, to FILE or standard output; 'viper import' reads them back into an equal store.",
+            "FILE is written beside under a temporary name and replaced only when the export is complete: if it "
+                + "fails (a damaged record, a full disk), an existing FILE is left as it was.",
             "Values with no JSON form (objects of classes that are not records, for example) are left out, each "
                 + "named on standard error, and the exit code is 7. Times to live are not exported: the API does "
                 + "not tell them."},
         footer = {"", "Examples:", "  viper export ./db backup.jsonl", "  viper export ./db | viper import ./copy"})
 final class ExportCommand extends StoreCommand {
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "The file to write (replaced if it "
-            + "exists); standard output when absent.")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "The file to write (replaced whole "
+            + "when the export is done, if it exists); standard output when absent.")
     Path file;
 
     @Override
@@ -37,16 +37,26 @@ final class ExportCommand extends StoreCommand {
                 }
                 out().flush();
             } else {
-                try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                // A failure half way (a damaged record, a full disk) must not cost the user the file they export
+                // over, often last week's backup: it is replaced only once the new one is complete.
+                try (FileReplacement replacement = FileReplacement.of(file);
                         Progress progress = Progress.start("export", keys.size())) {
-                    skipped = Entries.write(db, keys, writer, err(), progress);
+                    try {
+                        skipped = Entries.write(db, keys, replacement.writer(), err(), progress);
+                        replacement.commit();
+                    } catch (IOException | RuntimeException e) {
+                        throw new CommandFailure(ExitCodes.of(e), Viper.describe(e) + (Files.exists(file)
+                                ? "; " + file + " is left as it was" : "; " + file + " was not written"), e);
+                    }
                 }
-                out().printf("exported %s keys from %s to %s%n", Units.count(written - skipped), store, file);
+                out().printf("exported %s from %s to %s%n", Units.count(written - skipped, "key", "keys"), store,
+                        file);
             }
         }
         if (skipped > 0) {
-            err().printf("viper: %s of %s keys were left out (named above): their values have no JSON form or "
-                    + "could not be read%n", Units.count(skipped), Units.count(written));
+            err().printf("viper: %s of %s %s left out (named above): %s no JSON form or could not be read%n",
+                    Units.count(skipped), Units.count(written, "key", "keys"), skipped == 1 ? "was" : "were",
+                    skipped == 1 ? "its value has" : "their values have");
             return ExitCodes.INCOMPLETE;
         }
         return ExitCodes.OK;

@@ -15,11 +15,12 @@ final class KeysCommand extends StoreCommand {
     @Option(names = "--prefix", paramLabel = "TEXT", description = "Only keys that start with TEXT.")
     String prefix = "";
 
-    @Option(names = "--limit", paramLabel = "N", description = "At most N keys.")
+    @Option(names = "--limit", paramLabel = "N", description = "At most N keys (0 or more).")
     long limit = Long.MAX_VALUE;
 
     @Override
     public Integer call() {
+        Entries.checkLimit(limit);
         List<String> keys;
         try (KeyValueStore<byte[]> db = Stores.openWithoutCodec(store)) {
             keys = Entries.keys(db, prefix, limit);

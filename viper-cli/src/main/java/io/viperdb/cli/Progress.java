@@ -18,9 +18,13 @@ final class Progress implements AutoCloseable {
 
     private static final long REDRAW_NANOS = 100_000_000L;
 
+    /** What a progress line counts: steps (keys, lines), or bytes, which it shows in KiB, MiB and GiB. */
+    enum Unit { STEPS, BYTES }
+
     private final PrintStream out;
     private final String label;
     private final long total;
+    private final Unit unit;
     private final long started = System.nanoTime();
     private long lastDrawn;
     private long done;
@@ -30,15 +34,21 @@ final class Progress implements AutoCloseable {
      * A progress line for {@code total} steps ({@code 0} when the total is not known: elapsed time is shown), drawn on
      * {@code out} when {@code shown}.
      */
-    private Progress(PrintStream out, String label, long total) {
+    private Progress(PrintStream out, String label, long total, Unit unit) {
         this.out = out;
         this.label = label;
         this.total = total;
+        this.unit = unit;
     }
 
-    /** A progress line on standard error when at a terminal; one that draws nothing otherwise. */
+    /** A progress line of steps on standard error when at a terminal; one that draws nothing otherwise. */
     static Progress start(String label, long total) {
-        return new Progress(atTerminal() ? System.err : null, label, total);
+        return start(label, total, Unit.STEPS);
+    }
+
+    /** A progress line counting {@code unit} on standard error when at a terminal; one that draws nothing otherwise. */
+    static Progress start(String label, long total, Unit unit) {
+        return new Progress(atTerminal() ? System.err : null, label, total, unit);
     }
 
     /**
@@ -49,7 +59,7 @@ final class Progress implements AutoCloseable {
         if (!atTerminal()) {
             return work.get();
         }
-        try (Progress progress = new Progress(System.err, label, 0)) {
+        try (Progress progress = new Progress(System.err, label, 0, Unit.STEPS)) {
             Thread ticker = new Thread(() -> {
                 try {
                     while (true) {
@@ -93,16 +103,26 @@ final class Progress implements AutoCloseable {
         }
     }
 
-    /** A progress line that always draws on {@code out}, for tests. */
+    /** A progress line of steps that always draws on {@code out}, for tests. */
     static Progress on(PrintStream out, String label, long total) {
-        return new Progress(out, label, total);
+        return on(out, label, total, Unit.STEPS);
+    }
+
+    /** A progress line counting {@code unit} that always draws on {@code out}, for tests. */
+    static Progress on(PrintStream out, String label, long total, Unit unit) {
+        return new Progress(out, label, total, unit);
     }
 
     /** Records one more step done, and redraws the line at most ten times a second. */
     void step() {
-        done++;
+        advanceTo(done + 1);
+    }
+
+    /** Records that {@code done} steps (or bytes) are done, and redraws the line at most ten times a second. */
+    void advanceTo(long done) {
+        this.done = done;
         long now = System.nanoTime();
-        if (out != null && now - lastDrawn >= REDRAW_NANOS) {
+        if (out != null && (!drawn || now - lastDrawn >= REDRAW_NANOS)) {
             lastDrawn = now;
             draw(now);
         }
@@ -121,16 +141,21 @@ final class Progress implements AutoCloseable {
         if (total > 0) {
             int width = 30;
             int filled = (int) Math.min(width, done * width / total);
-            line = String.format(Locale.ROOT, "%s [%s%s] %,d/%,d (%d%%) %.1f s", label, "=".repeat(filled),
-                    " ".repeat(width - filled), done, total, done * 100 / total, seconds);
+            line = String.format(Locale.ROOT, "%s [%s%s] %s/%s (%d%%) %.1f s", label, "=".repeat(filled),
+                    " ".repeat(width - filled), amount(done), amount(total), Math.min(100, done * 100 / total),
+                    seconds);
         } else if (done > 0) {
-            line = String.format(Locale.ROOT, "%s %,d %.1f s", label, done, seconds);
+            line = String.format(Locale.ROOT, "%s %s %.1f s", label, amount(done), seconds);
         } else {
             line = String.format(Locale.ROOT, "%s %.1f s", label, seconds);
         }
         out.print("\r" + line + "\u001b[K");
         out.flush();
         drawn = true;
+    }
+
+    private String amount(long n) {
+        return unit == Unit.BYTES ? Units.bytes(n) : Units.count(n);
     }
 
     /** Clears the line, so that what the command prints next starts on a clean line. */

@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code viper put STORE KEY VALUE}: maps a key to a JSON value, a string or a file's bytes. */
 @Command(name = "put", mixinStandardHelpOptions = true,
-        description = {"Maps KEY to VALUE, written as JSON, in the store; creates the store when there is none.",
+        description = {"Maps KEY to VALUE, written as JSON, in the store; creates the store when the directory is "
+                + "absent or empty (a directory of other files is refused, exit code 4), and removes it again if "
+                + "the put fails.",
             "Numbers, strings in double quotes, true/false, arrays and objects are stored as the codec stores them; "
                 + "a tagged object such as {\"@type\":\"java.time.LocalDate\",\"value\":\"2026-11-25\"} stores "
                 + "another type (see README, Command line)."},
@@ -37,7 +39,8 @@ final class PutCommand extends StoreCommand {
             description = "Store TEXT as a string (as UTF-8 bytes in a bytes store), no JSON quoting needed.")
     String text;
 
-    @Option(names = "--file", paramLabel = "FILE", description = "Store the bytes of FILE as a byte[].")
+    @Option(names = "--file", paramLabel = "FILE", description = "Store the bytes of FILE as a byte[] (at most "
+            + "1,023 MiB; a larger file is refused with exit code 6 before it is read).")
     Path file;
 
     @Option(names = "--codec", paramLabel = "NAME",
@@ -50,9 +53,12 @@ final class PutCommand extends StoreCommand {
 
     @Override
     public Integer call() throws IOException {
+        // Everything that can be checked is checked before the store is opened, or created.
         Duration timeToLive = ttl == null ? null : parseDuration(ttl);
+        checkKey(key);
         Object value = value();
-        try (KeyValueStore<Object> db = Stores.openOrCreate(store, codec, err())) {
+        try (WritableStore target = WritableStore.open(store, codec, err())) {
+            KeyValueStore<Object> db = target.store();
             if (value instanceof String s && db.stats().codec().equals(BytesCodec.NAME) && text != null) {
                 value = s.getBytes(StandardCharsets.UTF_8);
             }
@@ -61,8 +67,18 @@ final class PutCommand extends StoreCommand {
             } else {
                 db.put(key, value, timeToLive);
             }
+            target.keep();
         }
         return ExitCodes.OK;
+    }
+
+    /** Checks the length of a key as the store will (a key from a shell is always Unicode text: no surrogates). */
+    private static void checkKey(String key) {
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > KeyValueStore.MAX_KEY_BYTES) {
+            throw new CommandFailure(ExitCodes.USAGE, String.format(Locale.ROOT, "KEY is %,d bytes in UTF-8; a key "
+                    + "holds at most %,d", bytes, KeyValueStore.MAX_KEY_BYTES));
+        }
     }
 
     private Object value() throws IOException {
@@ -72,7 +88,7 @@ final class PutCommand extends StoreCommand {
                     + "--file FILE");
         }
         if (file != null) {
-            return Files.readAllBytes(file);
+            return read(file);
         }
         if (text != null) {
             return text;
@@ -88,6 +104,24 @@ final class PutCommand extends StoreCommand {
             throw new CommandFailure(ExitCodes.USAGE, "VALUE is null; a store holds no nulls (use 'viper rm')");
         }
         return ValueJson.fromJson(parsed);
+    }
+
+    /**
+     * The bytes of {@code file}, which is first checked to be a file that a value can hold: one too large would be
+     * read whole (seconds, and as much memory) only for the store to refuse it.
+     */
+    private static byte[] read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new CommandFailure(ExitCodes.USAGE, "--file " + file + " is a directory, not a file");
+        }
+        long size = Files.size(file); // a missing file: NoSuchFileException, "no such file: FILE", exit code 9
+        if (size > KeyValueStore.MAX_VALUE_BYTES) {
+            // Rounded up, so that a file just over the limit never shows as the limit itself.
+            throw new CommandFailure(ExitCodes.CODEC, String.format(Locale.ROOT, "--file %s is %,.1f MiB; a value "
+                    + "holds at most %,d MiB", file, Math.ceil(size * 10.0 / (1 << 20)) / 10,
+                    KeyValueStore.MAX_VALUE_BYTES >> 20));
+        }
+        return Files.readAllBytes(file);
     }
 
     /** Reads 90s, 30m, 12h, 7d, 500ms, or an ISO-8601 duration. */

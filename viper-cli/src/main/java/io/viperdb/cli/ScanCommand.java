@@ -16,11 +16,12 @@ final class ScanCommand extends StoreCommand {
     @Option(names = "--prefix", paramLabel = "TEXT", description = "Only keys that start with TEXT.")
     String prefix = "";
 
-    @Option(names = "--limit", paramLabel = "N", description = "At most N keys.")
+    @Option(names = "--limit", paramLabel = "N", description = "At most N keys (0 or more).")
     long limit = Long.MAX_VALUE;
 
     @Override
     public Integer call() throws IOException {
+        Entries.checkLimit(limit);
         long skipped;
         try (KeyValueStore<Object> db = Stores.openReadOnly(store);
                 Progress none = Progress.start("scan", 0)) {

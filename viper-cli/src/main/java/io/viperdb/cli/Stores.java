@@ -4,7 +4,6 @@ import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
 import io.viperdb.UnknownCodecException;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,21 +73,11 @@ final class Stores {
                 + "its values from your program with the same codec. info, keys, verify and salvage need no codec";
     }
 
-    /** Opens the store in {@code directory}, creating it (and saying so on {@code err}) when there is none. */
-    static KeyValueStore<Object> openOrCreate(Path directory, String codec, PrintWriter err) {
-        boolean exists = isStore(directory);
-        KeyValueStore<Object> store = KeyValueStore.open(directory, options(codec));
-        if (!exists) {
-            err.println("viper: created a new store at " + directory + " (codec " + store.stats().codec() + ")");
-        }
-        return store;
-    }
-
     static StoreOptions options(String codec) {
         return codec == null ? StoreOptions.defaults() : StoreOptions.builder().codec(codec).build();
     }
 
-    private static boolean isStore(Path directory) {
+    static boolean isStore(Path directory) {
         if (Files.isRegularFile(directory.resolve(MANIFEST))) {
             return true;
         }

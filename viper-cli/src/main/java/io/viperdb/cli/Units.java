@@ -11,6 +11,11 @@ final class Units {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
+    /** {@code n} with grouped digits and the noun that goes with it: "1 key", "2 keys", "1,000 keys". */
+    static String count(long n, String one, String many) {
+        return count(n) + " " + (n == 1 ? one : many);
+    }
+
     static String bytes(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";

@@ -3,6 +3,7 @@ package io.viperdb.cli;
 import io.viperdb.UnknownCodecException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -42,7 +43,8 @@ import picocli.CommandLine.ScopeType;
             "7:some values or lines have no JSON form or could not be read; the rest was done",
             "8:the store's format version is newer than this viper",
             "9:the file system failed",
-            "10:a bug in viper (run again with --verbose and report it)"})
+            "10:a bug in viper (run again with --verbose and report it)",
+            "130:interrupted with Ctrl-C; import says how many keys it imported (they are in the store)"})
 public final class Viper {
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
@@ -50,9 +52,11 @@ public final class Viper {
     boolean verbose;
 
     private final InputStream in;
+    private final PrintStream progress;
 
-    Viper(InputStream in) {
+    Viper(InputStream in, PrintStream progress) {
         this.in = in;
+        this.progress = progress;
     }
 
     /** Standard input, or what a test gives instead. */
@@ -60,9 +64,24 @@ public final class Viper {
         return in;
     }
 
+    /**
+     * A progress line: on standard error at a terminal (nothing drawn otherwise), or always on the stream a test
+     * gave.
+     */
+    Progress progress(String label, long total, Progress.Unit unit) {
+        return progress != null ? Progress.on(progress, label, total, unit) : Progress.start(label, total, unit);
+    }
+
     public static void main(String[] args) {
+        Warnings.install(System.err);
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        String refusal = Arguments.refusal(args, System.getProperty("sun.jnu.encoding"),
+                System.getProperty(Arguments.LAUNCHER_LOCALE));
+        if (refusal != null) {
+            err.println("viper: " + refusal);
+            System.exit(ExitCodes.USAGE);
+        }
         int exitCode = commandLine(System.in, out, err).execute(args);
         out.flush();
         System.exit(exitCode);
@@ -70,12 +89,40 @@ public final class Viper {
 
     /** The command line, with its output, error and input streams; what {@link #main} runs and the tests drive. */
     static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new Viper(in));
+        return commandLine(in, out, err, null);
+    }
+
+    /** The command line, drawing the progress lines of {@code import} on {@code progress} when not null (tests). */
+    static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err, PrintStream progress) {
+        CommandLine commandLine = new CommandLine(new Viper(in, progress));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler(new FailureHandler());
         commandLine.setParameterExceptionHandler(new UsageHandler());
         return commandLine;
+    }
+
+    /** A failure as one line for a person, without the "viper: " that starts it. */
+    static String describe(Throwable failure) {
+        if (failure instanceof CommandFailure) {
+            return failure.getMessage();
+        }
+        if (failure instanceof UnknownCodecException unknown) {
+            // The API's message speaks to programmers (StoreOptions); a shell user adds a jar instead.
+            return "no codec named '" + unknown.codecName() + "' is on viper's module path; available: "
+                    + String.join(", ", unknown.available()) + " (add the jar of the module that provides it "
+                    + "with VIPER_MODULE_PATH)";
+        }
+        if (failure instanceof NoSuchFileException) {
+            return "no such file: " + failure.getMessage();
+        }
+        if (failure instanceof AccessDeniedException) {
+            return "permission denied: " + failure.getMessage();
+        }
+        if (ExitCodes.of(failure) == ExitCodes.INTERNAL) {
+            return "internal error: " + failure + " (run again with --verbose, and report it with the trace)";
+        }
+        return failure.getMessage() != null ? failure.getMessage() : failure.toString();
     }
 
     /** Turns a failure into one line for a person, and an exit code. */
@@ -84,20 +131,7 @@ public final class Viper {
         public int handleExecutionException(Exception failure, CommandLine commandLine, ParseResult parseResult) {
             PrintWriter err = commandLine.getErr();
             int exitCode = ExitCodes.of(failure);
-            String message = failure.getMessage() != null ? failure.getMessage() : failure.toString();
-            if (failure instanceof UnknownCodecException unknown) {
-                // The API's message speaks to programmers (StoreOptions); a shell user adds a jar instead.
-                message = "no codec named '" + unknown.codecName() + "' is on viper's module path; available: "
-                        + String.join(", ", unknown.available()) + " (add the jar of the module that provides it "
-                        + "with VIPER_MODULE_PATH)";
-            } else if (failure instanceof NoSuchFileException) {
-                message = "no such file: " + failure.getMessage();
-            } else if (failure instanceof AccessDeniedException) {
-                message = "permission denied: " + failure.getMessage();
-            } else if (exitCode == ExitCodes.INTERNAL) {
-                message = "internal error: " + failure + " (run again with --verbose, and report it with the trace)";
-            }
-            err.println("viper: " + message);
+            err.println("viper: " + describe(failure));
             if (verbose(parseResult)) {
                 failure.printStackTrace(err);
             }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
 import io.viperdb.spi.ValueCodec;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,51 @@ class CommandsTest {
             assertEquals(Map.of("name", "Ada", "born", 1815, "langs", List.of("en", "fr")), store.get("user:ada"));
             assertEquals(3.14, store.get("pi"));
         }
+    }
+
+    @Test
+    void aFirstPutThatFailsLeavesNoStoreBehindAndSaysNothingOfOne() throws Exception {
+        Cli.Run refused = Cli.run("put", db(), "when", "{\"@type\":\"java.time.LocalDate\",\"value\":\"2026-11-25\"}");
+        assertEquals(ExitCodes.CODEC, refused.exitCode(), refused.toString());
+        assertTrue(refused.err().startsWith("viper: Codec 'json' cannot encode a value of type java.time.LocalDate"),
+                refused.err());
+        assertFalse(refused.err().contains("created"), refused.err());
+        assertFalse(Files.exists(tmp.resolve("db")), "the store this put created is removed, and its directory");
+
+        Cli.Run longKey = Cli.run("put", db(), "k".repeat(KeyValueStore.MAX_KEY_BYTES + 1), "1");
+        assertEquals(ExitCodes.USAGE, longKey.exitCode(), longKey.toString());
+        assertTrue(longKey.err().startsWith("viper: KEY is 4,097 bytes in UTF-8; a key holds at most 4,096"),
+                longKey.err());
+        assertFalse(Files.exists(tmp.resolve("db")));
+
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertEquals(ExitCodes.CODEC, Cli.run("put", "--codec", "bytes", empty.toString(), "n", "42").exitCode());
+        assertEquals(List.of(), Files.list(empty).toList(), "an empty directory given is left, empty");
+
+        ok(Cli.run("put", db(), "k", "1"));
+        Cli.Run later = Cli.run("put", db(), "when", "{\"@type\":\"java.time.LocalDate\",\"value\":\"2026-11-25\"}");
+        assertEquals(ExitCodes.CODEC, later.exitCode());
+        assertEquals("1\n", Cli.run("get", db(), "k").out(), "a store that was there stays whatever fails");
+    }
+
+    @Test
+    void putAndImportRefuseADirectoryOfOtherFilesAndAFile() throws Exception {
+        Path documents = Files.createDirectories(tmp.resolve("documents"));
+        Files.writeString(documents.resolve("notes.txt"), "mine");
+        String refusal = "viper: no store at " + documents + ": the directory holds other files and no "
+                + "viper.manifest; put and import create a store only in a new or empty directory\n";
+        Cli.Run put = Cli.run("put", documents.toString(), "k", "1");
+        assertEquals(ExitCodes.NO_STORE, put.exitCode(), put.toString());
+        assertEquals(refusal, put.err());
+        Cli.Run imported = Cli.runWithInput("{\"key\":\"k\",\"value\":1}\n", "import", documents.toString());
+        assertEquals(ExitCodes.NO_STORE, imported.exitCode(), imported.toString());
+        assertEquals(refusal, imported.err());
+        assertEquals(List.of(documents.resolve("notes.txt")), Files.list(documents).toList(), "nothing added");
+
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        Cli.Run onFile = Cli.run("put", file.toString(), "k", "1");
+        assertEquals(ExitCodes.NO_STORE, onFile.exitCode(), onFile.toString());
+        assertEquals("viper: no store at " + file + ": it is a file, not a directory\n", onFile.err());
     }
 
     @Test
@@ -100,6 +146,39 @@ class CommandsTest {
     }
 
     @Test
+    void aFileTooLargeForAValueIsRefusedBeforeItIsReadAndNoStoreIsCreated() throws Exception {
+        Path big = tmp.resolve("big.bin");
+        try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
+            file.setLength(1100L << 20); // sparse: no disk space, and reading it would take seconds and 1.1 GB
+        }
+        Cli.Run run = Cli.run("put", "--codec", "bytes", db(), "big", "--file", big.toString());
+        assertEquals(ExitCodes.CODEC, run.exitCode(), run.toString());
+        assertEquals("viper: --file " + big + " is 1,100.0 MiB; a value holds at most 1,023 MiB\n", run.err());
+        assertFalse(Files.exists(tmp.resolve("db")), "no store created");
+
+        try (RandomAccessFile file = new RandomAccessFile(big.toFile(), "rw")) {
+            file.setLength(KeyValueStore.MAX_VALUE_BYTES + 1L);
+        }
+        Cli.Run justOver = Cli.run("put", "--codec", "bytes", db(), "big", "--file", big.toString());
+        assertEquals(ExitCodes.CODEC, justOver.exitCode(), justOver.toString());
+        assertTrue(justOver.err().contains(" is 1,023.1 MiB; "), "rounded up, never down to the limit: "
+                + justOver.err());
+    }
+
+    @Test
+    void putOfAFileThatIsADirectoryOrMissingNamesThePath() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("a-directory"));
+        Cli.Run onDirectory = Cli.run("put", db(), "k", "--file", dir.toString());
+        assertEquals(ExitCodes.USAGE, onDirectory.exitCode(), onDirectory.toString());
+        assertEquals("viper: --file " + dir + " is a directory, not a file\n", onDirectory.err());
+        Path missing = tmp.resolve("missing.bin");
+        Cli.Run onMissing = Cli.run("put", db(), "k", "--file", missing.toString());
+        assertEquals(ExitCodes.FAILED, onMissing.exitCode(), onMissing.toString());
+        assertEquals("viper: no such file: " + missing + "\n", onMissing.err());
+        assertFalse(Files.exists(tmp.resolve("db")), "no store created");
+    }
+
+    @Test
     void rmRemovesAndSaysWhenTheKeyWasNotThere() {
         ok(Cli.run("put", db(), "k", "1"));
         ok(Cli.run("rm", db(), "k"));
@@ -127,6 +206,17 @@ class CommandsTest {
                 {"key":"user:3","value":{"id":"user:3"}}
                 """, scan.out());
         assertEquals(1, Cli.run("scan", db(), "--limit", "1").out().lines().count());
+    }
+
+    @Test
+    void aNegativeLimitIsAUsageErrorThatSaysWhichOption() {
+        ok(Cli.run("put", db(), "k", "1"));
+        for (String command : List.of("keys", "scan")) {
+            Cli.Run run = Cli.run(command, db(), "--limit", "-1");
+            assertEquals(ExitCodes.USAGE, run.exitCode(), run.toString());
+            assertEquals("viper: --limit must be at least 0 (was -1)\n", run.err(), command);
+        }
+        assertEquals("", Cli.run("keys", db(), "--limit", "0").out());
     }
 
     @Test
@@ -301,5 +391,34 @@ class CommandsTest {
         ok(Cli.run("demo", "--keys", "100", "--dir", db()));
         Cli.Run info = Cli.run("info", db());
         assertTrue(info.out().contains("live keys     51"), info.out());
+    }
+
+    @Test
+    void theDemoRefusesADirectoryThatHoldsAnythingAndTouchesNothing() throws Exception {
+        ok(Cli.run("put", db(), "user:0", "\"mine\""));
+        Map<String, String> store = DirectoryContents.of(tmp.resolve("db"));
+        Cli.Run onStore = Cli.run("demo", "--keys", "100", "--dir", db());
+        assertEquals(ExitCodes.USAGE, onStore.exitCode(), onStore.toString());
+        assertEquals("viper: --dir " + db() + " is not empty: the demo writes a store of its own there; give a new "
+                + "or empty directory\n", onStore.err());
+        assertEquals("", onStore.out());
+        assertEquals(store, DirectoryContents.of(tmp.resolve("db")), "every file as it was");
+        assertEquals("\"mine\"\n", Cli.run("get", db(), "user:0").out());
+
+        Path notes = Files.createDirectories(tmp.resolve("notes"));
+        Files.writeString(notes.resolve("todo.txt"), "buy milk");
+        Cli.Run onFiles = Cli.run("demo", "--keys", "100", "--dir", notes.toString());
+        assertEquals(ExitCodes.USAGE, onFiles.exitCode(), onFiles.toString());
+        assertEquals(List.of(notes.resolve("todo.txt")), Files.list(notes).toList());
+
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        Cli.Run onFile = Cli.run("demo", "--keys", "100", "--dir", file.toString());
+        assertEquals(ExitCodes.USAGE, onFile.exitCode(), onFile.toString());
+        assertEquals("viper: --dir " + file + " is a file; give a new or empty directory\n", onFile.err());
+        assertEquals("x", Files.readString(file));
+
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        ok(Cli.run("demo", "--keys", "100", "--dir", empty.toString()));
+        assertTrue(Cli.run("info", empty.toString()).out().contains("live keys     51"));
     }
 }

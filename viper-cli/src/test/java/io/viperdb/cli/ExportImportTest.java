@@ -1,6 +1,7 @@
 package io.viperdb.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.viperdb.KeyValueStore;
@@ -8,6 +9,7 @@ import io.viperdb.StoreOptions;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
@@ -31,6 +33,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -236,17 +239,118 @@ class ExportImportTest {
         assertEquals(ExitCodes.INCOMPLETE, run.exitCode(), run.toString());
         assertEquals("imported 2 keys into " + target + "\n", run.out());
         List<String> err = run.err().lines().toList();
-        assertEquals("viper: created a new store at " + target + " (codec json)", err.get(0));
-        assertTrue(err.get(1).startsWith("viper: line 2 skipped: not JSON"), err.get(1));
-        assertTrue(err.get(2).startsWith("viper: line 4 skipped: the line of key 'b' needs a \"value\""), err.get(2));
-        assertTrue(err.get(3).startsWith("viper: line 5 skipped: Codec 'json' cannot encode a value of type "
-                + "java.time.LocalDate"), err.get(3));
-        assertTrue(err.get(4).startsWith("viper: line 6 skipped: the line of key 'd' has a member \"ttl\""),
+        assertTrue(err.get(0).startsWith("viper: line 2 skipped: not JSON"), err.get(0));
+        assertTrue(err.get(1).startsWith("viper: line 4 skipped: the line of key 'b' needs a \"value\""), err.get(1));
+        assertTrue(err.get(2).startsWith("viper: line 5 skipped: Codec 'json' cannot encode a value of type "
+                + "java.time.LocalDate"), err.get(2));
+        assertTrue(err.get(3).startsWith("viper: line 6 skipped: the line of key 'd' has a member \"ttl\""),
+                err.get(3));
+        assertTrue(err.get(4).startsWith("viper: line 7 skipped: value: unknown \"@type\" 'no.such.Type'"),
                 err.get(4));
-        assertTrue(err.get(5).startsWith("viper: line 7 skipped: value: unknown \"@type\" 'no.such.Type'"),
-                err.get(5));
+        assertEquals("viper: created a new store at " + target + " (codec json)", err.get(5), "once it is kept");
         assertEquals("viper: 5 lines were skipped (named above)", err.get(6));
         assertEquals("{\"key\":\"a\",\"value\":3}\n", Cli.run("scan", target.toString()).out(), "later lines win");
+    }
+
+    private static byte[] bytes(Object... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Object part : parts) {
+            out.writeBytes(part instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : (byte[]) part);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void importRefusesALineThatIsNotUtf8NamingItAndImportsTheRest() throws Exception {
+        byte[] input = bytes("{\"key\":\"a\",\"value\":1}\n",
+                "{\"key\":\"caf", new byte[] {(byte) 0xE9}, "\",\"value\":2}\n", // é in Latin-1
+                "{\"key\":\"c\",\"value\":\"cr\u00e8me\"}\r\n");
+        Path target = tmp.resolve("target");
+        Cli.Run run = Cli.runWithInput(input, "import", target.toString());
+        assertEquals(ExitCodes.INCOMPLETE, run.exitCode(), run.toString());
+        assertEquals("{\"key\":\"a\",\"value\":1}\n{\"key\":\"c\",\"value\":\"crème\"}\n",
+                Cli.run("scan", target.toString()).out(), "the other lines, and no mangled key");
+        assertTrue(run.err().contains("viper: line 2 skipped: not UTF-8 text: byte 12 of the line (0xe9) starts a "
+                + "sequence that is not a UTF-8 character\n"), run.err());
+
+        Path file = Files.write(tmp.resolve("latin1.jsonl"), input);
+        Path fromFile = tmp.resolve("from-file");
+        Cli.Run again = Cli.run("import", fromFile.toString(), file.toString());
+        assertEquals(ExitCodes.INCOMPLETE, again.exitCode(), again.toString());
+        assertTrue(again.err().contains("viper: line 2 skipped: not UTF-8 text"), again.err());
+    }
+
+    @Test
+    void aByteOrderMarkAtTheStartOfTheInputIsSkipped() throws Exception {
+        byte[] input = bytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, "{\"key\":\"a\",\"value\":1}\n");
+        Cli.Run piped = Cli.runWithInput(input, "import", tmp.resolve("piped").toString());
+        assertEquals(ExitCodes.OK, piped.exitCode(), piped.toString());
+        assertEquals("{\"key\":\"a\",\"value\":1}\n", Cli.run("scan", tmp.resolve("piped").toString()).out());
+
+        Path file = Files.write(tmp.resolve("bom.jsonl"), input);
+        Cli.Run fromFile = Cli.run("import", tmp.resolve("copy").toString(), file.toString());
+        assertEquals(ExitCodes.OK, fromFile.exitCode(), fromFile.toString());
+
+        byte[] bomLater = bytes("{\"key\":\"a\",\"value\":1}\n", new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                "{\"key\":\"b\",\"value\":1}\n");
+        Cli.Run later = Cli.runWithInput(bomLater, "import", tmp.resolve("later").toString());
+        assertEquals(ExitCodes.INCOMPLETE, later.exitCode(), "a byte order mark is skipped only at the start: "
+                + later);
+    }
+
+    @Test
+    void aFirstImportThatImportsNothingLeavesNoStoreBehindButAnEmptyInputMakesAnEmptyStore() {
+        Path target = tmp.resolve("target");
+        Cli.Run run = Cli.runWithInput("not json\n{\"key\":\"b\"}\n", "import", target.toString());
+        assertEquals(ExitCodes.INCOMPLETE, run.exitCode(), run.toString());
+        assertTrue(run.out().startsWith("imported 0 keys into " + target), run.out());
+        assertFalse(run.err().contains("created"), run.err());
+        assertFalse(Files.exists(target), "no store, and no directory, is left");
+
+        Cli.Run empty = Cli.runWithInput("", "import", target.toString());
+        assertEquals(ExitCodes.OK, empty.exitCode(), empty.toString());
+        assertEquals("viper: created a new store at " + target + " (codec json)\n", empty.err());
+        assertEquals(ExitCodes.OK, Cli.run("info", target.toString()).exitCode(), "an empty export, imported");
+    }
+
+    @Test
+    void countsOfOneAreSingular() {
+        Path source = tmp.resolve("source");
+        try (KeyValueStore<Object> store = KeyValueStore.open(source, StoreOptions.builder().codec("kryo").build())) {
+            store.put("fine", "yes");
+            store.put("account", new Account());
+        }
+        Cli.Run leftOut = Cli.run("export", source.toString(), tmp.resolve("out.jsonl").toString());
+        assertEquals(ExitCodes.INCOMPLETE, leftOut.exitCode(), leftOut.toString());
+        assertEquals("exported 1 key from " + source + " to " + tmp.resolve("out.jsonl") + "\n", leftOut.out());
+        assertTrue(leftOut.err().endsWith("viper: 1 of 2 keys was left out (named above): its value has no JSON "
+                + "form or could not be read\n"), leftOut.err());
+
+        Path target = tmp.resolve("target");
+        Cli.Run imported = Cli.runWithInput("{\"key\":\"a\",\"value\":1}\nnot json\n", "import", target.toString());
+        assertEquals("imported 1 key into " + target + "\n", imported.out());
+        assertTrue(imported.err().endsWith("viper: 1 line was skipped (named above)\n"), imported.err());
+    }
+
+    @Test
+    void importProgressShowsTheBytesReadOfTheFilesSize() throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            lines.append("{\"key\":\"k").append(i).append("\",\"value\":\"").append("x".repeat(100)).append("\"}\n");
+        }
+        Path file = Files.writeString(tmp.resolve("in.jsonl"), lines);
+        java.io.ByteArrayOutputStream drawn = new java.io.ByteArrayOutputStream();
+        java.io.StringWriter out = new java.io.StringWriter();
+        int exitCode = Viper.commandLine(java.io.InputStream.nullInputStream(), new java.io.PrintWriter(out),
+                new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintStream(drawn, true, StandardCharsets.UTF_8))
+                .execute("import", tmp.resolve("db").toString(), file.toString());
+        assertEquals(ExitCodes.OK, exitCode, out.toString());
+        String progress = drawn.toString(StandardCharsets.UTF_8);
+        String total = Pattern.quote(Units.bytes(Files.size(file)));
+        assertTrue(progress.matches("(?s)\rimport \\[ *\\] [\\d.]+ (B|KiB)/" + total + " \\(0%\\) .*"),
+                "the first line drawn, at the first line read: " + progress);
+        assertTrue(progress.endsWith("\r\u001b[K"), "cleared at the end");
     }
 
     @Test

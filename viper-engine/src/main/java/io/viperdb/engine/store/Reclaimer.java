@@ -48,6 +48,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * Delete records and expired, overwritten and removed values are dropped. That is safe because every segment ahead
  * of a step holds only records that were live when they were copied: a record hidden by a dropped delete or by a
  * dropped newer record is never among them.
+ *
+ * <p>A store with nothing to drop is left as it is: the pass over the index that sorts the records by segment comes
+ * first, over every segment, and if the index points at every record of every segment (the active one up to where it
+ * ended then) and none has expired, the reclaim returns without rolling, copying or writing anything. Otherwise the
+ * active segment is sealed as above; when no write came between the pass and that, the pass serves the copy too, and
+ * else it is made again over the sealed segments.
  */
 final class Reclaimer {
 
@@ -100,6 +106,8 @@ final class Reclaimer {
         long[] places = new long[16];
         int[] slots = new int[16];
         int count;
+        /** The bytes of the records in {@link #places}. */
+        long bytes;
         boolean anyExpired;
         final List<Expired> expired = new ArrayList<>();
 
@@ -110,6 +118,7 @@ final class Reclaimer {
             }
             places[count] = offset << 32 | length;
             slots[count++] = slot;
+            bytes += length;
         }
 
         /** The indexes of {@link #places}, as {@code offset << 32 | index}, in log order. */
@@ -130,11 +139,33 @@ final class Reclaimer {
     ReclaimResult run() {
         long started = System.nanoTime();
         long bytesBefore;
-        List<Segment> sealed;
+        List<Segment> before;
+        Segment active;
+        long activeEnd;
         writeLock.lock();
         try {
             store.checkWritable();
             bytesBefore = segments.sizeInBytes();
+            before = segments.all();
+            active = segments.active();
+            activeEnd = active.values().end();
+        } finally {
+            writeLock.unlock();
+        }
+        Map<Segment, SegmentRecords> records = new IdentityHashMap<>();
+        long generation = recordsBySegment(before, active, activeEnd, records);
+        if (!anyDead(before, active, activeEnd, records)) {
+            long live = records.values().stream().mapToLong(in -> in.count).sum();
+            return new ReclaimResult(bytesBefore, bytesBefore, live, Duration.ofNanos(System.nanoTime() - started));
+        }
+        List<Segment> sealed;
+        boolean passStands;
+        writeLock.lock();
+        try {
+            store.checkWritable();
+            // No write since the pass (every write appends to the active segment, and a roll replaces it): the pass
+            // saw every record of the segments about to be sealed.
+            passStands = segments.active() == active && active.values().end() == activeEnd;
             if (segments.active().values().end() > FileHeader.SIZE) {
                 segments.roll();
             }
@@ -145,8 +176,10 @@ final class Reclaimer {
         } finally {
             writeLock.unlock();
         }
-        Map<Segment, SegmentRecords> records = new IdentityHashMap<>();
-        long generation = recordsBySegment(sealed, records);
+        if (!passStands) {
+            records.clear();
+            generation = recordsBySegment(sealed, null, 0, records);
+        }
         long kept = 0;
         for (List<Segment> step : steps(sealed)) {
             if (stop.getAsBoolean()) {
@@ -160,18 +193,20 @@ final class Reclaimer {
     }
 
     /**
-     * One pass over the index, sorting the records it points at by the sealed segment they are in. Places only, no
-     * keys: the keys are in the records, and reading them from there at the commit costs less than making a string
-     * of every key here. Only expired entries, rare, are taken again with their keys.
+     * One pass over the index, sorting the records it points at by the segment of {@code segments} they are in. Places
+     * only, no keys: the keys are in the records, and reading them from there at the commit costs less than making a
+     * string of every key here. Only expired entries, rare, are taken again with their keys. Of {@code active} (when
+     * not null), which takes appends meanwhile, only the records before {@code activeEnd} are taken.
      */
-    private long recordsBySegment(List<Segment> sealed, Map<Segment, SegmentRecords> records) {
-        for (Segment segment : sealed) {
+    private long recordsBySegment(List<Segment> segments, Segment active, long activeEnd,
+            Map<Segment, SegmentRecords> records) {
+        for (Segment segment : segments) {
             records.put(segment, new SegmentRecords());
         }
         long now = clock.millis();
         long generation = index.forEachPlace((segment, offset, length, expiry, slot) -> {
             SegmentRecords in = records.get(segment);
-            if (in == null) {
+            if (in == null || segment == active && offset >= activeEnd) {
                 return;
             }
             if (now >= expiry) {
@@ -191,6 +226,22 @@ final class Reclaimer {
             }
         }
         return generation;
+    }
+
+    /**
+     * Whether a reclaim would drop anything: a record that the index does not point at (overwritten, removed, a delete
+     * or batch record) or that has expired, in {@code segments} as {@link #recordsBySegment} sorted them.
+     */
+    private static boolean anyDead(List<Segment> segments, Segment active, long activeEnd,
+            Map<Segment, SegmentRecords> records) {
+        for (Segment segment : segments) {
+            SegmentRecords in = records.get(segment);
+            long end = segment == active ? activeEnd : segment.values().end();
+            if (in.anyExpired || in.bytes < end - FileHeader.SIZE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Consecutive runs of segments of about {@link #STEP_LOG_FILES} log files each, at least one segment each. */

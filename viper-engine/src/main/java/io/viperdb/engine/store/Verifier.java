@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +23,19 @@ import java.util.Map;
 /**
  * Checks every record of a {@link StoreSnapshot} without changing anything: each value log record's checksum and
  * batch framing, each hint against the record it describes, and each index entry against the record it points to.
+ *
+ * <p>Each damage is one problem: an index entry that points at a record the walk of its value log already found
+ * damaged adds its key to that problem ("it holds the value of key ...") rather than a second problem that repeats it.
  */
 final class Verifier {
 
+    /** A record's place, by which the index check finds a damaged record that the value log walk reported. */
+    private record Place(Path file, long offset) {
+    }
+
     private final List<VerifyReport.Problem> problems = new ArrayList<>();
+    /** The damaged records that the value log walks reported, with the index of each one's problem. */
+    private final Map<Place, Integer> damagedRecords = new HashMap<>();
     private long records;
     private long bytes;
 
@@ -95,6 +105,7 @@ final class Verifier {
             int length = DataRecord.check(data, position, end);
             if (length < 0) {
                 int resume = hints.firstAfter(position);
+                damagedRecords.put(new Place(valueFile, position), problems.size());
                 problem(valueFile, position, DataRecord.problem(data, position, end) + (resume < 0
                         ? "; no hint lists a record after it, so the rest of the file cannot be read"
                         : "; checking goes on at the next record its key log lists, at offset " + resume));
@@ -224,8 +235,15 @@ final class Verifier {
                 DataRecord.value(mapping.buffer(), (int) location.offset(), location.length(), entry.getKey(),
                         location.segment().values().file());
             } catch (CorruptStoreException e) {
-                problem(e.file(), e.offset(), "the record of key \"" + entry.getKey() + "\" in the index: "
-                        + e.getMessage());
+                Integer reported = damagedRecords.get(new Place(e.file(), e.offset()));
+                if (reported != null) {
+                    VerifyReport.Problem problem = problems.get(reported);
+                    problems.set(reported, new VerifyReport.Problem(problem.file(), problem.offset(),
+                            problem.description() + "; it holds the value of key \"" + entry.getKey() + "\""));
+                } else {
+                    problem(e.file(), e.offset(), "the record of key \"" + entry.getKey() + "\" in the index: "
+                            + e.getMessage());
+                }
             } finally {
                 mapping.exit();
             }

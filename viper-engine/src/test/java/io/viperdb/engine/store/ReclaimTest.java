@@ -128,12 +128,79 @@ class ReclaimTest {
         }
     }
 
+    /** The name and bytes of every segment file and the manifest (not the lock or sync mark, which an open writes). */
+    private static Map<String, String> segmentFiles(Path dir) {
+        Map<String, String> files = new java.util.TreeMap<>();
+        for (Path file : StoreFiles.list(dir)) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(".vlog") || name.endsWith(".klog") || name.equals("viper.manifest")) {
+                files.put(name, java.util.HexFormat.of().formatHex(StoreFiles.read(file)));
+            }
+        }
+        return files;
+    }
+
+    @Test
+    void aStoreWithNothingDeadIsLeftAsItIsAndTheResultSaysSo() {
+        StoreOptions options = options(StoreOptions.MIN_LOG_FILE_SIZE);
+        Map<String, String> expected = new HashMap<>();
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            for (int i = 0; i < 300; i++) {
+                store.put("k" + i, "value " + i + " " + "z".repeat(40));
+                expected.put("k" + i, "value " + i + " " + "z".repeat(40));
+            }
+            store.put("expires later", "v", Duration.ofHours(1));
+            expected.put("expires later", "v");
+            assertTrue(StoreFiles.withSuffix(dir, ".vlog").size() > 3, "sealed segments and an active one");
+            Map<String, String> before = segmentFiles(dir);
+            ReclaimResult result = store.reclaim();
+            assertEquals(0, result.bytesFreed(), result.toString());
+            assertEquals(expected.size(), result.recordsKept(), "every record is kept, where it is");
+            assertEquals(before, segmentFiles(dir), "no file rewritten, no segment rolled, the manifest as it was");
+            assertTrue(store.stats().lastReclaim().isEmpty(), "nothing was reclaimed");
+            assertHolds(expected, store, expected.keySet(), "after a reclaim that had nothing to do");
+        }
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            assertHolds(expected, store, expected.keySet(), "after reopen");
+        }
+    }
+
+    @Test
+    void aDeleteAnExpiredValueOrAnOverwriteIsEachEnoughToReclaim() {
+        StoreOptions options = options(StoreOptions.DEFAULT_LOG_FILE_SIZE);
+        for (String dead : List.of("delete", "expiry", "overwrite")) {
+            Path store = dir.resolve(dead);
+            try (KeyValueStore<String> kv = KeyValueStore.open(store, options)) {
+                kv.put("a", "1");
+                switch (dead) {
+                    case "delete" -> {
+                        kv.put("b", "2");
+                        kv.remove("b");
+                    }
+                    case "expiry" -> {
+                        kv.put("b", "2", Duration.ofSeconds(1));
+                        clock.advance(Duration.ofSeconds(2));
+                    }
+                    default -> kv.put("a", "1 again");
+                }
+                ReclaimResult result = kv.reclaim();
+                assertEquals(1, result.recordsKept(), dead);
+                assertTrue(kv.stats().lastReclaim().isPresent(), dead + ": reclaimed");
+                assertEquals(0, kv.stats().deadBytes(), dead);
+            }
+        }
+    }
+
     @Test
     void aDamagedRecordInTheMiddleOfARunOfLiveRecordsIsReportedAndNothingOfTheRunIsCopied() {
         StoreOptions options = options(StoreOptions.DEFAULT_LOG_FILE_SIZE);
         Map<String, String> expected = new HashMap<>();
         Path sealed;
         try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            // Something for each reclaim to drop, without which it would leave the store as it is: an overwritten
+            // record for the first, and a value that expires before the second.
+            store.put("k0", "overwritten");
+            store.put("expiring", "gone by the second reclaim", Duration.ofHours(1));
             for (int i = 0; i < 300; i++) {
                 store.put("k" + i, "value " + i + " " + "y".repeat(50));
                 expected.put("k" + i, "value " + i + " " + "y".repeat(50));
@@ -146,6 +213,7 @@ class ReclaimTest {
         long middle = StoreFiles.size(sealed) / 2;
         StoreFiles.flip(sealed, middle, 0x04);
         List<Path> files = StoreFiles.list(dir);
+        clock.advance(Duration.ofHours(2));
         try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
             CorruptStoreException e = assertThrows(CorruptStoreException.class, store::reclaim);
             assertEquals(sealed, e.file());
