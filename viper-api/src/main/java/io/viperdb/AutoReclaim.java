@@ -46,7 +46,11 @@ public final class AutoReclaim {
         this.maxBytesPerSecond = maxBytesPerSecond;
     }
 
-    /** No automatic reclaim: only {@link KeyValueStore#reclaim()} reclaims. The default. */
+    /**
+     * No automatic reclaim: only {@link KeyValueStore#reclaim()} reclaims. The default.
+     *
+     * @return the policy that never reclaims by itself
+     */
     public static AutoReclaim off() {
         return OFF;
     }
@@ -55,6 +59,8 @@ public final class AutoReclaim {
      * Reclaims when dead records are more than {@code fraction} of the value logs (and at least
      * {@link #DEFAULT_MIN_DEAD_BYTES}), at most once per {@link #DEFAULT_MIN_INTERVAL}, at full speed.
      *
+     * @param fraction the share of the value logs that dead records must pass
+     * @return the policy
      * @throws IllegalArgumentException unless {@code 0 < fraction < 1}
      */
     public static AutoReclaim whenDeadFractionExceeds(double fraction) {
@@ -68,6 +74,8 @@ public final class AutoReclaim {
      * The same, but waiting until there are at least {@code bytes} of dead records, so that a small store is not
      * rewritten over and over for little gain.
      *
+     * @param bytes the least bytes of dead records worth a reclaim
+     * @return a policy with this setting and the others of this one
      * @throws IllegalArgumentException if negative
      */
     public AutoReclaim minDeadBytes(long bytes) {
@@ -81,6 +89,8 @@ public final class AutoReclaim {
     /**
      * The same, but leaving at least {@code interval} between the end of one reclaim and the start of the next.
      *
+     * @param interval the least time between two automatic reclaims
+     * @return a policy with this setting and the others of this one
      * @throws IllegalArgumentException if negative
      */
     public AutoReclaim minInterval(Duration interval) {
@@ -94,6 +104,8 @@ public final class AutoReclaim {
     /**
      * The same, but copying live records at most this fast, so that a reclaim leaves the disk to the application.
      *
+     * @param bytes the most bytes an automatic reclaim copies per second
+     * @return a policy with this setting and the others of this one
      * @throws IllegalArgumentException unless positive
      */
     public AutoReclaim maxBytesPerSecond(long bytes) {
@@ -110,32 +122,38 @@ public final class AutoReclaim {
         }
     }
 
-    /** Whether the store reclaims by itself. */
+    /** {@return whether the store reclaims by itself} */
     public boolean enabled() {
         return this != OFF;
     }
 
-    /** The share of the value logs that dead records must pass. */
+    /** {@return the share of the value logs that dead records must pass} */
     public double deadFraction() {
         return deadFraction;
     }
 
-    /** The bytes of dead records there must be at least. */
+    /** {@return the bytes of dead records there must be at least} */
     public long minDeadBytes() {
         return minDeadBytes;
     }
 
-    /** The least time between the end of one automatic reclaim and the start of the next. */
+    /** {@return the least time between the end of one automatic reclaim and the start of the next} */
     public Duration minInterval() {
         return minInterval;
     }
 
-    /** The most bytes per second an automatic reclaim copies; {@link Long#MAX_VALUE} when unlimited. */
+    /** {@return the most bytes per second an automatic reclaim copies; {@link Long#MAX_VALUE} when unlimited} */
     public long maxBytesPerSecond() {
         return maxBytesPerSecond;
     }
 
-    /** Whether a store with these many bytes of records, of which {@code liveBytes} are live, should reclaim. */
+    /**
+     * Whether a store with {@code recordBytes} of records, of which {@code liveBytes} are live, should reclaim now.
+     *
+     * @param recordBytes the bytes of all the records of the value logs
+     * @param liveBytes the bytes of the live ones among them
+     * @return true if the policy is on and the dead records pass both its fraction and its minimum
+     */
     public boolean due(long recordBytes, long liveBytes) {
         long dead = recordBytes - liveBytes;
         return enabled() && dead > 0 && dead >= minDeadBytes && dead > deadFraction * recordBytes;

@@ -9,8 +9,16 @@ import java.nio.file.Path;
 public class CodecMismatchException extends CodecException {
     private static final long serialVersionUID = 1L;
 
+    /** The codec the store was written with. */
     private final String storeCodec;
 
+    /**
+     * Creates the exception for a store written with {@code storeCodec} and opened with {@code requestedCodec}.
+     *
+     * @param directory the store's directory
+     * @param storeCodec the codec the store was written with
+     * @param requestedCodec the codec the caller asked for
+     */
     public CodecMismatchException(Path directory, String storeCodec, String requestedCodec) {
         super(requestedCodec, "Store at " + directory + " was written with codec '" + storeCodec
                 + "'; it was opened with codec '" + requestedCodec + "'. Open it with codec '" + storeCodec
@@ -18,12 +26,12 @@ public class CodecMismatchException extends CodecException {
         this.storeCodec = storeCodec;
     }
 
-    /** The codec the store was written with. */
+    /** {@return the codec the store was written with} */
     public String storeCodec() {
         return storeCodec;
     }
 
-    /** The codec the caller asked for. */
+    /** {@return the codec the caller asked for} */
     public String requestedCodec() {
         return codecName();
     }

@@ -12,20 +12,30 @@ public class CorruptStoreException extends ViperException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;
+    /** The byte offset in the file where the damage was found. */
     private final long offset;
 
+    /**
+     * Creates the exception for damage found in {@code file} at {@code offset}.
+     *
+     * @param file the damaged file
+     * @param offset the byte offset in {@code file} where the damage was found
+     * @param problem what is wrong, with what was expected and what was found
+     */
     public CorruptStoreException(Path file, long offset, String problem) {
         super("Corrupt store file " + file + " at offset " + offset + ": " + problem);
         this.file = file;
         this.offset = offset;
     }
 
-    /** The damaged file. */
+    /**
+     * {@return the damaged file} Not serialized: null in an exception that was deserialized.
+     */
     public Path file() {
         return file;
     }
 
-    /** The byte offset in {@link #file()} where the damage was found. */
+    /** {@return the byte offset in {@link #file()} where the damage was found} */
     public long offset() {
         return offset;
     }

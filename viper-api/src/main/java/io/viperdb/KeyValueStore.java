@@ -56,6 +56,9 @@ public interface KeyValueStore<V> extends AutoCloseable {
      * Opens the store in {@code directory} with default options, creating the directory and an empty store if there
      * is none. An existing store opens with the codec it was written with; a new one uses {@code json}.
      *
+     * @param <V> the type of the values, as the store's codec reads and writes them
+     * @param directory the store's directory
+     * @return the open store, which the caller closes
      * @throws StoreLockedException if another opener holds the store
      * @throws ViperException if no engine is on the module path, the path is a regular file, or the store is damaged
      */
@@ -73,6 +76,11 @@ public interface KeyValueStore<V> extends AutoCloseable {
      * <p>Opening replays the key log into memory. A record torn by a crash in the middle of an append is cut off,
      * keeping every complete record before it; damage anywhere else is reported as a {@link CorruptStoreException}.
      *
+     * @param <V> the type of the values, as the store's codec reads and writes them
+     * @param directory the store's directory
+     * @param options the codec, clock, log file size, sync policy and the rest; {@link StoreOptions#defaults()} for
+     *     none
+     * @return the open store, which the caller closes
      * @throws StoreLockedException if another opener, in this process or another, holds the store
      * @throws UnknownCodecException if the codec to use is not on the module path
      * @throws CodecMismatchException if the options name a codec other than the store's
@@ -133,12 +141,20 @@ public interface KeyValueStore<V> extends AutoCloseable {
     /**
      * Returns the value of {@code key}, or null when the key is absent or expired.
      *
+     * @param key the key
+     * @return its value, or null when it is absent or expired
      * @throws CorruptStoreException if the stored record fails its checksum (the store never returns such bytes)
      * @throws CodecException if the codec cannot decode bytes that passed their checksum
      */
     V get(String key);
 
-    /** Returns the value of {@code key}, or {@code defaultValue} when the key is absent or expired. */
+    /**
+     * Returns the value of {@code key}, or {@code defaultValue} when the key is absent or expired.
+     *
+     * @param key the key
+     * @param defaultValue what to return when the key is absent or expired
+     * @return its value, or {@code defaultValue}
+     */
     default V getOrDefault(String key, V defaultValue) {
         V value = get(key);
         return value != null ? value : defaultValue;
@@ -147,6 +163,8 @@ public interface KeyValueStore<V> extends AutoCloseable {
     /**
      * Maps {@code key} to {@code value}, replacing any earlier value, with no expiry.
      *
+     * @param key the key
+     * @param value its new value
      * @throws CodecException if the store's codec cannot encode the value; nothing is written
      */
     void put(String key, V value);
@@ -156,6 +174,9 @@ public interface KeyValueStore<V> extends AutoCloseable {
      * {@link StoreOptions.Builder#clock}). The time is kept in whole milliseconds, rounded up; an expired key is absent
      * for every method, also after the store is reopened, and its older values never come back.
      *
+     * @param key the key
+     * @param value its new value
+     * @param timeToLive how long the key lives from now
      * @throws IllegalArgumentException if {@code timeToLive} is zero or negative
      */
     void put(String key, V value, Duration timeToLive);
@@ -164,6 +185,7 @@ public interface KeyValueStore<V> extends AutoCloseable {
      * Applies every operation of {@code batch} atomically: after a crash at any moment either all of them are in the
      * store or none, and a concurrent reader sees either none of them or all. An empty batch does nothing.
      *
+     * @param batch the puts and removes to apply, in their order
      * @throws IllegalArgumentException if a key is too long or not Unicode text, or the batch's records together
      *     exceed {@link #MAX_VALUE_BYTES}; nothing is written
      * @throws CodecException if the codec cannot encode one of the values; nothing is written
@@ -173,6 +195,7 @@ public interface KeyValueStore<V> extends AutoCloseable {
     /**
      * Puts every entry of {@code entries} atomically, as one {@link #write(WriteBatch) batch}.
      *
+     * @param entries the keys and their new values
      * @throws NullPointerException if a key or value is null; nothing is written
      */
     default void putAll(Map<String, ? extends V> entries) {
@@ -184,19 +207,26 @@ public interface KeyValueStore<V> extends AutoCloseable {
     /**
      * Removes {@code key}.
      *
+     * @param key the key
      * @return true if a live key was removed; false if it was absent or had expired
      */
     boolean remove(String key);
 
-    /** Returns true if {@code key} is present and not expired. */
+    /**
+     * {@return true if {@code key} is present and not expired}
+     *
+     * @param key the key
+     */
     boolean containsKey(String key);
 
-    /** Returns the number of live keys: present, neither removed nor expired. */
+    /** {@return the number of live keys: present, neither removed nor expired} */
     long size();
 
     /**
      * Returns the live keys as an immutable snapshot, taken when this method is called. Later writes do not change
      * the returned set.
+     *
+     * @return the live keys
      */
     Set<String> keys();
 
@@ -222,11 +252,12 @@ public interface KeyValueStore<V> extends AutoCloseable {
      * while reads and writes go on. The copy is synced before this returns and opens as a store of its own that holds
      * exactly the data of the moment of the call. A reclaim waits for the backup.
      *
+     * @param directory where the copy goes: a directory that does not exist or is empty
      * @throws ViperException if {@code directory} is a file or a directory that is not empty
      */
     void backupTo(Path directory);
 
-    /** The store's figures: live keys and bytes, dead bytes, files and their sizes, last reclaim. */
+    /** {@return the store's figures: live keys and bytes, dead bytes, files and their sizes, last reclaim} */
     StoreStats stats();
 
     /**

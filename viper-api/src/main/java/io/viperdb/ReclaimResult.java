@@ -13,7 +13,7 @@ import java.time.Duration;
  */
 public record ReclaimResult(long bytesBefore, long bytesAfter, long recordsKept, Duration elapsed) {
 
-    /** The bytes the reclaim gave back to the file system (negative if concurrent writes added more). */
+    /** {@return the bytes the reclaim gave back to the file system (negative if concurrent writes added more)} */
     public long bytesFreed() {
         return bytesBefore - bytesAfter;
     }

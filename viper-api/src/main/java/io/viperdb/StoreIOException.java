@@ -15,17 +15,33 @@ public class StoreIOException extends ViperException {
 
     private final transient Path file;
 
+    /**
+     * Creates the exception for a failure while the store was doing {@code action} on {@code file}.
+     *
+     * @param file the file the store was working on
+     * @param action what the store was doing, worded to read before the file name, for example {@code "syncing"}
+     * @param cause the failure of the file system
+     */
     public StoreIOException(Path file, String action, IOException cause) {
         super("I/O failure while " + action + " " + file + ": " + describe(cause), cause);
         this.file = file;
     }
 
+    /**
+     * Creates the exception for a failure that concerns no single file.
+     *
+     * @param message what the store was doing and what failed
+     * @param cause the underlying failure
+     */
     public StoreIOException(String message, Throwable cause) {
         super(message, cause);
         this.file = null;
     }
 
-    /** The file the store was working on, or null when the failure concerns no single file. */
+    /**
+     * {@return the file the store was working on, or null when the failure concerns no single file} Not serialized:
+     * null in an exception that was deserialized.
+     */
     public Path file() {
         return file;
     }

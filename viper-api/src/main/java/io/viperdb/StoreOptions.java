@@ -45,54 +45,58 @@ public final class StoreOptions {
         this.rawValues = builder.rawValues;
     }
 
-    /** Options that name no codec, use the system clock and the default log file size. */
+    /** {@return options that name no codec, use the system clock, the default log file size and no automatic sync or reclaim} */
     public static StoreOptions defaults() {
         return DEFAULTS;
     }
 
+    /** {@return a new builder, set to the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * The name of the codec these options ask for, from {@link Builder#codec(String)} or the name of the codec given
-     * to {@link Builder#codec(ValueCodec)}; empty when they name none.
+     * {@return the name of the codec these options ask for, from {@link Builder#codec(String)} or the name of the codec
+     * given to {@link Builder#codec(ValueCodec)}; empty when they name none}
      */
     public Optional<String> codecName() {
         return codec != null ? Optional.of(codec.name()) : Optional.ofNullable(codecName);
     }
 
-    /** The codec instance given to {@link Builder#codec(ValueCodec)}, if any. */
+    /** {@return the codec instance given to {@link Builder#codec(ValueCodec)}, if any} */
     public Optional<ValueCodec<?>> codec() {
         return Optional.ofNullable(codec);
     }
 
-    /** The clock that judges expiry and stamps records. */
+    /** {@return the clock that judges expiry and stamps records} */
     public Clock clock() {
         return clock;
     }
 
-    /** The size in bytes at which the store closes its current value log file and starts a new one. */
+    /** {@return the size in bytes at which the store closes its current value log file and starts a new one} */
     public long logFileSize() {
         return logFileSize;
     }
 
-    /** When writes are forced to the device; see {@link SyncPolicy}. */
+    /** {@return when writes are forced to the device; see {@link SyncPolicy}} */
     public SyncPolicy syncPolicy() {
         return syncPolicy;
     }
 
-    /** Whether and how the store reclaims space by itself; see {@link AutoReclaim}. */
+    /** {@return whether and how the store reclaims space by itself; see {@link AutoReclaim}} */
     public AutoReclaim autoReclaim() {
         return autoReclaim;
     }
 
-    /** Whether the store is opened read-only; see {@link Builder#readOnly()}. */
+    /** {@return whether the store is opened read-only; see {@link Builder#readOnly()}} */
     public boolean readOnly() {
         return readOnly;
     }
 
-    /** Whether values are handed over as their stored bytes, whatever the codec; see {@link Builder#rawValues()}. */
+    /**
+     * {@return whether values are handed over as their stored bytes, whatever the codec; see
+     * {@link Builder#rawValues()}}
+     */
     public boolean rawValues() {
         return rawValues;
     }
@@ -122,6 +126,8 @@ public final class StoreOptions {
          * Uses the codec of this name, found with {@link java.util.ServiceLoader} when the store opens. Replaces any
          * codec set before.
          *
+         * @param name the codec's name, for example {@code "json"} or {@code "kryo"}
+         * @return this builder
          * @throws IllegalArgumentException if the name is not a valid codec name (see {@link ValueCodecs#checkName})
          */
         public Builder codec(String name) {
@@ -134,6 +140,8 @@ public final class StoreOptions {
          * Uses this codec instance, which need not be registered as a service. Replaces any codec set before. Its name
          * is what the store records and checks on the next open.
          *
+         * @param codec the codec
+         * @return this builder
          * @throws IllegalArgumentException if the codec's name is not a valid codec name
          */
         public Builder codec(ValueCodec<?> codec) {
@@ -143,7 +151,12 @@ public final class StoreOptions {
             return this;
         }
 
-        /** Judges expiry and stamps records with this clock; the default is {@link Clock#systemUTC()}. */
+        /**
+         * Judges expiry and stamps records with this clock; the default is {@link Clock#systemUTC()}.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -153,6 +166,8 @@ public final class StoreOptions {
          * Closes a value log file and starts a new one once it reaches this many bytes (default 256 MiB). Smaller files
          * let {@code reclaim} work in smaller steps; a file never exceeds 2 GiB, so one memory mapping covers it.
          *
+         * @param bytes the size at which a value log file is closed
+         * @return this builder
          * @throws IllegalArgumentException if outside {@link #MIN_LOG_FILE_SIZE} to {@link #MAX_LOG_FILE_SIZE}
          */
         public Builder logFileSize(long bytes) {
@@ -164,13 +179,23 @@ public final class StoreOptions {
             return this;
         }
 
-        /** Forces writes to the device as {@code policy} says; the default is {@link SyncPolicy#manual()}. */
+        /**
+         * Forces writes to the device as {@code policy} says; the default is {@link SyncPolicy#manual()}.
+         *
+         * @param policy when to sync
+         * @return this builder
+         */
         public Builder syncPolicy(SyncPolicy policy) {
             this.syncPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
-        /** Reclaims space in the background as {@code policy} says; the default is {@link AutoReclaim#off()}. */
+        /**
+         * Reclaims space in the background as {@code policy} says; the default is {@link AutoReclaim#off()}.
+         *
+         * @param policy when and how fast to reclaim
+         * @return this builder
+         */
         public Builder autoReclaim(AutoReclaim policy) {
             this.autoReclaim = Objects.requireNonNull(policy, "policy");
             return this;
@@ -192,6 +217,8 @@ public final class StoreOptions {
          *       {@link StoreReadOnlyException}; reads, {@code verify()}, {@code stats()} and {@code backupTo} work.
          *       The sync policy and automatic reclaim are not used.</li>
          * </ul>
+         *
+         * @return this builder
          */
         public Builder readOnly() {
             this.readOnly = true;
@@ -204,6 +231,8 @@ public final class StoreOptions {
          * was built in code. {@link KeyValueStore#stats()} still names the store's codec. For tools that need no
          * values or copy them as they are (the command line's {@code info}, {@code keys} and {@code verify}). Only
          * with {@link #readOnly()}: bytes written past the codec could be bytes it cannot read.
+         *
+         * @return this builder
          */
         public Builder rawValues() {
             this.rawValues = true;
@@ -211,8 +240,10 @@ public final class StoreOptions {
         }
 
         /**
-         * The options set on this builder.
+         * Builds the options set on this builder. The builder can go on being used; the options do not change with
+         * it.
          *
+         * @return the options
          * @throws IllegalStateException if {@link #rawValues()} is set without {@link #readOnly()}, or with a codec
          */
         public StoreOptions build() {

@@ -9,6 +9,8 @@ public class StoreReadOnlyException extends ViperException {
     private final transient Path directory;
 
     /**
+     * Creates the exception for a write refused by the read-only store in {@code directory}.
+     *
      * @param directory the store's directory
      * @param operation what was refused, for example {@code "put"}
      */
@@ -18,7 +20,9 @@ public class StoreReadOnlyException extends ViperException {
         this.directory = directory;
     }
 
-    /** The directory of the store. */
+    /**
+     * {@return the directory of the store} Not serialized: null in an exception that was deserialized.
+     */
     public Path directory() {
         return directory;
     }

@@ -20,7 +20,7 @@ import java.util.Objects;
  */
 public sealed interface SyncPolicy permits SyncPolicy.Manual, SyncPolicy.Periodic, SyncPolicy.Always {
 
-    /** No automatic syncing: only {@code sync()}, {@code close()}, reclaims and log file rolls sync. */
+    /** {@return no automatic syncing: only {@code sync()}, {@code close()}, reclaims and log file rolls sync} */
     static SyncPolicy manual() {
         return Manual.INSTANCE;
     }
@@ -28,13 +28,15 @@ public sealed interface SyncPolicy permits SyncPolicy.Manual, SyncPolicy.Periodi
     /**
      * Syncs in the background every {@code interval} while there are writes to sync.
      *
+     * @param interval the time between two syncs, at least a millisecond
+     * @return the policy
      * @throws IllegalArgumentException if the interval is shorter than a millisecond
      */
     static SyncPolicy every(Duration interval) {
         return new Periodic(interval);
     }
 
-    /** Syncs before every write returns, sharing one sync among writers that wait together. */
+    /** {@return syncing before every write returns, one sync shared among the writers that wait together} */
     static SyncPolicy always() {
         return Always.INSTANCE;
     }
@@ -64,6 +66,7 @@ public sealed interface SyncPolicy permits SyncPolicy.Manual, SyncPolicy.Periodi
             this.interval = interval;
         }
 
+        /** {@return the time between two syncs} */
         public Duration interval() {
             return interval;
         }

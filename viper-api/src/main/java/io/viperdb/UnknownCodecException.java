@@ -8,8 +8,16 @@ import java.util.TreeSet;
 public class UnknownCodecException extends CodecException {
     private static final long serialVersionUID = 1L;
 
+    /** The names of the codecs that were found. */
     private final TreeSet<String> available;
 
+    /**
+     * Creates the exception for a codec called {@code codecName} that is not among {@code available}.
+     *
+     * @param codecName the name asked for
+     * @param available the names of the codecs that were found
+     * @param hint what to add to the module path to get the codec, or an empty string
+     */
     public UnknownCodecException(String codecName, Set<String> available, String hint) {
         super(codecName, "No value codec named '" + codecName + "' is on the module path or class path; available: "
                 + (available.isEmpty() ? "none" : String.join(", ", new TreeSet<>(available)))
@@ -17,7 +25,7 @@ public class UnknownCodecException extends CodecException {
         this.available = new TreeSet<>(available);
     }
 
-    /** The names of the codecs that were found. */
+    /** {@return the names of the codecs that were found, sorted; a copy} */
     public SortedSet<String> available() {
         return new TreeSet<>(available);
     }

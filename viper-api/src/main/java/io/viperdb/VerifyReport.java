@@ -12,11 +12,18 @@ import java.util.List;
  */
 public record VerifyReport(long recordsChecked, long bytesChecked, List<Problem> problems) {
 
+    /**
+     * Creates the report, with a copy of {@code problems}.
+     *
+     * @param recordsChecked the records that were read
+     * @param bytesChecked the bytes those records take
+     * @param problems every problem found
+     */
     public VerifyReport {
         problems = List.copyOf(problems);
     }
 
-    /** True when no problem was found. */
+    /** {@return true when no problem was found} */
     public boolean sound() {
         return problems.isEmpty();
     }

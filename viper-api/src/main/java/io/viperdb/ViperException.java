@@ -21,10 +21,21 @@ package io.viperdb;
 public class ViperException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates an exception with a message and no cause.
+     *
+     * @param message what failed, what was expected and what was found, and where
+     */
     public ViperException(String message) {
         super(message);
     }
 
+    /**
+     * Creates an exception with a message and the failure that caused it.
+     *
+     * @param message what failed, what was expected and what was found, and where
+     * @param cause the underlying failure
+     */
     public ViperException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -35,7 +35,7 @@ public final class WriteBatch<V> {
      */
     public record Operation<V>(String key, V value, Duration timeToLive) {
 
-        /** True for a remove. */
+        /** {@return true for a remove, false for a put} */
         public boolean isRemove() {
             return value == null;
         }
@@ -43,7 +43,13 @@ public final class WriteBatch<V> {
 
     private final List<Operation<V>> operations = new ArrayList<>();
 
-    /** Adds a put with no expiry. */
+    /**
+     * Adds a put with no expiry.
+     *
+     * @param key the key
+     * @param value its new value
+     * @return this batch
+     */
     public WriteBatch<V> put(String key, V value) {
         operations.add(new Operation<>(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"),
                 null));
@@ -53,6 +59,10 @@ public final class WriteBatch<V> {
     /**
      * Adds a put that expires after {@code timeToLive}, counted from when the batch is written.
      *
+     * @param key the key
+     * @param value its new value
+     * @param timeToLive how long the key lives from when the batch is written
+     * @return this batch
      * @throws IllegalArgumentException if {@code timeToLive} is zero or negative
      */
     public WriteBatch<V> put(String key, V value, Duration timeToLive) {
@@ -65,21 +75,28 @@ public final class WriteBatch<V> {
         return this;
     }
 
-    /** Adds a remove; removing a key that is absent when the batch is written does nothing. */
+    /**
+     * Adds a remove; removing a key that is absent when the batch is written does nothing.
+     *
+     * @param key the key
+     * @return this batch
+     */
     public WriteBatch<V> remove(String key) {
         operations.add(new Operation<>(Objects.requireNonNull(key, "key"), null, null));
         return this;
     }
 
-    /** The operations, in the order they were added. */
+    /** {@return the operations, in the order they were added; a read-only view} */
     public List<Operation<V>> operations() {
         return Collections.unmodifiableList(operations);
     }
 
+    /** {@return the number of operations added since the batch was created or cleared} */
     public int size() {
         return operations.size();
     }
 
+    /** {@return true if the batch holds no operation} */
     public boolean isEmpty() {
         return operations.isEmpty();
     }

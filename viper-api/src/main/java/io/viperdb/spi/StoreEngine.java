@@ -11,7 +11,14 @@ import java.nio.file.Path;
  */
 public interface StoreEngine {
 
-    /** Opens or creates the store in {@code directory}; see {@link KeyValueStore#open(Path, StoreOptions)}. */
+    /**
+     * Opens or creates the store in {@code directory}; see {@link KeyValueStore#open(Path, StoreOptions)}.
+     *
+     * @param <V> the type of the values
+     * @param directory the store's directory
+     * @param options how to open it
+     * @return the open store
+     */
     <V> KeyValueStore<V> open(Path directory, StoreOptions options);
 
     /**

@@ -21,12 +21,15 @@ public interface ValueCodec<T> {
     /**
      * The codec's name: 1 to 64 characters of lower-case ASCII letters, digits, {@code .}, {@code _} and {@code -},
      * starting with a letter or digit. Two codecs on the module path must not share a name.
+     *
+     * @return the name, the same on every call
      */
     String name();
 
     /**
      * Encodes a value. The store never passes null.
      *
+     * @param value the value to encode
      * @return the bytes to store; the store does not modify the array and keeps no reference to it
      * @throws RuntimeException of any kind if the value cannot be encoded; the store reports it as a
      *     {@link io.viperdb.CodecException} naming this codec, and writes nothing
@@ -40,6 +43,7 @@ public interface ValueCodec<T> {
      *     memory-mapped file, valid only until this method returns: the store may unmap the file then (after a
      *     reclaim deleted it, or at close), and reading a view kept past that throws {@link IllegalStateException} on
      *     JDK 22 and later and can crash the JVM on JDK 17. Copy whatever the value keeps.
+     * @return the value
      * @throws RuntimeException of any kind if the bytes cannot be decoded; the store reports it as a
      *     {@link io.viperdb.CodecException}
      */

@@ -27,7 +27,7 @@ public final class ValueCodecs {
     private ValueCodecs() {
     }
 
-    /** The names of the codecs that {@link ServiceLoader} finds. */
+    /** {@return the names of the codecs that {@link ServiceLoader} finds, sorted} */
     public static SortedSet<String> available() {
         return Collections.unmodifiableSortedSet(new TreeSet<>(byName(load()).keySet()));
     }
@@ -35,6 +35,8 @@ public final class ValueCodecs {
     /**
      * Returns a new instance of the codec called {@code name}.
      *
+     * @param name the codec's name
+     * @return a new instance of it
      * @throws UnknownCodecException if none has that name; its message lists the names available
      */
     public static ValueCodec<?> named(String name) {
@@ -50,6 +52,7 @@ public final class ValueCodecs {
      * Checks that {@code name} is a valid codec name: 1 to 64 characters of lower-case ASCII letters, digits,
      * {@code .}, {@code _} and {@code -}, starting with a letter or digit.
      *
+     * @param name the name to check
      * @return the name
      * @throws IllegalArgumentException if it is not
      */

@@ -3,10 +3,10 @@ package io.viperdb.codec.kryo;
 import com.esotericsoftware.kryo.KryoException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import org.objenesis.instantiator.ObjectInstantiator;
 import org.objenesis.strategy.InstantiatorStrategy;
 import org.objenesis.strategy.StdInstantiatorStrategy;
-import sun.reflect.ReflectionFactory;
 
 /**
  * Creates the objects that Kryo reads: with the class's no-argument constructor, of any visibility, where it has one;
@@ -17,10 +17,27 @@ import sun.reflect.ReflectionFactory;
  * constructor through a class that ReflectASM generates in an unnamed module. On the module path that class may not
  * call into a package that the user's module opens to Kryo without exporting it, and the call fails with an
  * {@link IllegalAccessError}, an error rather than an exception. The user's module opens its packages to Kryo, not to
- * this module, so the constructor is made callable by the JDK's {@link ReflectionFactory}, the same door Objenesis
- * uses to create objects without a constructor.
+ * this module, so the constructor is made callable by the JDK's {@code sun.reflect.ReflectionFactory}, the same door
+ * Objenesis uses to create objects without a constructor.
  */
 final class ConstructorFirstStrategy implements InstantiatorStrategy {
+
+    // ReflectionFactory is reached reflectively, not imported: naming it in the source draws javac's and javadoc's
+    // "internal proprietary API" warning, which neither an option nor @SuppressWarnings silences, and the Javadoc build
+    // fails on any warning. jdk.unsupported exports sun.reflect, and this module requires it.
+    private static final Object REFLECTION_FACTORY;
+    private static final Method NEW_CONSTRUCTOR_FOR_SERIALIZATION;
+
+    static {
+        try {
+            Class<?> factory = Class.forName("sun.reflect.ReflectionFactory");
+            REFLECTION_FACTORY = factory.getMethod("getReflectionFactory").invoke(null);
+            NEW_CONSTRUCTOR_FOR_SERIALIZATION =
+                    factory.getMethod("newConstructorForSerialization", Class.class, Constructor.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final InstantiatorStrategy withoutConstructor = new StdInstantiatorStrategy();
 
@@ -32,8 +49,12 @@ final class ConstructorFirstStrategy implements InstantiatorStrategy {
         } catch (NoSuchMethodException e) {
             return withoutConstructor.newInstantiatorOf(type);
         }
-        Constructor<?> callable = ReflectionFactory.getReflectionFactory()
-                .newConstructorForSerialization(type, declared);
+        Constructor<?> callable;
+        try {
+            callable = (Constructor<?>) NEW_CONSTRUCTOR_FOR_SERIALIZATION.invoke(REFLECTION_FACTORY, type, declared);
+        } catch (ReflectiveOperationException e) {
+            throw new KryoException("Cannot make the no-argument constructor of " + type.getName() + " callable", e);
+        }
         return () -> {
             try {
                 return type.cast(callable.newInstance());

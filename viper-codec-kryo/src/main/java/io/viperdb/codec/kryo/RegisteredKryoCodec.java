@@ -84,7 +84,7 @@ public class RegisteredKryoCodec implements ValueCodec<Object> {
         return name;
     }
 
-    /** The classes this codec stores, in the order they were given. */
+    /** {@return the classes this codec stores, in the order they were given} */
     public final List<Class<?>> registeredClasses() {
         return classes;
     }
