@@ -309,7 +309,9 @@ final class SegmentRecovery implements KeyLog.HintVisitor {
         int unhintedAtBatchStart = 0;
         while (position < dataEnd) {
             int length = DataRecord.check(data, position, dataEnd);
-            if (length > 0 && RecordHeader.type(data, position) == RecordHeader.BATCH_BEGIN) {
+            if (length > 0 && RecordHeader.type(data, position) == RecordHeader.BATCH_BEGIN && batchStart < 0) {
+                // Only a begin that opens a batch: one inside a batch is out of place, and the batch is cut from
+                // its own begin, with the new hints of all its records.
                 unhintedAtBatchStart = unhinted.size();
             }
             if (length < 0 || !take(data, position, RecordHeader.SIZE, position, length, -1)) {

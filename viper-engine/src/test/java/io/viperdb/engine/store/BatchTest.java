@@ -9,6 +9,9 @@ import io.viperdb.CodecException;
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
 import io.viperdb.WriteBatch;
+import io.viperdb.engine.format.DataRecord;
+import io.viperdb.engine.format.FileHeader;
+import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.testing.StoreFiles;
 import io.viperdb.engine.testing.TestClock;
 import io.viperdb.engine.testing.TextCodec;
@@ -153,6 +156,43 @@ class BatchTest {
                 assertHolds(states.get(whole), store, universe, "value log cut at " + cut);
             }
         }
+    }
+
+    /**
+     * A batch whose commit record is missing and that a second begin record ends (no writer leaves this, but the
+     * value log may hold it) is cut whole past the hints, and none of its records is given a hint: a hint past the
+     * cut would point beyond the value log.
+     */
+    @Test
+    void rule7_aBatchEndedByAnotherBeginIsCutWholeAndNoneOfItsRecordsIsHinted() {
+        Path original = dir.resolve("original");
+        try (KeyValueStore<String> store = KeyValueStore.open(original, options)) {
+            store.put("a", "before");
+            store.write(new WriteBatch<String>().put("x", "first batch"));
+            store.write(new WriteBatch<String>().put("y", "second batch"));
+        }
+        Path vlog = original.resolve("00000001.vlog");
+        Path klog = original.resolve("00000001.klog");
+        byte[] bytes = StoreFiles.read(vlog);
+        // The records: a, begin, x, commit, begin, y, commit. Drop the first commit.
+        List<Integer> starts = new ArrayList<>();
+        for (int at = FileHeader.SIZE; at < bytes.length; at += DataRecord.check(ByteBuffer.wrap(bytes), at,
+                bytes.length)) {
+            starts.add(at);
+        }
+        assertEquals(7, starts.size());
+        ByteBuffer withoutCommit = ByteBuffer.allocate(bytes.length - (starts.get(4) - starts.get(3)));
+        withoutCommit.put(bytes, 0, starts.get(3)).put(bytes, starts.get(4), bytes.length - starts.get(4));
+        StoreFiles.write(vlog, withoutCommit.array());
+        // The key log lists only the first record, and no sync mark says how far the value log was synced.
+        long hintedEnd = FileHeader.SIZE + HintRecord.length(1);
+        StoreFiles.truncate(klog, hintedEnd);
+        StoreFiles.deleteTree(original.resolve("viper.synced"));
+        try (KeyValueStore<String> store = KeyValueStore.open(original, options)) {
+            assertHolds(Map.of("a", "before"), store, Set.of("a", "x", "y"), "the batch cut off");
+        }
+        assertEquals(starts.get(1), (int) StoreFiles.size(vlog), "the value log is cut at the first begin record");
+        assertEquals(hintedEnd, StoreFiles.size(klog), "the key log lists the records the value log holds");
     }
 
     @Test
