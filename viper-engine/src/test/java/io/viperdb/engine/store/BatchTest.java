@@ -32,7 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Batches apply whole or not at all: on disk after any crash, and for every concurrent reader. */
+/**
+ * Batches apply whole or not at all: on disk after any crash, and for every concurrent reader. A test that proves
+ * recovery rule N of FORMAT.md is named {@code ruleN_...}.
+ */
 class BatchTest {
 
     @TempDir
@@ -121,7 +124,7 @@ class BatchTest {
     }
 
     @Test
-    void aValueLogCutAnywhereHoldsEachBatchWholeOrNotAtAll() {
+    void rule7_aValueLogCutAnywhereHoldsEachBatchWholeOrNotAtAll() {
         List<Map<String, String>> states = new ArrayList<>();
         List<Long> ends = new ArrayList<>();
         Path original = dir.resolve("original");

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Opening a store whose files a crash or a disk has damaged: torn tails are cut, keeping every record before them;
- * a damaged key log is rebuilt from its value log; damage the store cannot explain is reported with its file and
- * offset. Every case runs on real files, at every offset.
+ * Opening a store whose files a crash or a disk has damaged, by the recovery rules of FORMAT.md: a test that proves
+ * rule N is named {@code ruleN_...}; the others prove the rest of the format (manifest, file headers, leftovers).
+ * Every case runs on real files, at every offset.
  */
 class RecoveryTest {
 
@@ -82,7 +82,7 @@ class RecoveryTest {
     }
 
     @Test
-    void aTruncatedValueLogKeepsEveryRecordBeforeTheCut() {
+    void rule4_aValueLogCutAnywhereKeepsEveryRecordBeforeTheCut() {
         long size = StoreFiles.size(valueLog(original));
         for (long cut = 0; cut <= size; cut++) {
             Path copy = damagedCopy();
@@ -98,7 +98,7 @@ class RecoveryTest {
     }
 
     @Test
-    void aTruncatedKeyLogIsRebuiltFromTheValueLog() {
+    void rule2_aKeyLogCutAnywhereIsRebuiltFromTheValueLog() {
         long size = StoreFiles.size(keyLog(original));
         for (long cut = 0; cut <= size; cut++) {
             Path copy = damagedCopy();
@@ -109,7 +109,7 @@ class RecoveryTest {
     }
 
     @Test
-    void aMissingKeyLogIsRebuilt() throws Exception {
+    void rule2_aMissingKeyLogIsRebuiltFromTheValueLog() throws Exception {
         Path copy = damagedCopy();
         Files.delete(keyLog(copy));
         assertRecovers(copy, history.finalState(), "key log deleted");
@@ -117,7 +117,7 @@ class RecoveryTest {
     }
 
     @Test
-    void aFlippedByteInTheKeyLogIsRepairedFromTheValueLog() {
+    void rule1_aFlippedByteInTheKeyLogEndsItsUseAndTheRestIsRebuiltFromTheValueLog() {
         long size = StoreFiles.size(keyLog(original));
         for (long offset = 0; offset < size; offset++) {
             Path copy = damagedCopy();
@@ -131,7 +131,7 @@ class RecoveryTest {
      * the active segment is checked when the store opens.
      */
     @Test
-    void withoutASyncMarkAFlippedByteInTheActiveValueLogIsReportedWhenTheStoreOpens() {
+    void rule8_withoutASyncMarkAFlippedByteInTheActiveValueLogIsReportedWhenTheStoreOpens() {
         Path vlog = valueLog(original);
         long size = StoreFiles.size(vlog);
         for (long offset = 0; offset < size; offset++) {
@@ -153,7 +153,7 @@ class RecoveryTest {
      * mark names, is checked at open, and so are the file header and every record when the mark does not hold.
      */
     @Test
-    void belowTheSyncMarkAFlippedByteInTheActiveValueLogIsReportedByTheReadOrVerifyThatMeetsIt() {
+    void rule9_belowTheSyncMarkAFlippedByteInTheActiveValueLogIsReportedByTheReadOrVerifyThatMeetsIt() {
         Path vlog = valueLog(original);
         long size = StoreFiles.size(vlog);
         int lastRecord = history.operationAt(size - 1);
@@ -195,7 +195,7 @@ class RecoveryTest {
     }
 
     @Test
-    void aFlippedByteInASealedValueLogIsReportedByTheReadThatMeetsIt() {
+    void rule5_aFlippedByteInASealedValueLogIsReportedByTheReadThatMeetsIt() {
         Path store = root.resolve("sealed");
         StoreOptions small = StoreOptions.builder().codec(new TextCodec()).logFileSize(4096).build();
         try (KeyValueStore<String> kv = KeyValueStore.open(store, small)) {
@@ -222,12 +222,8 @@ class RecoveryTest {
         }
     }
 
-    /**
-     * Past the sync mark (here: no mark, as after a power cut before the first sync), a hinted record of zeros is a
-     * write the device never received: the store ends there.
-     */
     @Test
-    void everyFlippedByteOfASealedRecordIsReportedByTheGetOfItsKey() {
+    void rule5_everyFlippedByteOfASealedRecordIsReportedByTheGetOfItsKey() {
         // A get compares the key in the record rather than in the index for keys without an expiry, and in the index
         // for keys with one: damage anywhere in either kind of record (checksum, header, key, value) is reported.
         Path store = root.resolve("every-byte");
@@ -263,8 +259,12 @@ class RecoveryTest {
         }
     }
 
+    /**
+     * Past the sync mark (here: no mark, as after a power cut before the first sync), a hinted record of zeros is a
+     * write the device never received: the store ends there.
+     */
     @Test
-    void aZeroedHoleInTheActiveValueLogIsAWriteThatNeverReachedTheDiskAndEndsTheStoreThere() {
+    void rule8_aZeroedHoleInTheActiveValueLogIsAWriteThatNeverReachedTheDiskAndEndsTheStoreThere() {
         Path vlog = valueLog(original);
         int hole = 10;
         long start = history.recordStart(hole);
@@ -279,7 +279,7 @@ class RecoveryTest {
 
     /** Below the sync mark the same hole cannot be a lost write (the mark came after the force): it is damage. */
     @Test
-    void aZeroedHoleBelowTheSyncMarkIsDamageNotALostWrite() {
+    void rule9_aZeroedHoleBelowTheSyncMarkIsDamageNotALostWrite() {
         int hole = 10;
         long start = history.recordStart(hole);
         Path copy = damagedCopy();
@@ -300,20 +300,31 @@ class RecoveryTest {
     }
 
     @Test
-    void garbageAppendedToEitherLogIsCutOff() {
-        Random random = new Random(7);
-        for (int trial = 0; trial < 200; trial++) {
+    void rule1_garbageAppendedToTheKeyLogEndsItsUseAndIsCutOff() {
+        appendGarbageAndRecover(false);
+    }
+
+    @Test
+    void rule3_garbageAppendedToTheValueLogIsATornAppendAndIsCutOff() {
+        appendGarbageAndRecover(true);
+    }
+
+    /** Appends random bytes to one log of a copy, a hundred times, and checks each copy opens whole. */
+    private void appendGarbageAndRecover(boolean toValueLog) {
+        Random random = new Random(toValueLog ? 7 : 8);
+        for (int trial = 0; trial < 100; trial++) {
             Path copy = damagedCopy();
             byte[] garbage = new byte[1 + random.nextInt(300)];
             random.nextBytes(garbage);
-            StoreFiles.append(trial % 2 == 0 ? valueLog(copy) : keyLog(copy), garbage);
+            StoreFiles.append(toValueLog ? valueLog(copy) : keyLog(copy), garbage);
             assertRecovers(copy, history.finalState(), "trial " + trial);
             assertEquals(StoreFiles.size(valueLog(original)), StoreFiles.size(valueLog(copy)));
+            assertEquals(StoreFiles.size(keyLog(original)), StoreFiles.size(keyLog(copy)));
         }
     }
 
     @Test
-    void aCrashAfterFlushLosesNothing() {
+    void rule3_aCrashAfterFlushLosesNothingAndTheSpaceTheValueLogRanAheadWithIsCut() {
         Path live = root.resolve("live");
         try (KeyValueStore<String> store = KeyValueStore.open(live, options)) {
             history.applyTo(store);
@@ -331,7 +342,7 @@ class RecoveryTest {
     }
 
     @Test
-    void aCrashWithoutFlushLeavesAPrefixOfTheWrites() {
+    void rule2_aCrashWithoutFlushLeavesAPrefixOfTheWrites() {
         History longer = new History(3, 4000, 50);
         Path live = root.resolve("live");
         try (KeyValueStore<String> store = KeyValueStore.open(live, options)) {
