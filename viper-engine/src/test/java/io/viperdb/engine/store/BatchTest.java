@@ -1,6 +1,7 @@
 package io.viperdb.engine.store;
 
 import static io.viperdb.engine.testing.Contents.assertHolds;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -159,6 +160,30 @@ class BatchTest {
                 assertHolds(states.get(whole), store, universe, "value log cut at " + cut);
             }
         }
+    }
+
+    /**
+     * A key log that ends inside a batch (its last hints lost, the value log whole) leaves the batch open: it is read
+     * again from the value log, from its begin record, where its commit is, and applies whole; the key log is rebuilt.
+     */
+    @Test
+    void rule7_aBatchTheKeyLogEndsInsideIsReadAgainFromTheValueLog() {
+        Path original = dir.resolve("original");
+        try (KeyValueStore<String> store = KeyValueStore.open(original, options)) {
+            store.put("a", "before");
+            store.write(new WriteBatch<String>().put("x", "in the batch").put("y", "in the batch too"));
+        }
+        Path klog = original.resolve("00000001.klog");
+        byte[] hints = StoreFiles.read(klog);
+        // The hints: a, begin, x, y, commit. Keep a, begin and x.
+        long insideBatch = FileHeader.SIZE + HintRecord.length(1) + HintRecord.length(0) + HintRecord.length(1);
+        StoreFiles.truncate(klog, insideBatch);
+        try (KeyValueStore<String> store = KeyValueStore.open(original, options)) {
+            assertHolds(Map.of("a", "before", "x", "in the batch", "y", "in the batch too"), store,
+                    Set.of("a", "x", "y"), "the batch read again from the value log");
+        }
+        assertEquals(hints.length, StoreFiles.size(klog), "the key log is rebuilt");
+        assertArrayEquals(hints, StoreFiles.read(klog));
     }
 
     /**

@@ -11,15 +11,19 @@ import io.viperdb.CorruptStoreException;
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
 import io.viperdb.UnsupportedFormatException;
+import io.viperdb.WriteBatch;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
+import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.testing.History;
 import io.viperdb.engine.testing.StoreFiles;
 import io.viperdb.engine.testing.TextCodec;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.CRC32C;
@@ -127,6 +131,28 @@ class RecoveryTest {
     }
 
     /**
+     * A hint that is sound but does not start where the one before it ended (here the hint before it is gone) ends the
+     * key log's use: the records from there on are read from the value log, and the key log is rebuilt as it was.
+     */
+    @Test
+    void rule1_aSoundHintOutOfStepWithTheOneBeforeItEndsTheKeyLogsUse() {
+        byte[] hints = StoreFiles.read(keyLog(original));
+        ByteBuffer buffer = ByteBuffer.wrap(hints);
+        int start = FileHeader.SIZE;
+        for (int hint = 0; hint < 10; hint++) {
+            start += HintRecord.check(buffer, start, hints.length);
+        }
+        int length = HintRecord.check(buffer, start, hints.length);
+        byte[] withoutOne = new byte[hints.length - length];
+        System.arraycopy(hints, 0, withoutOne, 0, start);
+        System.arraycopy(hints, start + length, withoutOne, start, hints.length - start - length);
+        Path copy = damagedCopy();
+        StoreFiles.write(keyLog(copy), withoutOne);
+        assertRecovers(copy, history.finalState(), "the key log's eleventh hint removed");
+        assertArrayEquals(hints, StoreFiles.read(keyLog(copy)));
+    }
+
+    /**
      * Without a sync mark (a crash before the store synced, or a store written before marks existed) every record of
      * the active segment is checked when the store opens.
      */
@@ -192,6 +218,60 @@ class RecoveryTest {
             }
         }
         assertTrue(reportedAtOpen > History.FILE_HEADER, "the header and the marked record are checked at open");
+    }
+
+    /**
+     * What the last segment would cut is damage in a sealed one: a value log cut short of what its key log lists, one
+     * that runs on in garbage, and one that a rebuild of its key log finds ending inside a batch are reported with
+     * the file and offset, and nothing is cut.
+     */
+    @Test
+    void rule5_aSealedValueLogCutShortRunningOnOrEndingInsideABatchIsReportedNotCut() {
+        Path store = root.resolve("sealed");
+        StoreOptions small = StoreOptions.builder().codec(new TextCodec()).logFileSize(4096).build();
+        try (KeyValueStore<String> kv = KeyValueStore.open(store, small)) {
+            for (int i = 0; i < 100; i++) {
+                kv.write(new WriteBatch<String>().put("k" + i, "value " + i).put("j" + i, "value " + i));
+            }
+        }
+        assertTrue(StoreFiles.withSuffix(store, ".vlog").size() > 2, "several segments");
+        Path sealed = StoreFiles.withSuffix(store, ".vlog").get(0);
+        long size = StoreFiles.size(sealed);
+        byte[] garbage = new byte[100];
+        Arrays.fill(garbage, (byte) 0x55);
+        // The first batch's begin record and first put: a cut after them ends the value log inside that batch.
+        ByteBuffer data = ByteBuffer.wrap(StoreFiles.read(sealed));
+        int begin = FileHeader.SIZE;
+        int insideBatch = begin + DataRecord.check(data, begin, data.limit());
+        insideBatch += DataRecord.check(data, insideBatch, data.limit());
+        for (String damage : new String[] {"cut short", "garbage appended", "cut inside a batch, key log lost"}) {
+            Path copy = root.resolve("copy");
+            StoreFiles.deleteTree(copy);
+            StoreFiles.snapshot(store, copy);
+            Path vlog = copy.resolve(sealed.getFileName());
+            long offset;
+            switch (damage) {
+                case "cut short" -> {
+                    offset = size - 10;
+                    StoreFiles.truncate(vlog, offset);
+                }
+                case "garbage appended" -> {
+                    offset = size;
+                    StoreFiles.append(vlog, garbage);
+                }
+                default -> {
+                    offset = begin;
+                    StoreFiles.truncate(vlog, insideBatch);
+                    StoreFiles.write(StoreFiles.withSuffix(copy, ".klog").get(0), new byte[0]);
+                }
+            }
+            long damagedSize = StoreFiles.size(vlog);
+            CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> KeyValueStore.open(copy, small),
+                    damage);
+            assertEquals(vlog, e.file(), damage);
+            assertEquals(offset, e.offset(), damage);
+            assertEquals(damagedSize, StoreFiles.size(vlog), damage + ": nothing is cut");
+        }
     }
 
     @Test
@@ -320,6 +400,43 @@ class RecoveryTest {
             assertRecovers(copy, history.finalState(), "trial " + trial);
             assertEquals(StoreFiles.size(valueLog(original)), StoreFiles.size(valueLog(copy)));
             assertEquals(StoreFiles.size(keyLog(original)), StoreFiles.size(keyLog(copy)));
+        }
+    }
+
+    /**
+     * Past the hints of a damaged key log, only a partial record or zeros are cut off the value log: the key log does
+     * not say where the last flush ended, so anything else there is reported.
+     */
+    @Test
+    void rule3_withTheKeyLogDamagedOnlyAPartialRecordOrZerosAreCutOffTheValueLog() {
+        long end = StoreFiles.size(valueLog(original));
+        ByteBuffer header = ByteBuffer.allocate(RecordHeader.SIZE);
+        byte[] key = "k".getBytes(StandardCharsets.UTF_8);
+        DataRecord.encodeHeader(header, RecordHeader.PUT, 0, RecordHeader.NO_EXPIRY, key, new byte[10]);
+        byte[] partialRecord = Arrays.copyOf(header.array(), RecordHeader.SIZE + key.length);
+        partialRecord[RecordHeader.SIZE] = key[0];
+        byte[] garbage = new byte[100];
+        Arrays.fill(garbage, (byte) 0x55);
+        for (boolean keyLogDamaged : new boolean[] {false, true}) {
+            for (byte[] tail : new byte[][] {new byte[100], partialRecord, garbage}) {
+                Path copy = damagedCopy();
+                if (keyLogDamaged) {
+                    StoreFiles.flip(keyLog(copy), StoreFiles.size(keyLog(copy)) / 2, 0x01);
+                }
+                StoreFiles.append(valueLog(copy), tail);
+                String context = (keyLogDamaged ? "key log damaged, " : "") + tail.length + " bytes appended, "
+                        + (tail == garbage ? "garbage" : tail == partialRecord ? "a partial record" : "zeros");
+                if (keyLogDamaged && tail == garbage) {
+                    CorruptStoreException e = assertThrows(CorruptStoreException.class,
+                            () -> KeyValueStore.open(copy, options), context);
+                    assertEquals(valueLog(copy), e.file(), context);
+                    assertEquals(end, e.offset(), context);
+                    assertEquals(end + tail.length, StoreFiles.size(valueLog(copy)), context + ": nothing is cut");
+                } else {
+                    assertRecovers(copy, history.finalState(), context);
+                    assertEquals(end, StoreFiles.size(valueLog(copy)), context + ": the tail is cut off");
+                }
+            }
         }
     }
 
