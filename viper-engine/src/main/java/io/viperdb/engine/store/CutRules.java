@@ -3,7 +3,6 @@ package io.viperdb.engine.store;
 import io.viperdb.CorruptStoreException;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.RecordHeader;
-import io.viperdb.engine.log.Segment;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -29,12 +28,13 @@ final class CutRules {
     private final long checkedFrom;
 
     /**
-     * The rules for the value log of {@code segment}, which is the store's {@code last} or a sealed one, and whose
-     * records were on the device up to {@code checkedFrom} (the end of its sync mark, or the file header's).
+     * The rules for the value log {@code file}, whose bytes up to its end are {@code data}: the store's {@code last}
+     * segment or a sealed one, whose records were on the device up to {@code checkedFrom} (the end of its sync mark,
+     * or the file header's).
      */
-    CutRules(Segment segment, boolean last, boolean readOnly, long checkedFrom) {
-        this.file = segment.values().file();
-        this.data = segment.values().mappedForRecovery();
+    CutRules(Path file, ByteBuffer data, boolean last, boolean readOnly, long checkedFrom) {
+        this.file = file;
+        this.data = data;
         this.dataEnd = data.limit();
         this.last = last;
         this.readOnly = readOnly;

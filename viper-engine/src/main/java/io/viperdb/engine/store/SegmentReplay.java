@@ -114,7 +114,7 @@ final class SegmentReplay {
         this.readOnly = readOnly;
         this.now = now;
         this.updates = updates;
-        this.cuts = new CutRules(segment, last, readOnly, checkedFrom);
+        this.cuts = new CutRules(file, data, last, readOnly, checkedFrom);
     }
 
     /**
