@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,8 @@ class RecoveryTest {
     Path root;
 
     private final StoreOptions options = StoreOptions.builder().codec(new TextCodec()).build();
+    /** Log files of 4 KiB, so that a few hundred writes fill several segments. */
+    private final StoreOptions smallLogs = StoreOptions.builder().codec(new TextCodec()).logFileSize(4096).build();
     private final History history = new History(42, 30, 6);
     private Path original;
 
@@ -76,6 +79,15 @@ class RecoveryTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The store {@code name} with {@link #smallLogs}, after {@code writes} and a close: its first segments sealed. */
+    private Path withSealedSegments(String name, Consumer<KeyValueStore<String>> writes) {
+        Path store = root.resolve(name);
+        try (KeyValueStore<String> kv = KeyValueStore.open(store, smallLogs)) {
+            writes.accept(kv);
+        }
+        return store;
     }
 
     private Path damagedCopy() {
@@ -227,13 +239,11 @@ class RecoveryTest {
      */
     @Test
     void rule5_aSealedValueLogCutShortRunningOnOrEndingInsideABatchIsReportedNotCut() {
-        Path store = root.resolve("sealed");
-        StoreOptions small = StoreOptions.builder().codec(new TextCodec()).logFileSize(4096).build();
-        try (KeyValueStore<String> kv = KeyValueStore.open(store, small)) {
+        Path store = withSealedSegments("sealed", kv -> {
             for (int i = 0; i < 100; i++) {
                 kv.write(new WriteBatch<String>().put("k" + i, "value " + i).put("j" + i, "value " + i));
             }
-        }
+        });
         assertTrue(StoreFiles.withSuffix(store, ".vlog").size() > 2, "several segments");
         Path sealed = StoreFiles.withSuffix(store, ".vlog").get(0);
         long size = StoreFiles.size(sealed);
@@ -266,8 +276,8 @@ class RecoveryTest {
                 }
             }
             long damagedSize = StoreFiles.size(vlog);
-            CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> KeyValueStore.open(copy, small),
-                    damage);
+            CorruptStoreException e = assertThrows(CorruptStoreException.class,
+                    () -> KeyValueStore.open(copy, smallLogs), damage);
             assertEquals(vlog, e.file(), damage);
             assertEquals(offset, e.offset(), damage);
             assertEquals(damagedSize, StoreFiles.size(vlog), damage + ": nothing is cut");
@@ -276,16 +286,14 @@ class RecoveryTest {
 
     @Test
     void rule5_aFlippedByteInASealedValueLogIsReportedByTheReadThatMeetsIt() {
-        Path store = root.resolve("sealed");
-        StoreOptions small = StoreOptions.builder().codec(new TextCodec()).logFileSize(4096).build();
-        try (KeyValueStore<String> kv = KeyValueStore.open(store, small)) {
+        Path store = withSealedSegments("sealed", kv -> {
             for (int i = 0; i < 200; i++) {
                 kv.put("k" + i, "value " + i);
             }
-        }
+        });
         Path sealed = StoreFiles.withSuffix(store, ".vlog").get(0);
         StoreFiles.flip(sealed, 100, 0x10);
-        try (KeyValueStore<String> kv = KeyValueStore.open(store, small)) {
+        try (KeyValueStore<String> kv = KeyValueStore.open(store, smallLogs)) {
             int reported = 0;
             for (int i = 0; i < 200; i++) {
                 try {
@@ -306,15 +314,13 @@ class RecoveryTest {
     void rule5_everyFlippedByteOfASealedRecordIsReportedByTheGetOfItsKey() {
         // A get compares the key in the record rather than in the index for keys without an expiry, and in the index
         // for keys with one: damage anywhere in either kind of record (checksum, header, key, value) is reported.
-        Path store = root.resolve("every-byte");
-        StoreOptions small = StoreOptions.builder().codec(new TextCodec()).logFileSize(4096).build();
-        try (KeyValueStore<String> kv = KeyValueStore.open(store, small)) {
+        Path store = withSealedSegments("every-byte", kv -> {
             kv.put("k0", "value 0");
             kv.put("k1", "value 1", java.time.Duration.ofDays(1));
             for (int i = 2; i < 200; i++) {
                 kv.put("k" + i, "value " + i);
             }
-        }
+        });
         Path sealed = StoreFiles.withSuffix(store, ".vlog").get(0);
         byte[] bytes = StoreFiles.read(sealed);
         ByteBuffer file = ByteBuffer.wrap(bytes);
@@ -325,7 +331,7 @@ class RecoveryTest {
                 Path copy = root.resolve("every-byte-" + offset);
                 StoreFiles.snapshot(store, copy);
                 StoreFiles.flip(StoreFiles.withSuffix(copy, ".vlog").get(0), offset, 0x01);
-                try (KeyValueStore<String> kv = KeyValueStore.open(copy, small)) {
+                try (KeyValueStore<String> kv = KeyValueStore.open(copy, smallLogs)) {
                     String key = "k" + record;
                     int at = offset;
                     CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> kv.get(key),
