@@ -17,9 +17,9 @@ import java.util.List;
 /**
  * The replay of one segment's records into the key directory, by the recovery rules of FORMAT.md. FORMAT.md states
  * the rules and their reasons; here each is one method whose comment starts with its number: rule 1
- * {@link #takeHint}, 2 {@link #takeRecordsPastTheHints}, 4 {@link #valueLogLostItsTail}, 6 {@link #removesTheKey} and
- * 7 {@link #goBackBeforeTheOpenBatch} (with {@link OpenBatch}); the rules of what may be cut, 3, 5, 8 and 9, are
- * {@link CutRules}.
+ * {@link #takeContiguousHint}, 2 {@link #takeRecordsPastTheHints}, 4 {@link #valueLogLostItsTail}, 6
+ * {@link #removesTheKey} and 7 {@link #goBackBeforeTheOpenBatch} (with {@link OpenBatch}); the rules of what may be
+ * cut, 3, 5, 8 and 9, are {@link CutRules}.
  *
  * <p>The replay reads in two parts: the key log's hints, taking each record as its hint describes it, and then, from
  * where the hints stopped, the value log's records themselves, until the data ends or a record cannot be taken. Where
@@ -123,7 +123,7 @@ final class SegmentReplay {
      * @throws CorruptStoreException where damage cannot be explained by an interrupted write
      */
     Replayed run() {
-        KeyLog.Replay hints = segment.keys().replay(segment.id(), this::takeHint);
+        KeyLog.Replay hints = segment.keys().replay(segment.id(), this::takeContiguousHint);
         endTheHints(hints);
         long hintedEnd = end;
         takeRecordsPastTheHints();
@@ -164,7 +164,7 @@ final class SegmentReplay {
      *
      * @return false to stop taking hints: the first one refused ends the key log's use
      */
-    private boolean takeHint(ByteBuffer hint, int start, int length, long hintOffset) {
+    private boolean takeContiguousHint(ByteBuffer hint, int start, int length, long hintOffset) {
         long offset = HintRecord.recordOffset(hint, start);
         int recordLength = HintRecord.recordLength(hint, start);
         if (offset != end) {
