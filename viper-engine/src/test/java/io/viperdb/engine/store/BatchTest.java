@@ -1,6 +1,7 @@
 package io.viperdb.engine.store;
 
 import static io.viperdb.engine.testing.Contents.assertHolds;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,9 @@ import io.viperdb.CodecException;
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
 import io.viperdb.WriteBatch;
+import io.viperdb.engine.format.DataRecord;
+import io.viperdb.engine.format.FileHeader;
+import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.testing.StoreFiles;
 import io.viperdb.engine.testing.TestClock;
 import io.viperdb.engine.testing.TextCodec;
@@ -29,7 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Batches apply whole or not at all: on disk after any crash, and for every concurrent reader. */
+/**
+ * Batches apply whole or not at all: on disk after any crash, and for every concurrent reader. A test that proves
+ * recovery rule N of FORMAT.md is named {@code ruleN_...}.
+ */
 class BatchTest {
 
     @TempDir
@@ -118,7 +125,7 @@ class BatchTest {
     }
 
     @Test
-    void aValueLogCutAnywhereHoldsEachBatchWholeOrNotAtAll() {
+    void rule7_aValueLogCutAnywhereHoldsEachBatchWholeOrNotAtAll() {
         List<Map<String, String>> states = new ArrayList<>();
         List<Long> ends = new ArrayList<>();
         Path original = dir.resolve("original");
@@ -153,6 +160,67 @@ class BatchTest {
                 assertHolds(states.get(whole), store, universe, "value log cut at " + cut);
             }
         }
+    }
+
+    /**
+     * A key log that ends inside a batch (its last hints lost, the value log whole) leaves the batch open: it is read
+     * again from the value log, from its begin record, where its commit is, and applies whole; the key log is rebuilt.
+     */
+    @Test
+    void rule7_aBatchTheKeyLogEndsInsideIsReadAgainFromTheValueLog() {
+        Path original = dir.resolve("original");
+        try (KeyValueStore<String> store = KeyValueStore.open(original, options)) {
+            store.put("a", "before");
+            store.write(new WriteBatch<String>().put("x", "in the batch").put("y", "in the batch too"));
+        }
+        Path klog = original.resolve("00000001.klog");
+        byte[] hints = StoreFiles.read(klog);
+        // The hints: a, begin, x, y, commit. Keep a, begin and x.
+        long insideBatch = FileHeader.SIZE + HintRecord.length(1) + HintRecord.length(0) + HintRecord.length(1);
+        StoreFiles.truncate(klog, insideBatch);
+        try (KeyValueStore<String> store = KeyValueStore.open(original, options)) {
+            assertHolds(Map.of("a", "before", "x", "in the batch", "y", "in the batch too"), store,
+                    Set.of("a", "x", "y"), "the batch read again from the value log");
+        }
+        assertEquals(hints.length, StoreFiles.size(klog), "the key log is rebuilt");
+        assertArrayEquals(hints, StoreFiles.read(klog));
+    }
+
+    /**
+     * A batch whose commit record is missing and that a second begin record ends (no writer leaves this, but the
+     * value log may hold it) is cut whole past the hints, and none of its records is given a hint: a hint past the
+     * cut would point beyond the value log.
+     */
+    @Test
+    void rule7_aBatchEndedByAnotherBeginIsCutWholeAndNoneOfItsRecordsIsHinted() {
+        Path original = dir.resolve("original");
+        try (KeyValueStore<String> store = KeyValueStore.open(original, options)) {
+            store.put("a", "before");
+            store.write(new WriteBatch<String>().put("x", "first batch"));
+            store.write(new WriteBatch<String>().put("y", "second batch"));
+        }
+        Path vlog = original.resolve("00000001.vlog");
+        Path klog = original.resolve("00000001.klog");
+        byte[] bytes = StoreFiles.read(vlog);
+        // The records: a, begin, x, commit, begin, y, commit. Drop the first commit.
+        List<Integer> starts = new ArrayList<>();
+        for (int at = FileHeader.SIZE; at < bytes.length; at += DataRecord.check(ByteBuffer.wrap(bytes), at,
+                bytes.length)) {
+            starts.add(at);
+        }
+        assertEquals(7, starts.size());
+        ByteBuffer withoutCommit = ByteBuffer.allocate(bytes.length - (starts.get(4) - starts.get(3)));
+        withoutCommit.put(bytes, 0, starts.get(3)).put(bytes, starts.get(4), bytes.length - starts.get(4));
+        StoreFiles.write(vlog, withoutCommit.array());
+        // The key log lists only the first record, and no sync mark says how far the value log was synced.
+        long hintedEnd = FileHeader.SIZE + HintRecord.length(1);
+        StoreFiles.truncate(klog, hintedEnd);
+        StoreFiles.deleteTree(original.resolve("viper.synced"));
+        try (KeyValueStore<String> store = KeyValueStore.open(original, options)) {
+            assertHolds(Map.of("a", "before"), store, Set.of("a", "x", "y"), "the batch cut off");
+        }
+        assertEquals(starts.get(1), (int) StoreFiles.size(vlog), "the value log is cut at the first begin record");
+        assertEquals(hintedEnd, StoreFiles.size(klog), "the key log lists the records the value log holds");
     }
 
     @Test

@@ -16,7 +16,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Keys with a time to live, judged by the store's clock. */
+/**
+ * Keys with a time to live, judged by the store's clock. A test that proves recovery rule N of FORMAT.md is named
+ * {@code ruleN_...}.
+ */
 class ExpiryTest {
 
     @TempDir
@@ -48,7 +51,7 @@ class ExpiryTest {
     }
 
     @Test
-    void expiredKeysStayAbsentAfterReopen() {
+    void rule6_expiredKeysStayAbsentAfterReopen() {
         try (KeyValueStore<String> store = open()) {
             for (int i = 0; i < 1000; i++) {
                 store.put("k" + i, "v" + i, Duration.ofSeconds(i % 2 == 0 ? 1 : 1000));
@@ -70,7 +73,7 @@ class ExpiryTest {
     }
 
     @Test
-    void anExpiredOverwriteDoesNotBringTheOlderValueBack() {
+    void rule6_anExpiredOverwriteDoesNotBringTheOlderValueBack() {
         // The original ViperDB dropped expired records on replay and so resurrected the value they had replaced.
         try (KeyValueStore<String> store = open()) {
             store.put("k", "old");
@@ -91,7 +94,7 @@ class ExpiryTest {
     }
 
     @Test
-    void aRemovedExpiringKeyReopensAfterItsExpiry() {
+    void rule6_aRemovedExpiringKeyReopensAfterItsExpiry() {
         // The original ViperDB could not open such a store at all.
         try (KeyValueStore<String> store = open()) {
             store.put("k", "v", Duration.ofSeconds(1));

@@ -11,26 +11,31 @@ import io.viperdb.CorruptStoreException;
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
 import io.viperdb.UnsupportedFormatException;
+import io.viperdb.WriteBatch;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
+import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.testing.History;
 import io.viperdb.engine.testing.StoreFiles;
 import io.viperdb.engine.testing.TextCodec;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Opening a store whose files a crash or a disk has damaged: torn tails are cut, keeping every record before them;
- * a damaged key log is rebuilt from its value log; damage the store cannot explain is reported with its file and
- * offset. Every case runs on real files, at every offset.
+ * Opening a store whose files a crash or a disk has damaged, by the recovery rules of FORMAT.md: a test that proves
+ * rule N is named {@code ruleN_...}; the others prove the rest of the format (manifest, file headers, leftovers).
+ * Every case runs on real files, at every offset.
  */
 class RecoveryTest {
 
@@ -38,6 +43,8 @@ class RecoveryTest {
     Path root;
 
     private final StoreOptions options = StoreOptions.builder().codec(new TextCodec()).build();
+    /** Log files of 4 KiB, so that a few hundred writes fill several segments. */
+    private final StoreOptions smallLogs = StoreOptions.builder().codec(new TextCodec()).logFileSize(4096).build();
     private final History history = new History(42, 30, 6);
     private Path original;
 
@@ -74,6 +81,15 @@ class RecoveryTest {
         }
     }
 
+    /** The store {@code name} with {@link #smallLogs}, after {@code writes} and a close: its first segments sealed. */
+    private Path withSealedSegments(String name, Consumer<KeyValueStore<String>> writes) {
+        Path store = root.resolve(name);
+        try (KeyValueStore<String> kv = KeyValueStore.open(store, smallLogs)) {
+            writes.accept(kv);
+        }
+        return store;
+    }
+
     private Path damagedCopy() {
         Path copy = root.resolve("copy");
         StoreFiles.deleteTree(copy);
@@ -82,7 +98,7 @@ class RecoveryTest {
     }
 
     @Test
-    void aTruncatedValueLogKeepsEveryRecordBeforeTheCut() {
+    void rule4_aValueLogCutAnywhereKeepsEveryRecordBeforeTheCut() {
         long size = StoreFiles.size(valueLog(original));
         for (long cut = 0; cut <= size; cut++) {
             Path copy = damagedCopy();
@@ -98,7 +114,7 @@ class RecoveryTest {
     }
 
     @Test
-    void aTruncatedKeyLogIsRebuiltFromTheValueLog() {
+    void rule2_aKeyLogCutAnywhereIsRebuiltFromTheValueLog() {
         long size = StoreFiles.size(keyLog(original));
         for (long cut = 0; cut <= size; cut++) {
             Path copy = damagedCopy();
@@ -109,7 +125,7 @@ class RecoveryTest {
     }
 
     @Test
-    void aMissingKeyLogIsRebuilt() throws Exception {
+    void rule2_aMissingKeyLogIsRebuiltFromTheValueLog() throws Exception {
         Path copy = damagedCopy();
         Files.delete(keyLog(copy));
         assertRecovers(copy, history.finalState(), "key log deleted");
@@ -117,7 +133,7 @@ class RecoveryTest {
     }
 
     @Test
-    void aFlippedByteInTheKeyLogIsRepairedFromTheValueLog() {
+    void rule1_aFlippedByteInTheKeyLogEndsItsUseAndTheRestIsRebuiltFromTheValueLog() {
         long size = StoreFiles.size(keyLog(original));
         for (long offset = 0; offset < size; offset++) {
             Path copy = damagedCopy();
@@ -127,11 +143,33 @@ class RecoveryTest {
     }
 
     /**
+     * A hint that is sound but does not start where the one before it ended (here the hint before it is gone) ends the
+     * key log's use: the records from there on are read from the value log, and the key log is rebuilt as it was.
+     */
+    @Test
+    void rule1_aSoundHintOutOfStepWithTheOneBeforeItEndsTheKeyLogsUse() {
+        byte[] hints = StoreFiles.read(keyLog(original));
+        ByteBuffer buffer = ByteBuffer.wrap(hints);
+        int start = FileHeader.SIZE;
+        for (int hint = 0; hint < 10; hint++) {
+            start += HintRecord.check(buffer, start, hints.length);
+        }
+        int length = HintRecord.check(buffer, start, hints.length);
+        byte[] withoutOne = new byte[hints.length - length];
+        System.arraycopy(hints, 0, withoutOne, 0, start);
+        System.arraycopy(hints, start + length, withoutOne, start, hints.length - start - length);
+        Path copy = damagedCopy();
+        StoreFiles.write(keyLog(copy), withoutOne);
+        assertRecovers(copy, history.finalState(), "the key log's eleventh hint removed");
+        assertArrayEquals(hints, StoreFiles.read(keyLog(copy)));
+    }
+
+    /**
      * Without a sync mark (a crash before the store synced, or a store written before marks existed) every record of
      * the active segment is checked when the store opens.
      */
     @Test
-    void withoutASyncMarkAFlippedByteInTheActiveValueLogIsReportedWhenTheStoreOpens() {
+    void rule8_withoutASyncMarkAFlippedByteInTheActiveValueLogIsReportedWhenTheStoreOpens() {
         Path vlog = valueLog(original);
         long size = StoreFiles.size(vlog);
         for (long offset = 0; offset < size; offset++) {
@@ -153,7 +191,7 @@ class RecoveryTest {
      * mark names, is checked at open, and so are the file header and every record when the mark does not hold.
      */
     @Test
-    void belowTheSyncMarkAFlippedByteInTheActiveValueLogIsReportedByTheReadOrVerifyThatMeetsIt() {
+    void rule9_belowTheSyncMarkAFlippedByteInTheActiveValueLogIsReportedByTheReadOrVerifyThatMeetsIt() {
         Path vlog = valueLog(original);
         long size = StoreFiles.size(vlog);
         int lastRecord = history.operationAt(size - 1);
@@ -194,18 +232,68 @@ class RecoveryTest {
         assertTrue(reportedAtOpen > History.FILE_HEADER, "the header and the marked record are checked at open");
     }
 
+    /**
+     * What the last segment would cut is damage in a sealed one: a value log cut short of what its key log lists, one
+     * that runs on in garbage, and one that a rebuild of its key log finds ending inside a batch are reported with
+     * the file and offset, and nothing is cut.
+     */
     @Test
-    void aFlippedByteInASealedValueLogIsReportedByTheReadThatMeetsIt() {
-        Path store = root.resolve("sealed");
-        StoreOptions small = StoreOptions.builder().codec(new TextCodec()).logFileSize(4096).build();
-        try (KeyValueStore<String> kv = KeyValueStore.open(store, small)) {
+    void rule5_aSealedValueLogCutShortRunningOnOrEndingInsideABatchIsReportedNotCut() {
+        Path store = withSealedSegments("sealed", kv -> {
+            for (int i = 0; i < 100; i++) {
+                kv.write(new WriteBatch<String>().put("k" + i, "value " + i).put("j" + i, "value " + i));
+            }
+        });
+        assertTrue(StoreFiles.withSuffix(store, ".vlog").size() > 2, "several segments");
+        Path sealed = StoreFiles.withSuffix(store, ".vlog").get(0);
+        long size = StoreFiles.size(sealed);
+        byte[] garbage = new byte[100];
+        Arrays.fill(garbage, (byte) 0x55);
+        // The first batch's begin record and first put: a cut after them ends the value log inside that batch.
+        ByteBuffer data = ByteBuffer.wrap(StoreFiles.read(sealed));
+        int begin = FileHeader.SIZE;
+        int insideBatch = begin + DataRecord.check(data, begin, data.limit());
+        insideBatch += DataRecord.check(data, insideBatch, data.limit());
+        for (String damage : new String[] {"cut short", "garbage appended", "cut inside a batch, key log lost"}) {
+            Path copy = root.resolve("copy");
+            StoreFiles.deleteTree(copy);
+            StoreFiles.snapshot(store, copy);
+            Path vlog = copy.resolve(sealed.getFileName());
+            long offset;
+            switch (damage) {
+                case "cut short" -> {
+                    offset = size - 10;
+                    StoreFiles.truncate(vlog, offset);
+                }
+                case "garbage appended" -> {
+                    offset = size;
+                    StoreFiles.append(vlog, garbage);
+                }
+                default -> {
+                    offset = begin;
+                    StoreFiles.truncate(vlog, insideBatch);
+                    StoreFiles.write(StoreFiles.withSuffix(copy, ".klog").get(0), new byte[0]);
+                }
+            }
+            long damagedSize = StoreFiles.size(vlog);
+            CorruptStoreException e = assertThrows(CorruptStoreException.class,
+                    () -> KeyValueStore.open(copy, smallLogs), damage);
+            assertEquals(vlog, e.file(), damage);
+            assertEquals(offset, e.offset(), damage);
+            assertEquals(damagedSize, StoreFiles.size(vlog), damage + ": nothing is cut");
+        }
+    }
+
+    @Test
+    void rule5_aFlippedByteInASealedValueLogIsReportedByTheReadThatMeetsIt() {
+        Path store = withSealedSegments("sealed", kv -> {
             for (int i = 0; i < 200; i++) {
                 kv.put("k" + i, "value " + i);
             }
-        }
+        });
         Path sealed = StoreFiles.withSuffix(store, ".vlog").get(0);
         StoreFiles.flip(sealed, 100, 0x10);
-        try (KeyValueStore<String> kv = KeyValueStore.open(store, small)) {
+        try (KeyValueStore<String> kv = KeyValueStore.open(store, smallLogs)) {
             int reported = 0;
             for (int i = 0; i < 200; i++) {
                 try {
@@ -224,23 +312,17 @@ class RecoveryTest {
         }
     }
 
-    /**
-     * Past the sync mark (here: no mark, as after a power cut before the first sync), a hinted record of zeros is a
-     * write the device never received: the store ends there.
-     */
     @Test
-    void everyFlippedByteOfASealedRecordIsReportedByTheGetOfItsKey() {
+    void rule5_everyFlippedByteOfASealedRecordIsReportedByTheGetOfItsKey() {
         // A get compares the key in the record rather than in the index for keys without an expiry, and in the index
         // for keys with one: damage anywhere in either kind of record (checksum, header, key, value) is reported.
-        Path store = root.resolve("every-byte");
-        StoreOptions small = StoreOptions.builder().codec(new TextCodec()).logFileSize(4096).build();
-        try (KeyValueStore<String> kv = KeyValueStore.open(store, small)) {
+        Path store = withSealedSegments("every-byte", kv -> {
             kv.put("k0", "value 0");
             kv.put("k1", "value 1", java.time.Duration.ofDays(1));
             for (int i = 2; i < 200; i++) {
                 kv.put("k" + i, "value " + i);
             }
-        }
+        });
         Path sealed = StoreFiles.withSuffix(store, ".vlog").get(0);
         byte[] bytes = StoreFiles.read(sealed);
         ByteBuffer file = ByteBuffer.wrap(bytes);
@@ -251,7 +333,7 @@ class RecoveryTest {
                 Path copy = root.resolve("every-byte-" + offset);
                 StoreFiles.snapshot(store, copy);
                 StoreFiles.flip(StoreFiles.withSuffix(copy, ".vlog").get(0), offset, 0x01);
-                try (KeyValueStore<String> kv = KeyValueStore.open(copy, small)) {
+                try (KeyValueStore<String> kv = KeyValueStore.open(copy, smallLogs)) {
                     String key = "k" + record;
                     int at = offset;
                     CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> kv.get(key),
@@ -265,8 +347,12 @@ class RecoveryTest {
         }
     }
 
+    /**
+     * Past the sync mark (here: no mark, as after a power cut before the first sync), a hinted record of zeros is a
+     * write the device never received: the store ends there.
+     */
     @Test
-    void aZeroedHoleInTheActiveValueLogIsAWriteThatNeverReachedTheDiskAndEndsTheStoreThere() {
+    void rule8_aZeroedHoleInTheActiveValueLogIsAWriteThatNeverReachedTheDiskAndEndsTheStoreThere() {
         Path vlog = valueLog(original);
         int hole = 10;
         long start = history.recordStart(hole);
@@ -281,7 +367,7 @@ class RecoveryTest {
 
     /** Below the sync mark the same hole cannot be a lost write (the mark came after the force): it is damage. */
     @Test
-    void aZeroedHoleBelowTheSyncMarkIsDamageNotALostWrite() {
+    void rule9_aZeroedHoleBelowTheSyncMarkIsDamageNotALostWrite() {
         int hole = 10;
         long start = history.recordStart(hole);
         Path copy = damagedCopy();
@@ -302,20 +388,68 @@ class RecoveryTest {
     }
 
     @Test
-    void garbageAppendedToEitherLogIsCutOff() {
-        Random random = new Random(7);
-        for (int trial = 0; trial < 200; trial++) {
+    void rule1_garbageAppendedToTheKeyLogEndsItsUseAndIsCutOff() {
+        appendGarbageAndRecover(false);
+    }
+
+    @Test
+    void rule3_garbageAppendedToTheValueLogIsATornAppendAndIsCutOff() {
+        appendGarbageAndRecover(true);
+    }
+
+    /** Appends random bytes to one log of a copy, a hundred times, and checks each copy opens whole. */
+    private void appendGarbageAndRecover(boolean toValueLog) {
+        Random random = new Random(toValueLog ? 7 : 8);
+        for (int trial = 0; trial < 100; trial++) {
             Path copy = damagedCopy();
             byte[] garbage = new byte[1 + random.nextInt(300)];
             random.nextBytes(garbage);
-            StoreFiles.append(trial % 2 == 0 ? valueLog(copy) : keyLog(copy), garbage);
+            StoreFiles.append(toValueLog ? valueLog(copy) : keyLog(copy), garbage);
             assertRecovers(copy, history.finalState(), "trial " + trial);
             assertEquals(StoreFiles.size(valueLog(original)), StoreFiles.size(valueLog(copy)));
+            assertEquals(StoreFiles.size(keyLog(original)), StoreFiles.size(keyLog(copy)));
+        }
+    }
+
+    /**
+     * Past the hints of a damaged key log, only a partial record or zeros are cut off the value log: the key log does
+     * not say where the last flush ended, so anything else there is reported.
+     */
+    @Test
+    void rule3_withTheKeyLogDamagedOnlyAPartialRecordOrZerosAreCutOffTheValueLog() {
+        long end = StoreFiles.size(valueLog(original));
+        ByteBuffer header = ByteBuffer.allocate(RecordHeader.SIZE);
+        byte[] key = "k".getBytes(StandardCharsets.UTF_8);
+        DataRecord.encodeHeader(header, RecordHeader.PUT, 0, RecordHeader.NO_EXPIRY, key, new byte[10]);
+        byte[] partialRecord = Arrays.copyOf(header.array(), RecordHeader.SIZE + key.length);
+        partialRecord[RecordHeader.SIZE] = key[0];
+        byte[] garbage = new byte[100];
+        Arrays.fill(garbage, (byte) 0x55);
+        for (boolean keyLogDamaged : new boolean[] {false, true}) {
+            for (byte[] tail : new byte[][] {new byte[100], partialRecord, garbage}) {
+                Path copy = damagedCopy();
+                if (keyLogDamaged) {
+                    StoreFiles.flip(keyLog(copy), StoreFiles.size(keyLog(copy)) / 2, 0x01);
+                }
+                StoreFiles.append(valueLog(copy), tail);
+                String context = (keyLogDamaged ? "key log damaged, " : "") + tail.length + " bytes appended, "
+                        + (tail == garbage ? "garbage" : tail == partialRecord ? "a partial record" : "zeros");
+                if (keyLogDamaged && tail == garbage) {
+                    CorruptStoreException e = assertThrows(CorruptStoreException.class,
+                            () -> KeyValueStore.open(copy, options), context);
+                    assertEquals(valueLog(copy), e.file(), context);
+                    assertEquals(end, e.offset(), context);
+                    assertEquals(end + tail.length, StoreFiles.size(valueLog(copy)), context + ": nothing is cut");
+                } else {
+                    assertRecovers(copy, history.finalState(), context);
+                    assertEquals(end, StoreFiles.size(valueLog(copy)), context + ": the tail is cut off");
+                }
+            }
         }
     }
 
     @Test
-    void aCrashAfterFlushLosesNothing() {
+    void rule3_aCrashAfterFlushLosesNothingAndTheSpaceTheValueLogRanAheadWithIsCut() {
         Path live = root.resolve("live");
         try (KeyValueStore<String> store = KeyValueStore.open(live, options)) {
             history.applyTo(store);
@@ -333,7 +467,7 @@ class RecoveryTest {
     }
 
     @Test
-    void aCrashWithoutFlushLeavesAPrefixOfTheWrites() {
+    void rule2_aCrashWithoutFlushLeavesAPrefixOfTheWrites() {
         History longer = new History(3, 4000, 50);
         Path live = root.resolve("live");
         try (KeyValueStore<String> store = KeyValueStore.open(live, options)) {

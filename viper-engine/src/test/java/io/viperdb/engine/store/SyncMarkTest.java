@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The sync mark ({@code viper.synced}): after the active value log is forced, a mark says how far, and opening checks
  * only the records past it. A mark lost, torn, damaged or not matching its value log means checking from the mark
- * before it, or everything; a power cut between the force and the mark loses nothing that was synced.
+ * before it, or everything; a power cut between the force and the mark loses nothing that was synced. A test that
+ * proves recovery rule N of FORMAT.md is named {@code ruleN_...}.
  */
 class SyncMarkTest {
 
@@ -104,35 +105,45 @@ class SyncMarkTest {
         return copy;
     }
 
-    @Test
-    void pastTheMarkATornTailIsCutAndAZeroedRecordIsALostWrite() {
+    /**
+     * A store synced after 50 puts and flushed after 10 more, copied while open: its key log lists all 60 records,
+     * and its sync mark ends after the 50th. Returns the copy.
+     */
+    private Path flushedPastTheMark() {
         Path live = root.resolve("live");
         try (KeyValueStore<String> store = KeyValueStore.open(live, options)) {
             put(store, 0, 50);
             store.sync();
             put(store, 50, 60);
             store.flush();
-            long marked = markOf(live).syncedEnd();
-
-            Path torn = root.resolve("torn");
-            StoreFiles.snapshot(live, torn);
-            byte[] bytes = StoreFiles.read(valueLog(torn));
-            List<Integer> starts = recordStarts(copyOfData(live, recordEnd(bytes)));
-            StoreFiles.truncate(valueLog(torn), starts.get(55) + 5);
-            try (KeyValueStore<String> reopened = KeyValueStore.open(torn, options)) {
-                assertHoldsFirst(reopened, 55, 60, "value log torn inside record 55, past the mark");
-            }
-
-            Path lost = root.resolve("lost");
-            StoreFiles.snapshot(live, lost);
-            byte[] zeroed = StoreFiles.read(valueLog(lost));
-            Arrays.fill(zeroed, (int) marked, zeroed.length, (byte) 0);
-            StoreFiles.write(valueLog(lost), zeroed);
-            try (KeyValueStore<String> reopened = KeyValueStore.open(lost, options)) {
-                assertHoldsFirst(reopened, 50, 60, "every value past the mark lost, their hints kept");
-            }
-            assertEquals(marked, StoreFiles.size(valueLog(lost)), "the store ends at the mark, its last sync");
+            Path copy = root.resolve("copy");
+            StoreFiles.snapshot(live, copy);
+            return copy;
         }
+    }
+
+    @Test
+    void rule4_pastTheMarkAValueLogTornInsideARecordKeepsTheRecordsBeforeIt() {
+        Path torn = flushedPastTheMark();
+        byte[] bytes = StoreFiles.read(valueLog(torn));
+        List<Integer> starts = recordStarts(copyOfData(torn, recordEnd(bytes)));
+        StoreFiles.truncate(valueLog(torn), starts.get(55) + 5);
+        try (KeyValueStore<String> reopened = KeyValueStore.open(torn, options)) {
+            assertHoldsFirst(reopened, 55, 60, "value log torn inside record 55, past the mark");
+        }
+    }
+
+    @Test
+    void rule8_pastTheMarkRecordsOfZerosAreWritesTheDeviceLostAndTheStoreEndsAtTheMark() {
+        Path lost = flushedPastTheMark();
+        long marked = markOf(lost).syncedEnd();
+        byte[] zeroed = StoreFiles.read(valueLog(lost));
+        Arrays.fill(zeroed, (int) marked, zeroed.length, (byte) 0);
+        StoreFiles.write(valueLog(lost), zeroed);
+        try (KeyValueStore<String> reopened = KeyValueStore.open(lost, options)) {
+            assertHoldsFirst(reopened, 50, 60, "every value past the mark lost, their hints kept");
+        }
+        assertEquals(marked, StoreFiles.size(valueLog(lost)), "the store ends at the mark, its last sync");
     }
 
     /** The end of the records of a value log that may run on in zeros. */
@@ -153,7 +164,7 @@ class SyncMarkTest {
      * still in force: the damage is reported at open exactly when it lies past that mark, or there is none.
      */
     @Test
-    void aTornOrDamagedMarkMeansCheckingFromTheMarkBeforeItOrEverything() {
+    void rule9_aTornOrDamagedMarkMeansCheckingFromTheMarkBeforeItOrEverything() {
         Path original = root.resolve("original");
         try (KeyValueStore<String> store = KeyValueStore.open(original, options)) {
             put(store, 0, 10);
@@ -213,7 +224,7 @@ class SyncMarkTest {
     }
 
     @Test
-    void aMarkThatDoesNotMatchItsValueLogIsIgnored() {
+    void rule9_aMarkThatDoesNotMatchItsValueLogIsIgnoredAndEveryRecordIsChecked() {
         Path first = root.resolve("first");
         Path second = root.resolve("second");
         try (KeyValueStore<String> a = KeyValueStore.open(first, options);
@@ -236,7 +247,7 @@ class SyncMarkTest {
      * write: between the value log's force and the mark's write too. Whatever a returned sync covered survives.
      */
     @Test
-    void aPowerCutAroundTheMarkLosesNothingSynced() {
+    void rule8_aPowerCutAroundTheMarkLosesNothingSynced() {
         Path counting = root.resolve("counting");
         FaultyFileAccess counter = new FaultyFileAccess(counting);
         long before;
