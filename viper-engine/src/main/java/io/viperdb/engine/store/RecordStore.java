@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
@@ -45,9 +46,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The store of records beneath the codec: keys to byte values, in segments, indexed in memory.
  *
- * <p>Reads take no lock. Writes take the write lock, which also guards the active segment's buffers and the
- * segment list. After a write fails with an I/O error the store refuses further writes: the tail of the active
- * segment is in an unknown state, which only recovery (closing and opening the store) resolves.
+ * <p>Writes run under the write lock through the {@link WriteGate}, which also holds whether the store is open,
+ * read-only, or refusing writes after an I/O failure.
  */
 final class RecordStore {
 
@@ -56,14 +56,12 @@ final class RecordStore {
     private final Path directory;
     private final KeyDirectory index;
     private final Segments segments;
-    private final ReentrantLock writeLock;
+    private final WriteGate gate;
     private final ReentrantLock reclaimLock = new ReentrantLock();
     private final Clock clock;
     private final StoreLock lock;
     private final Syncer syncer;
     private final boolean syncEveryWrite;
-    /** Opened read-only: nothing is ever written, and {@link #close()} only lets go (see {@link StoreOpener}). */
-    private final boolean readOnly;
     private final ScheduledExecutorService backgroundSync;
     /** Null when every write is synced anyway. */
     private final Writeback writeback;
@@ -71,19 +69,16 @@ final class RecordStore {
     private final RecordReader<BiFunction<String, ByteBuffer, ?>> recordReader = this::readRecord;
     /** The bytes of the records the index points to, expired or not. Written under the write lock. */
     private volatile long liveBytes;
-    private volatile boolean closed;
-    private volatile StoreIOException writeFailure;
 
     RecordStore(Path directory, KeyDirectory index, Segments segments, ReentrantLock writeLock, Clock clock,
             StoreLock lock, SyncPolicy syncPolicy, AutoReclaim autoReclaim, boolean readOnly) {
         this.directory = directory;
         this.index = index;
         this.segments = segments;
-        this.writeLock = writeLock;
+        this.gate = new WriteGate(directory, writeLock, readOnly);
         this.clock = clock;
         this.lock = lock;
-        this.readOnly = readOnly;
-        this.syncer = new Syncer(this, segments, writeLock);
+        this.syncer = new Syncer(gate, segments);
         // A read-only store writes nothing, so it syncs nothing and reclaims nothing: no background work at all.
         this.syncEveryWrite = !readOnly && syncPolicy instanceof SyncPolicy.Always;
         this.backgroundSync = !readOnly && syncPolicy instanceof SyncPolicy.Periodic periodic
@@ -99,17 +94,14 @@ final class RecordStore {
         if (autoReclaimer == null) {
             return;
         }
-        writeLock.lock();
-        try {
+        gate.holdingWriteLock(() -> {
             long bytes = 0;
             for (Map.Entry<String, Location> entry : index.entries()) {
                 bytes += entry.getValue().length();
             }
             liveBytes = bytes;
             afterChange();
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
     private ScheduledExecutorService startSyncing(SyncPolicy.Periodic policy) {
@@ -205,64 +197,50 @@ final class RecordStore {
                 }
             }
         }
-        writeLock.lock();
-        try {
-            return read.get();
-        } finally {
-            writeLock.unlock();
-        }
+        return gate.holdingWriteLock(read);
     }
 
     /** Writes a put record; {@code timeToLive} null means no expiry. */
     void put(String key, byte[] keyBytes, byte[] value, Duration timeToLive) {
         holdBackIfOverfull();
-        long sequence;
-        writeLock.lock();
-        try {
-            checkWritable();
-            Segment active = activeWithRoom(DataRecord.length(keyBytes.length, value.length));
-            long now = clock.millis();
-            long expiry = timeToLive == null ? RecordHeader.NO_EXPIRY : expiryAfter(now, timeToLive);
-            long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
-            Location location = new Location(active, offset, DataRecord.length(keyBytes.length, value.length), expiry);
-            replaced(index.put(keyBytes, location), location);
-            sequence = appended(location.length());
-        } catch (StoreIOException e) {
-            throw failWrites(e);
-        } finally {
-            writeLock.unlock();
-        }
+        long sequence = gate.underWriteLock("put", () -> appendPut(keyBytes, value, timeToLive));
         afterWrite(sequence);
+    }
+
+    private long appendPut(byte[] keyBytes, byte[] value, Duration timeToLive) {
+        Segment active = activeWithRoom(DataRecord.length(keyBytes.length, value.length));
+        long now = clock.millis();
+        long expiry = timeToLive == null ? RecordHeader.NO_EXPIRY : expiryAfter(now, timeToLive);
+        long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
+        Location location = new Location(active, offset, DataRecord.length(keyBytes.length, value.length), expiry);
+        replaced(index.put(keyBytes, location), location);
+        return appended(location.length());
     }
 
     /** Writes a delete record if {@code key} is live; returns whether it was. */
     boolean remove(String key, byte[] keyBytes) {
         holdBackIfOverfull();
-        long sequence;
-        writeLock.lock();
-        try {
-            checkWritable();
-            Location location = index.get(key);
-            if (location == null) {
-                return false;
-            }
-            long now = clock.millis();
-            if (location.expiredAt(now)) {
-                // Its record says it has expired, so recovery drops it too: no delete record needed.
-                replaced(index.remove(key), null);
-                return false;
-            }
-            activeWithRoom(DataRecord.length(keyBytes.length, 0))
-                    .append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, keyBytes, NO_VALUE);
-            replaced(index.remove(key), null);
-            sequence = appended(DataRecord.length(keyBytes.length, 0));
-        } catch (StoreIOException e) {
-            throw failWrites(e);
-        } finally {
-            writeLock.unlock();
+        OptionalLong sequence = gate.underWriteLock("remove", () -> appendDelete(key, keyBytes));
+        sequence.ifPresent(this::afterWrite);
+        return sequence.isPresent();
+    }
+
+    /** Appends a delete record of {@code key} if it is live; empty if it is not, and nothing was written. */
+    private OptionalLong appendDelete(String key, byte[] keyBytes) {
+        Location location = index.get(key);
+        if (location == null) {
+            return OptionalLong.empty();
         }
-        afterWrite(sequence);
-        return true;
+        long now = clock.millis();
+        if (location.expiredAt(now)) {
+            // Its record says it has expired, so recovery drops it too: no delete record needed.
+            replaced(index.remove(key), null);
+            return OptionalLong.empty();
+        }
+        activeWithRoom(DataRecord.length(keyBytes.length, 0))
+                .append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, keyBytes, NO_VALUE);
+        replaced(index.remove(key), null);
+        return OptionalLong.of(appended(DataRecord.length(keyBytes.length, 0)));
     }
 
     /**
@@ -270,55 +248,56 @@ final class RecordStore {
      * then applies them to the index atomically for readers.
      */
     void write(List<BatchEntry> batch) {
-        long size = 2L * DataRecord.length(0, 0);
-        for (BatchEntry entry : batch) {
-            size += entry.recordLength();
-        }
+        long size = length(batch);
         if (size > KeyValueStore.MAX_VALUE_BYTES) {
             throw new IllegalArgumentException("A batch of " + batch.size() + " operations takes " + size
                     + " bytes; a batch may take at most " + KeyValueStore.MAX_VALUE_BYTES);
         }
         holdBackIfOverfull();
-        long sequence;
-        writeLock.lock();
-        try {
-            checkWritable();
-            Segment active = activeWithRoom(size);
-            long now = clock.millis();
-            active.append(RecordHeader.BATCH_BEGIN, now, RecordHeader.NO_EXPIRY, NO_VALUE, NO_VALUE);
-            Location[] locations = new Location[batch.size()];
-            for (int i = 0; i < locations.length; i++) {
-                BatchEntry entry = batch.get(i);
-                if (entry.value() == null) {
-                    active.append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, entry.keyBytes(), NO_VALUE);
-                } else {
-                    long expiry = entry.timeToLive() == null ? RecordHeader.NO_EXPIRY
-                            : expiryAfter(now, entry.timeToLive());
-                    long offset = active.append(RecordHeader.PUT, now, expiry, entry.keyBytes(), entry.value());
-                    locations[i] = new Location(active, offset, entry.recordLength(), expiry);
-                }
-            }
-            active.append(RecordHeader.BATCH_COMMIT, now, RecordHeader.NO_EXPIRY, NO_VALUE, NO_VALUE);
-            // Only now, with every record appended, does the batch touch the index: a failed append leaves it as it was.
-            // Room first, so that readers, who wait for the batch, never wait for the table to be rebuilt.
-            index.reserve(locations.length);
-            byte[][] keys = new byte[locations.length][];
-            for (int i = 0; i < keys.length; i++) {
-                keys[i] = batch.get(i).keyBytes();
-            }
-            index.applyAtomically(() -> {
-                Location[] previous = index.putAll(keys, locations);
-                for (int i = 0; i < locations.length; i++) {
-                    replaced(previous[i], locations[i]);
-                }
-            });
-            sequence = appended(size);
-        } catch (StoreIOException e) {
-            throw failWrites(e);
-        } finally {
-            writeLock.unlock();
-        }
+        long sequence = gate.underWriteLock("write", () -> appendBatch(batch, size));
         afterWrite(sequence);
+    }
+
+    /** The bytes a batch takes in the value log: its records, and the begin and commit records around them. */
+    private static long length(List<BatchEntry> batch) {
+        long size = 2L * DataRecord.length(0, 0);
+        for (BatchEntry entry : batch) {
+            size += entry.recordLength();
+        }
+        return size;
+    }
+
+    private long appendBatch(List<BatchEntry> batch, long size) {
+        Segment active = activeWithRoom(size);
+        long now = clock.millis();
+        active.append(RecordHeader.BATCH_BEGIN, now, RecordHeader.NO_EXPIRY, NO_VALUE, NO_VALUE);
+        Location[] locations = new Location[batch.size()];
+        for (int i = 0; i < locations.length; i++) {
+            BatchEntry entry = batch.get(i);
+            if (entry.value() == null) {
+                active.append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, entry.keyBytes(), NO_VALUE);
+            } else {
+                long expiry = entry.timeToLive() == null ? RecordHeader.NO_EXPIRY
+                        : expiryAfter(now, entry.timeToLive());
+                long offset = active.append(RecordHeader.PUT, now, expiry, entry.keyBytes(), entry.value());
+                locations[i] = new Location(active, offset, entry.recordLength(), expiry);
+            }
+        }
+        active.append(RecordHeader.BATCH_COMMIT, now, RecordHeader.NO_EXPIRY, NO_VALUE, NO_VALUE);
+        // Only now, with every record appended, does the batch touch the index: a failed append leaves it as it was.
+        // Room first, so that readers, who wait for the batch, never wait for the table to be rebuilt.
+        index.reserve(locations.length);
+        byte[][] keys = new byte[locations.length][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = batch.get(i).keyBytes();
+        }
+        index.applyAtomically(() -> {
+            Location[] previous = index.putAll(keys, locations);
+            for (int i = 0; i < locations.length; i++) {
+                replaced(previous[i], locations[i]);
+            }
+        });
+        return appended(size);
     }
 
     /**
@@ -339,14 +318,11 @@ final class RecordStore {
 
     /** Lets the automatic reclaim look at the store again, as after a write. */
     void considerReclaim() {
-        writeLock.lock();
-        try {
-            if (!closed) {
+        gate.holdingWriteLock(() -> {
+            if (gate.isOpen()) {
                 afterChange();
             }
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
     /** Whether the automatic reclaim's policy says the store should reclaim now. */
@@ -415,27 +391,12 @@ final class RecordStore {
     }
 
     void flush() {
-        writeLock.lock();
-        try {
-            checkWritable();
-            segments.active().flush();
-        } catch (StoreIOException e) {
-            throw failWrites(e);
-        } finally {
-            writeLock.unlock();
-        }
+        gate.underWriteLock("flush", () -> segments.active().flush());
     }
 
     /** Forces every write made before the call to the device, sharing the sync with concurrent callers. */
     void sync() {
-        long sequence;
-        writeLock.lock();
-        try {
-            checkWritable();
-            sequence = syncer.lastAppended();
-        } finally {
-            writeLock.unlock();
-        }
+        long sequence = gate.underWriteLock("sync", syncer::lastAppended);
         syncer.awaitDurable(sequence);
     }
 
@@ -443,7 +404,7 @@ final class RecordStore {
     VerifyReport verify() {
         reclaimLock.lock();
         try {
-            return Verifier.verify(snapshot(), index);
+            return Verifier.verify(snapshot("verify"), index);
         } finally {
             reclaimLock.unlock();
         }
@@ -453,26 +414,24 @@ final class RecordStore {
     void backupTo(Path target) {
         reclaimLock.lock();
         try {
-            Backup.copy(snapshot(), target);
+            Backup.copy(snapshot("backupTo"), target);
         } finally {
             reclaimLock.unlock();
         }
     }
 
-    private StoreSnapshot snapshot() {
-        writeLock.lock();
-        try {
-            if (readOnly) {
-                ensureOpen();
+    /**
+     * Takes a snapshot for {@code operation}. Taking one flushes the write buffers, a write; a read-only store has none
+     * to flush, so it need only be open.
+     */
+    private StoreSnapshot snapshot(String operation) {
+        if (gate.readOnly()) {
+            return gate.holdingWriteLock(() -> {
+                gate.ensureOpen();
                 return StoreSnapshot.of(segments);
-            }
-            checkWritable();
-            return StoreSnapshot.of(segments);
-        } catch (StoreIOException e) {
-            throw failWrites(e);
-        } finally {
-            writeLock.unlock();
+            });
         }
+        return gate.underWriteLock(operation, () -> StoreSnapshot.of(segments));
     }
 
     StoreStats stats(String codecName) {
@@ -515,8 +474,8 @@ final class RecordStore {
     ReclaimResult reclaim(CopyPace pace, BooleanSupplier stop, Runnable afterStep) {
         reclaimLock.lock();
         try {
-            checkWritable();
-            return new Reclaimer(this, index, segments, writeLock, clock, pace, stop, afterStep).run();
+            gate.checkWritable("reclaim");
+            return new Reclaimer(this, gate, index, segments, clock, pace, stop, afterStep).run();
         } finally {
             reclaimLock.unlock();
         }
@@ -539,54 +498,53 @@ final class RecordStore {
             backgroundSync.shutdown();
             awaitTermination(backgroundSync);
         }
-        List<Segment> released = List.of();
+        List<Segment> released = new ArrayList<>();
         reclaimLock.lock();
         try {
-            writeLock.lock();
-            try {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                if (readOnly) {
+            gate.close(() -> {
+                if (gate.readOnly()) {
                     // Nothing was written, so nothing is sealed or marked: let go of the lock and the mappings.
-                    segments.syncMarks().close();
-                    lock.release();
-                    released = segments.all();
-                    released.forEach(Segment::release);
-                    return;
+                    letGo(released);
+                } else {
+                    seal(released);
                 }
-                try {
-                    // Also after a failure: the buffers hold whole records of writes that returned, and writing a
-                    // buffer again is harmless (recovery cuts whatever partial record the failed write left).
-                    segments.active().seal();
-                    if (writeFailure == null) {
-                        // After a failure the tail may hold part of a batch, which recovery must be free to cut.
-                        segments.active().markSynced(segments.syncMarks(), true);
-                    }
-                } catch (StoreIOException e) {
-                    segments.active().abandon();
-                    throw failWrites(e);
-                } finally {
-                    segments.syncMarks().close();
-                    lock.release();
-                    released = segments.all();
-                    released.forEach(Segment::release);
-                }
-                StoreIOException failure = writeFailure;
-                if (failure != null) {
-                    // After a failed write or sync nothing is known of what reached the device: say so.
-                    throw new StoreIOException("Store at " + directory + " was closed after an I/O failure ("
-                            + failure.getMessage() + "); writes after its last successful sync may be lost", failure);
-                }
-            } finally {
-                writeLock.unlock();
-            }
+            });
         } finally {
             reclaimLock.unlock();
             // Outside the locks: a read under way holds a mapping for as long as its codec decodes.
             released.forEach(Segment::awaitReleased);
         }
+    }
+
+    /**
+     * Seals the active segment and marks how far it is synced, then lets go. After a failed write it still seals what
+     * it can, then throws.
+     */
+    private void seal(List<Segment> released) {
+        try {
+            // Also after a failure: the buffers hold whole records of writes that returned, and writing a buffer again
+            // is harmless (recovery cuts whatever partial record the failed write left).
+            segments.active().seal();
+            if (!gate.writesFailed()) {
+                // After a failure the tail may hold part of a batch, which recovery must be free to cut.
+                segments.active().markSynced(segments.syncMarks(), true);
+            }
+        } catch (StoreIOException e) {
+            segments.active().abandon();
+            throw gate.failWrites(e);
+        } finally {
+            letGo(released);
+        }
+        gate.reportFailureAtClose();
+    }
+
+    /** Closes the sync marks, releases the store's lock and unmaps every segment, adding them to {@code released}. */
+    private void letGo(List<Segment> released) {
+        segments.syncMarks().close();
+        lock.release();
+        List<Segment> all = segments.all();
+        released.addAll(all);
+        all.forEach(Segment::release);
     }
 
     private static void awaitTermination(ScheduledExecutorService executor) {
@@ -602,37 +560,11 @@ final class RecordStore {
      * read-only; {@code operation} names the write that was asked for.
      */
     void refuseIfReadOnly(String operation) {
-        ensureOpen();
-        if (readOnly) {
-            throw new StoreReadOnlyException(directory, operation);
-        }
+        gate.refuseIfReadOnly(operation);
     }
 
+    /** Throws {@link StoreClosedException} if the store is closed. */
     void ensureOpen() {
-        if (closed) {
-            throw new StoreClosedException(directory);
-        }
-    }
-
-    /**
-     * Throws unless the store is open, writable and no write has failed. The caller holds the write lock or the
-     * reclaim lock.
-     */
-    void checkWritable() {
-        ensureOpen();
-        refuseIfReadOnly("a write");
-        StoreIOException failure = writeFailure;
-        if (failure != null) {
-            throw new StoreIOException("Store at " + directory + " refuses writes after an I/O failure ("
-                    + failure.getMessage() + "); close it and open it again to recover", failure);
-        }
-    }
-
-    /** Records the first write failure, after which the store refuses writes, and returns it to be thrown. */
-    StoreIOException failWrites(StoreIOException failure) {
-        if (writeFailure == null) {
-            writeFailure = failure;
-        }
-        return failure;
+        gate.ensureOpen();
     }
 }

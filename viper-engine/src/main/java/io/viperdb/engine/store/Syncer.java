@@ -4,7 +4,6 @@ import io.viperdb.StoreIOException;
 import io.viperdb.ViperException;
 import io.viperdb.engine.log.Segment;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.locks.Lock;
 
 /**
  * Forces writes to the device, sharing one sync among the writers that wait at the same time (group commit).
@@ -20,9 +19,8 @@ final class Syncer {
 
     private static final System.Logger LOG = System.getLogger("io.viperdb");
 
-    private final RecordStore store;
+    private final WriteGate gate;
     private final Segments segments;
-    private final Lock writeLock;
     /** The sequence of the last write appended; guarded by the write lock. */
     private long appended;
     /** The sequence up to which writes are on the device; guarded by this. */
@@ -31,10 +29,9 @@ final class Syncer {
     private boolean syncing;
     private boolean failureLogged;
 
-    Syncer(RecordStore store, Segments segments, Lock writeLock) {
-        this.store = store;
+    Syncer(WriteGate gate, Segments segments) {
+        this.gate = gate;
         this.segments = segments;
-        this.writeLock = writeLock;
     }
 
     /** Numbers a write just appended. The caller holds the write lock. */
@@ -85,39 +82,26 @@ final class Syncer {
         }
     }
 
+    /** What one sync covers: the flushed segment, and the last write appended when it was flushed. */
+    private record Round(Segment.SyncPoint point, long target) {
+    }
+
     private long syncOnce() {
-        Segment.SyncPoint point;
-        long target;
-        writeLock.lock();
+        Round round = gate.underWriteLock("sync", () -> new Round(segments.active().flushForSync(), appended));
         try {
-            store.checkWritable();
-            point = segments.active().flushForSync();
-            target = appended;
-        } catch (StoreIOException e) {
-            throw store.failWrites(e);
-        } finally {
-            writeLock.unlock();
-        }
-        try {
-            point.force();
+            round.point().force();
         } catch (StoreIOException e) {
             // After a failed sync the state of the files is unknown: nothing more may be written or promised.
-            throw store.failWrites(e);
+            throw gate.failWrites(e);
         }
-        store.checkWritable();
-        point.markSynced(segments.syncMarks());
-        return target;
+        gate.checkWritable("sync");
+        round.point().markSynced(segments.syncMarks());
+        return round.target();
     }
 
     /** Syncs what was written since the last sync, if anything; for the periodic policy's background thread. */
     void syncPending() {
-        long last;
-        writeLock.lock();
-        try {
-            last = appended;
-        } finally {
-            writeLock.unlock();
-        }
+        long last = gate.holdingWriteLock(() -> appended);
         synchronized (this) {
             if (synced >= last) {
                 return;
@@ -128,7 +112,7 @@ final class Syncer {
         } catch (ViperException e) {
             if (!failureLogged) {
                 failureLogged = true;
-                LOG.log(Level.WARNING, "Background sync of " + store.directory() + " failed; writes are refused", e);
+                LOG.log(Level.WARNING, "Background sync of " + segments.directory().path() + " failed; writes are refused", e);
             }
         }
     }
