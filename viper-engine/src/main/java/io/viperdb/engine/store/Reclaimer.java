@@ -66,8 +66,8 @@ final class Reclaimer {
      */
     static final int MAX_BLOCK = 1 << 20;
 
-    private final RecordStore store;
     private final WriteGate gate;
+    private final IndexChanges changes;
     private final KeyDirectory index;
     private final Segments segments;
     private final Clock clock;
@@ -87,10 +87,10 @@ final class Reclaimer {
         }
     }
 
-    Reclaimer(RecordStore store, WriteGate gate, KeyDirectory index, Segments segments, Clock clock, CopyPace pace,
+    Reclaimer(WriteGate gate, IndexChanges changes, KeyDirectory index, Segments segments, Clock clock, CopyPace pace,
             BooleanSupplier stop, Runnable afterStep) {
-        this.store = store;
         this.gate = gate;
+        this.changes = changes;
         this.index = index;
         this.segments = segments;
         this.clock = clock;
@@ -320,7 +320,7 @@ final class Reclaimer {
         for (Segment source : step) {
             for (Expired expired : records.get(source).expired) {
                 if (index.remove(expired.key(), expired.at())) {
-                    store.replaced(expired.at(), null);
+                    changes.replaced(expired.at(), null);
                 }
             }
         }

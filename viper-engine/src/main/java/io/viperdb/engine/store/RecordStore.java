@@ -35,7 +35,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.concurrent.Executors;
@@ -57,7 +56,6 @@ final class RecordStore {
     private final KeyDirectory index;
     private final Segments segments;
     private final WriteGate gate;
-    private final ReentrantLock reclaimLock = new ReentrantLock();
     private final Clock clock;
     private final StoreLock lock;
     private final Syncer syncer;
@@ -65,10 +63,12 @@ final class RecordStore {
     private final ScheduledExecutorService backgroundSync;
     /** Null when every write is synced anyway. */
     private final Writeback writeback;
+    private final Reclaims reclaims;
+    /** Null when the automatic reclaim is off. */
     private final AutoReclaimer autoReclaimer;
+    /** Told of every change of the index: the automatic reclaim, or no one. */
+    private final IndexChanges changes;
     private final RecordReader<BiFunction<String, ByteBuffer, ?>> recordReader = this::readRecord;
-    /** The bytes of the records the index points to, expired or not. Written under the write lock. */
-    private volatile long liveBytes;
 
     RecordStore(Path directory, KeyDirectory index, Segments segments, ReentrantLock writeLock, Clock clock,
             StoreLock lock, SyncPolicy syncPolicy, AutoReclaim autoReclaim, boolean readOnly) {
@@ -85,23 +85,17 @@ final class RecordStore {
                 ? startSyncing(periodic) : null;
         this.writeback = syncEveryWrite || readOnly ? null
                 : new Writeback(() -> syncer::syncPending, "viperdb-writeback " + directory);
-        this.autoReclaimer = autoReclaim.enabled() && !readOnly
-                ? new AutoReclaimer(this, autoReclaim, segments.logFileSize()) : null;
+        this.reclaims = new Reclaims(gate, index, segments, clock);
+        this.autoReclaimer = autoReclaim.enabled() && !readOnly ? new AutoReclaimer(autoReclaim,
+                new LiveSpace(index, segments), reclaims, gate, directory, segments.logFileSize()) : null;
+        this.changes = autoReclaimer != null ? autoReclaimer : IndexChanges.NONE;
     }
 
     /** Starts what runs in the background once the store is open: the automatic reclaim, if asked for. */
     void start() {
-        if (autoReclaimer == null) {
-            return;
+        if (autoReclaimer != null) {
+            autoReclaimer.start();
         }
-        gate.holdingWriteLock(() -> {
-            long bytes = 0;
-            for (Map.Entry<String, Location> entry : index.entries()) {
-                bytes += entry.getValue().length();
-            }
-            liveBytes = bytes;
-            afterChange();
-        });
     }
 
     private ScheduledExecutorService startSyncing(SyncPolicy.Periodic policy) {
@@ -213,7 +207,7 @@ final class RecordStore {
         long expiry = timeToLive == null ? RecordHeader.NO_EXPIRY : expiryAfter(now, timeToLive);
         long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
         Location location = new Location(active, offset, DataRecord.length(keyBytes.length, value.length), expiry);
-        replaced(index.put(keyBytes, location), location);
+        changes.replaced(index.put(keyBytes, location), location);
         return appended(location.length());
     }
 
@@ -234,12 +228,12 @@ final class RecordStore {
         long now = clock.millis();
         if (location.expiredAt(now)) {
             // Its record says it has expired, so recovery drops it too: no delete record needed.
-            replaced(index.remove(key), null);
+            changes.replaced(index.remove(key), null);
             return OptionalLong.empty();
         }
         activeWithRoom(DataRecord.length(keyBytes.length, 0))
                 .append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, keyBytes, NO_VALUE);
-        replaced(index.remove(key), null);
+        changes.replaced(index.remove(key), null);
         return OptionalLong.of(appended(DataRecord.length(keyBytes.length, 0)));
     }
 
@@ -294,45 +288,10 @@ final class RecordStore {
         index.applyAtomically(() -> {
             Location[] previous = index.putAll(keys, locations);
             for (int i = 0; i < locations.length; i++) {
-                replaced(previous[i], locations[i]);
+                changes.replaced(previous[i], locations[i]);
             }
         });
         return appended(size);
-    }
-
-    /**
-     * Counts the change of the index from {@code before} to {@code after} (either may be null) in the live bytes, and
-     * lets the automatic reclaim look at the store. The caller holds the write lock.
-     */
-    void replaced(Location before, Location after) {
-        if (autoReclaimer == null) {
-            return;
-        }
-        liveBytes += (after == null ? 0 : after.length()) - (before == null ? 0 : before.length());
-        afterChange();
-    }
-
-    private void afterChange() {
-        autoReclaimer.consider(recordBytes(), liveBytes);
-    }
-
-    /** Lets the automatic reclaim look at the store again, as after a write. */
-    void considerReclaim() {
-        gate.holdingWriteLock(() -> {
-            if (gate.isOpen()) {
-                afterChange();
-            }
-        });
-    }
-
-    /** Whether the automatic reclaim's policy says the store should reclaim now. */
-    boolean reclaimDue(AutoReclaim policy) {
-        return policy.due(recordBytes(), liveBytes);
-    }
-
-    /** Whether the value logs are past the ceiling the automatic reclaim keeps them under. */
-    boolean overCeiling() {
-        return recordBytes() > autoReclaimer.ceiling(liveBytes);
     }
 
     /** With automatic reclaim on, makes a writer wait while the value logs are past its ceiling (see there). */
@@ -340,10 +299,6 @@ final class RecordStore {
         if (autoReclaimer != null) {
             autoReclaimer.awaitRoom();
         }
-    }
-
-    private long recordBytes() {
-        return segments.recordBytes();
     }
 
     /** Numbers a write of {@code bytes} just appended, for the syncs. Under the write lock. */
@@ -402,22 +357,12 @@ final class RecordStore {
 
     /** Checks every record (see {@link Verifier}); writes go on, a reclaim waits. */
     VerifyReport verify() {
-        reclaimLock.lock();
-        try {
-            return Verifier.verify(snapshot("verify"), index);
-        } finally {
-            reclaimLock.unlock();
-        }
+        return reclaims.between(() -> Verifier.verify(snapshot("verify"), index));
     }
 
     /** Copies the store as it is now into {@code target} (see {@link Backup}); writes go on, a reclaim waits. */
     void backupTo(Path target) {
-        reclaimLock.lock();
-        try {
-            Backup.copy(snapshot("backupTo"), target);
-        } finally {
-            reclaimLock.unlock();
-        }
+        reclaims.between(() -> Backup.copy(snapshot("backupTo"), target));
     }
 
     /**
@@ -438,7 +383,7 @@ final class RecordStore {
         ensureOpen();
         long now = clock.millis();
         long[] live = readAcrossKeys(() -> new long[] {index.liveCount(now), index.liveBytes(now)});
-        long recordBytes = recordBytes();
+        long recordBytes = segments.recordBytes();
         // A value log taking appends is extended ahead of its data (see ValueLog); the extension holds nothing yet.
         Map<Path, Long> valueLogEnds = new HashMap<>();
         for (Segment segment : segments.all()) {
@@ -463,22 +408,9 @@ final class RecordStore {
                 lastReclaim == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastReclaim)));
     }
 
+    /** Reclaims now, at full speed (see {@link Reclaimer}); waits for a reclaim under way to end first. */
     ReclaimResult reclaim() {
-        return reclaim(CopyPace.UNLIMITED, () -> false, () -> { });
-    }
-
-    /**
-     * Reclaims, copying no faster than {@code pace}, telling {@code afterStep} after each step, and gives up at a
-     * record (throwing {@link Reclaimer.Stopped}, the store whole) once {@code stop} says so.
-     */
-    ReclaimResult reclaim(CopyPace pace, BooleanSupplier stop, Runnable afterStep) {
-        reclaimLock.lock();
-        try {
-            gate.checkWritable("reclaim");
-            return new Reclaimer(this, gate, index, segments, clock, pace, stop, afterStep).run();
-        } finally {
-            reclaimLock.unlock();
-        }
+        return reclaims.run(CopyPace.UNLIMITED, () -> false, () -> { }, changes);
     }
 
     /**
@@ -499,18 +431,16 @@ final class RecordStore {
             awaitTermination(backgroundSync);
         }
         List<Segment> released = new ArrayList<>();
-        reclaimLock.lock();
         try {
-            gate.close(() -> {
+            reclaims.between(() -> gate.close(() -> {
                 if (gate.readOnly()) {
                     // Nothing was written, so nothing is sealed or marked: let go of the lock and the mappings.
                     letGo(released);
                 } else {
                     seal(released);
                 }
-            });
+            }));
         } finally {
-            reclaimLock.unlock();
             // Outside the locks: a read under way holds a mapping for as long as its codec decodes.
             released.forEach(Segment::awaitReleased);
         }
