@@ -8,9 +8,7 @@ import io.viperdb.engine.index.Location;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,7 +31,7 @@ final class AutoReclaimer implements IndexChanges {
     private final Reclaims reclaims;
     private final WriteGate gate;
     private final Path directory;
-    private final ScheduledExecutorService thread;
+    private final BackgroundThread thread;
     /** The longest a writer waits for room: past it, the write goes ahead. */
     private static final long MAX_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -52,15 +50,7 @@ final class AutoReclaimer implements IndexChanges {
         this.gate = gate;
         this.directory = directory;
         this.logFileSize = logFileSize;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread t = new Thread(task, "viperdb-reclaim " + directory);
-            t.setDaemon(true);
-            return t;
-        });
-        // Closing should not wait out an interval for a task that would do nothing. Nor may it interrupt a running
-        // reclaim (shutdownNow): an interrupt inside a FileChannel operation closes the channel under the store.
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.thread = executor;
+        this.thread = new BackgroundThread("viperdb-reclaim " + directory);
     }
 
     /** Counts the live bytes and looks whether the store should reclaim; once the store is open. */
@@ -206,13 +196,6 @@ final class AutoReclaimer implements IndexChanges {
     void stop() {
         stopped = true;
         madeRoom();
-        thread.shutdown();
-        try {
-            if (!thread.awaitTermination(1, TimeUnit.MINUTES)) {
-                LOG.log(Level.WARNING, "Automatic reclaim of " + directory + " did not stop within a minute");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.stop();
     }
 }

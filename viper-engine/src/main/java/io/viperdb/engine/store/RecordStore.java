@@ -37,9 +37,6 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -60,7 +57,8 @@ final class RecordStore {
     private final StoreLock lock;
     private final Syncer syncer;
     private final boolean syncEveryWrite;
-    private final ScheduledExecutorService backgroundSync;
+    /** Null unless the sync policy is periodic. */
+    private final BackgroundThread backgroundSync;
     /** Null when every write is synced anyway. */
     private final Writeback writeback;
     private final Reclaims reclaims;
@@ -98,15 +96,10 @@ final class RecordStore {
         }
     }
 
-    private ScheduledExecutorService startSyncing(SyncPolicy.Periodic policy) {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "viperdb-sync " + directory);
-            thread.setDaemon(true);
-            return thread;
-        });
-        long millis = policy.interval().toMillis();
-        executor.scheduleWithFixedDelay(syncer::syncPending, millis, millis, TimeUnit.MILLISECONDS);
-        return executor;
+    private BackgroundThread startSyncing(SyncPolicy.Periodic policy) {
+        BackgroundThread thread = new BackgroundThread("viperdb-sync " + directory);
+        thread.every(policy.interval(), syncer::syncPending);
+        return thread;
     }
 
     Path directory() {
@@ -426,9 +419,7 @@ final class RecordStore {
             writeback.stop();
         }
         if (backgroundSync != null) {
-            // Not shutdownNow(): an interrupt inside FileChannel.force closes the channel under the live store.
-            backgroundSync.shutdown();
-            awaitTermination(backgroundSync);
+            backgroundSync.stop();
         }
         List<Segment> released = new ArrayList<>();
         try {
@@ -475,14 +466,6 @@ final class RecordStore {
         List<Segment> all = segments.all();
         released.addAll(all);
         all.forEach(Segment::release);
-    }
-
-    private static void awaitTermination(ScheduledExecutorService executor) {
-        try {
-            executor.awaitTermination(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /**
