@@ -56,11 +56,6 @@ final class RecordStore {
     private final Clock clock;
     private final StoreLock lock;
     private final Syncer syncer;
-    private final boolean syncEveryWrite;
-    /** Null unless the sync policy is periodic. */
-    private final BackgroundThread backgroundSync;
-    /** Null when every write is synced anyway. */
-    private final Writeback writeback;
     private final Reclaims reclaims;
     /** Null when the automatic reclaim is off. */
     private final AutoReclaimer autoReclaimer;
@@ -76,30 +71,23 @@ final class RecordStore {
         this.gate = new WriteGate(directory, writeLock, readOnly);
         this.clock = clock;
         this.lock = lock;
-        this.syncer = new Syncer(gate, segments);
-        // A read-only store writes nothing, so it syncs nothing and reclaims nothing: no background work at all.
-        this.syncEveryWrite = !readOnly && syncPolicy instanceof SyncPolicy.Always;
-        this.backgroundSync = !readOnly && syncPolicy instanceof SyncPolicy.Periodic periodic
-                ? startSyncing(periodic) : null;
-        this.writeback = syncEveryWrite || readOnly ? null
-                : new Writeback(() -> syncer::syncPending, "viperdb-writeback " + directory);
+        this.syncer = new Syncer(gate, segments, syncPolicy);
         this.reclaims = new Reclaims(gate, index, segments, clock);
+        // A read-only store writes nothing, so it reclaims nothing.
         this.autoReclaimer = autoReclaim.enabled() && !readOnly ? new AutoReclaimer(autoReclaim,
                 new LiveSpace(index, segments), reclaims, gate, directory, segments.logFileSize()) : null;
         this.changes = autoReclaimer != null ? autoReclaimer : IndexChanges.NONE;
     }
 
-    /** Starts what runs in the background once the store is open: the automatic reclaim, if asked for. */
+    /**
+     * Starts what runs in the background once the store is open, as the options ask: the periodic sync and the
+     * automatic reclaim. The opener calls it before it hands the store out; the constructor starts nothing.
+     */
     void start() {
+        syncer.start();
         if (autoReclaimer != null) {
             autoReclaimer.start();
         }
-    }
-
-    private BackgroundThread startSyncing(SyncPolicy.Periodic policy) {
-        BackgroundThread thread = new BackgroundThread("viperdb-sync " + directory);
-        thread.every(policy.interval(), syncer::syncPending);
-        return thread;
     }
 
     Path directory() {
@@ -191,7 +179,7 @@ final class RecordStore {
     void put(String key, byte[] keyBytes, byte[] value, Duration timeToLive) {
         holdBackIfOverfull();
         long sequence = gate.underWriteLock("put", () -> appendPut(keyBytes, value, timeToLive));
-        afterWrite(sequence);
+        syncer.afterWrite(sequence);
     }
 
     private long appendPut(byte[] keyBytes, byte[] value, Duration timeToLive) {
@@ -201,14 +189,14 @@ final class RecordStore {
         long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
         Location location = new Location(active, offset, DataRecord.length(keyBytes.length, value.length), expiry);
         changes.replaced(index.put(keyBytes, location), location);
-        return appended(location.length());
+        return syncer.appended(location.length());
     }
 
     /** Writes a delete record if {@code key} is live; returns whether it was. */
     boolean remove(String key, byte[] keyBytes) {
         holdBackIfOverfull();
         OptionalLong sequence = gate.underWriteLock("remove", () -> appendDelete(key, keyBytes));
-        sequence.ifPresent(this::afterWrite);
+        sequence.ifPresent(syncer::afterWrite);
         return sequence.isPresent();
     }
 
@@ -227,7 +215,7 @@ final class RecordStore {
         activeWithRoom(DataRecord.length(keyBytes.length, 0))
                 .append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, keyBytes, NO_VALUE);
         changes.replaced(index.remove(key), null);
-        return OptionalLong.of(appended(DataRecord.length(keyBytes.length, 0)));
+        return OptionalLong.of(syncer.appended(DataRecord.length(keyBytes.length, 0)));
     }
 
     /**
@@ -242,7 +230,7 @@ final class RecordStore {
         }
         holdBackIfOverfull();
         long sequence = gate.underWriteLock("write", () -> appendBatch(batch, size));
-        afterWrite(sequence);
+        syncer.afterWrite(sequence);
     }
 
     /** The bytes a batch takes in the value log: its records, and the begin and commit records around them. */
@@ -284,28 +272,13 @@ final class RecordStore {
                 changes.replaced(previous[i], locations[i]);
             }
         });
-        return appended(size);
+        return syncer.appended(size);
     }
 
     /** With automatic reclaim on, makes a writer wait while the value logs are past its ceiling (see there). */
     private void holdBackIfOverfull() {
         if (autoReclaimer != null) {
             autoReclaimer.awaitRoom();
-        }
-    }
-
-    /** Numbers a write of {@code bytes} just appended, for the syncs. Under the write lock. */
-    private long appended(long bytes) {
-        if (writeback != null) {
-            writeback.appended(bytes);
-        }
-        return syncer.appended();
-    }
-
-    /** Under {@link SyncPolicy#always()}, returns only once the write is on the device. */
-    private void afterWrite(long sequence) {
-        if (syncEveryWrite) {
-            syncer.awaitDurable(sequence);
         }
     }
 
@@ -344,8 +317,7 @@ final class RecordStore {
 
     /** Forces every write made before the call to the device, sharing the sync with concurrent callers. */
     void sync() {
-        long sequence = gate.underWriteLock("sync", syncer::lastAppended);
-        syncer.awaitDurable(sequence);
+        syncer.sync();
     }
 
     /** Checks every record (see {@link Verifier}); writes go on, a reclaim waits. */
@@ -415,12 +387,7 @@ final class RecordStore {
         if (autoReclaimer != null) {
             autoReclaimer.stop();
         }
-        if (writeback != null) {
-            writeback.stop();
-        }
-        if (backgroundSync != null) {
-            backgroundSync.stop();
-        }
+        syncer.stop();
         List<Segment> released = new ArrayList<>();
         try {
             reclaims.between(() -> gate.close(() -> {
