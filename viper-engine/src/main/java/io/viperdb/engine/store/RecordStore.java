@@ -344,11 +344,20 @@ final class RecordStore {
         return gate.underWriteLock(operation, () -> StoreSnapshot.of(segments));
     }
 
+    /** The store's figures and files (see {@link StoreStats}); {@code codecName} is the codec it was opened with. */
     StoreStats stats(String codecName) {
         ensureOpen();
         long now = clock.millis();
         long[] live = readAcrossKeys(() -> new long[] {index.liveCount(now), index.liveBytes(now)});
         long recordBytes = segments.recordBytes();
+        List<StoreStats.FileSize> files = fileSizes();
+        long lastReclaim = segments.manifest().lastReclaimMillis();
+        return new StoreStats(codecName, FileHeader.FORMAT_VERSION, live[0], live[1], recordBytes - live[1], files,
+                lastReclaim == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastReclaim)));
+    }
+
+    /** The files in the store's directory, in name order, with the bytes of data each holds. */
+    private List<StoreStats.FileSize> fileSizes() {
         // A value log taking appends is extended ahead of its data (see ValueLog); the extension holds nothing yet.
         Map<Path, Long> valueLogEnds = new HashMap<>();
         for (Segment segment : segments.all()) {
@@ -368,9 +377,7 @@ final class RecordStore {
         } catch (IOException e) {
             throw new StoreIOException(directory, "listing", e);
         }
-        long lastReclaim = segments.manifest().lastReclaimMillis();
-        return new StoreStats(codecName, FileHeader.FORMAT_VERSION, live[0], live[1], recordBytes - live[1], files,
-                lastReclaim == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastReclaim)));
+        return files;
     }
 
     /** Reclaims now, at full speed (see {@link Reclaimer}); waits for a reclaim under way to end first. */
