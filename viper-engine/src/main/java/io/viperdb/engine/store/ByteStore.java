@@ -40,12 +40,27 @@ import java.util.stream.Stream;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The store of records beneath the codec: keys to byte values, in segments, indexed in memory.
+ * The core of the store, beneath the codec of the public {@link CodecStore}: keys to byte values, in segments,
+ * indexed in memory. Its methods are the store's operations; the parts it is made of do one thing each and never call
+ * back into it:
+ * <ul>
+ *   <li>{@link WriteGate}: whether the store is open, read-only or refusing writes after an I/O failure, and the one
+ *       way to run work under the write lock;</li>
+ *   <li>{@link Syncer}: makes writes durable as the sync policy says, with its background syncs;</li>
+ *   <li>{@link Reclaims}: runs reclaims one at a time, under the reclaim lock;</li>
+ *   <li>{@link AutoReclaimer}: told of every change of the index, reclaims when the {@link LiveSpace} calls for it.</li>
+ * </ul>
+ * The constructor starts nothing; {@link #start()} starts the background work once the store is open.
  *
- * <p>Writes run under the write lock through the {@link WriteGate}, which also holds whether the store is open,
- * read-only, or refusing writes after an I/O failure.
+ * <p>Locks. A write takes the write lock. A read of a key takes no lock as a rule: the index reads under its sequence
+ * lock (see {@link KeyDirectory}) and the value is read from the memory mapping. But a read of a record the active
+ * value log has not yet handed to the operating system (still in the write buffer), or past its current mapping, takes
+ * the write lock to flush and map it (see {@link ValueLog#enter}); so it waits for a write under way, and a failed
+ * flush throws {@link StoreIOException} from the read. A read across keys ({@link #size()}, {@link #keys()}, stats)
+ * takes the write lock after a few tries that batches overlapped. Verify, backup and close take the reclaim lock
+ * first, then the write lock.
  */
-final class RecordStore {
+final class ByteStore {
 
     private static final byte[] NO_VALUE = {};
 
@@ -63,7 +78,7 @@ final class RecordStore {
     private final IndexChanges changes;
     private final RecordReader<BiFunction<String, ByteBuffer, ?>> recordReader = this::readRecord;
 
-    RecordStore(Path directory, KeyDirectory index, Segments segments, ReentrantLock writeLock, Clock clock,
+    ByteStore(Path directory, KeyDirectory index, Segments segments, ReentrantLock writeLock, Clock clock,
             StoreLock lock, SyncPolicy syncPolicy, AutoReclaim autoReclaim, boolean readOnly) {
         this.directory = directory;
         this.index = index;
