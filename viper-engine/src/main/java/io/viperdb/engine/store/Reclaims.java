@@ -34,30 +34,19 @@ final class Reclaims {
      * whole) once {@code stop} says so. Waits for a reclaim under way to end first.
      */
     ReclaimResult run(CopyPace pace, BooleanSupplier stop, Runnable afterStep, IndexChanges changes) {
-        lock.lock();
-        try {
+        return between(() -> {
             gate.checkWritable("reclaim");
             return new Reclaimer(gate, changes, index, segments, clock, pace, stop, afterStep).run();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Runs {@code work} between two reclaims: after the one under way, if any, and before the next starts. */
     <T> T between(Supplier<T> work) {
-        lock.lock();
-        try {
-            return work.get();
-        } finally {
-            lock.unlock();
-        }
+        return Locked.get(lock, work);
     }
 
     /** {@link #between(Supplier)} for work that returns nothing. */
     void between(Runnable work) {
-        between(() -> {
-            work.run();
-            return null;
-        });
+        Locked.run(lock, work);
     }
 }

@@ -78,15 +78,14 @@ final class WriteGate {
      * throws {@link StoreIOException}, the store refuses writes from then on (see {@link #failWrites}).
      */
     <T> T underWriteLock(String operation, Supplier<T> work) {
-        writeLock.lock();
-        try {
+        return Locked.get(writeLock, () -> {
             checkWritable(operation);
-            return work.get();
-        } catch (StoreIOException e) {
-            throw failWrites(e);
-        } finally {
-            writeLock.unlock();
-        }
+            try {
+                return work.get();
+            } catch (StoreIOException e) {
+                throw failWrites(e);
+            }
+        });
     }
 
     /** {@link #underWriteLock(String, Supplier)} for work that returns nothing. */
@@ -102,20 +101,12 @@ final class WriteGate {
      * read across keys that must not see part of a batch.
      */
     <T> T holdingWriteLock(Supplier<T> work) {
-        writeLock.lock();
-        try {
-            return work.get();
-        } finally {
-            writeLock.unlock();
-        }
+        return Locked.get(writeLock, work);
     }
 
     /** {@link #holdingWriteLock(Supplier)} for work that returns nothing. */
     void holdingWriteLock(Runnable work) {
-        holdingWriteLock(() -> {
-            work.run();
-            return null;
-        });
+        Locked.run(writeLock, work);
     }
 
     /**
