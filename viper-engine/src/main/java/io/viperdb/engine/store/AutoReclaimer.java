@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Reclaims in the background when the store's dead records pass what its {@link AutoReclaim} policy allows.
  *
- * <p>Writers tell it of each change of the index, under the write lock ({@link #replaced}): it keeps the figures of
- * {@link LiveSpace}, compares them and, at most once until that reclaim has run, hands a task to its reclaim thread. The task waits out the policy's
- * interval since the previous reclaim, looks again, and reclaims at the policy's pace. A reclaim that leaves the store
+ * <p>Writers tell it of each change of the index, under the write lock ({@link #replaced}): it counts the change in
+ * its {@link LiveSpace}, compares the two figures and, at most once until that reclaim has run, hands a task to its
+ * reclaim thread. The task waits out the policy's interval since the previous reclaim, looks again, and reclaims at
+ * the policy's pace (through {@link Reclaims}, as an application's reclaim). A reclaim that leaves the store
  * still due (writers made dead records faster than it freed them) is followed by another after the interval.
  *
  * <p>So that the space stays bounded when writers make dead records faster than reclaims free them, a writer waits

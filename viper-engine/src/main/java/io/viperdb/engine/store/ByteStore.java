@@ -41,24 +41,26 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The core of the store, beneath the codec of the public {@link CodecStore}: keys to byte values, in segments,
- * indexed in memory. Its methods are the store's operations; the parts it is made of do one thing each and never call
- * back into it:
+ * indexed in memory. Its methods are the store's operations. The parts it is made of each do one thing, and calls go
+ * one way, from the store to its parts, never back:
  * <ul>
- *   <li>{@link WriteGate}: whether the store is open, read-only or refusing writes after an I/O failure, and the one
- *       way to run work under the write lock;</li>
+ *   <li>{@link WriteGate}: whether the store is open, read-only or refusing writes after an I/O failure (the
+ *       write-failure latch), and the one way to run work under the write lock;</li>
  *   <li>{@link Syncer}: makes writes durable as the sync policy says, with its background syncs;</li>
  *   <li>{@link Reclaims}: runs reclaims one at a time, under the reclaim lock;</li>
- *   <li>{@link AutoReclaimer}: told of every change of the index, reclaims when the {@link LiveSpace} calls for it.</li>
+ *   <li>{@link AutoReclaimer}: told of every change of the index ({@link IndexChanges}), it keeps the
+ *       {@link LiveSpace} and reclaims when that calls for it.</li>
  * </ul>
- * The constructor starts nothing; {@link #start()} starts the background work once the store is open.
+ * Their threads are {@link BackgroundThread}s, never interrupted. The constructor starts nothing: {@link #start()},
+ * called by the opener, starts the background work.
  *
  * <p>Locks. A write takes the write lock. A read of a key takes no lock as a rule: the index reads under its sequence
  * lock (see {@link KeyDirectory}) and the value is read from the memory mapping. But a read of a record the active
- * value log has not yet handed to the operating system (still in the write buffer), or past its current mapping, takes
- * the write lock to flush and map it (see {@link ValueLog#enter}); so it waits for a write under way, and a failed
- * flush throws {@link StoreIOException} from the read. A read across keys ({@link #size()}, {@link #keys()}, stats)
- * takes the write lock after a few tries that batches overlapped. Verify, backup and close take the reclaim lock
- * first, then the write lock.
+ * value log has not yet handed to the operating system (still in the write buffer), or past its current mapping,
+ * takes the write lock to flush and map it (see {@link ValueLog#enter}); so it waits for a write under way, and a
+ * failed flush throws {@link StoreIOException} from the read. A read across keys ({@link #size()}, {@link #keys()},
+ * stats) takes the write lock after a few tries that batches overlapped. Reclaim, verify, backup and close take the
+ * reclaim lock first, then the write lock.
  */
 final class ByteStore {
 

@@ -33,7 +33,7 @@ final class LiveSpace {
         liveBytes = bytes;
     }
 
-    /** Counts the change of an index entry from {@code before} to {@code after} (either may be null). Under the lock. */
+    /** Counts the change of an index entry from {@code before} to {@code after}, either null where there is none. */
     void replaced(Location before, Location after) {
         liveBytes += (after == null ? 0 : after.length()) - (before == null ? 0 : before.length());
     }

@@ -157,7 +157,8 @@ final class Syncer {
         } catch (ViperException e) {
             if (!failureLogged) {
                 failureLogged = true;
-                LOG.log(Level.WARNING, "Background sync of " + segments.directory().path() + " failed; writes are refused", e);
+                LOG.log(Level.WARNING, "Background sync of " + segments.directory().path()
+                        + " failed; writes are refused", e);
             }
         }
     }

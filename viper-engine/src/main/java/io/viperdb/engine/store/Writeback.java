@@ -110,7 +110,7 @@ final class Writeback {
                 Thread.currentThread().interrupt();
                 throw new ViperException("Interrupted while waiting for a background sync", e);
             } catch (ExecutionException e) {
-                throw new IllegalStateException("A background sync's thread failed", e.getCause());
+                throw new IllegalStateException("A background sync's executor failed", e.getCause());
             }
         }
         RuntimeException failed = failure;
