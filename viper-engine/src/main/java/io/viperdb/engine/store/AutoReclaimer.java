@@ -4,31 +4,35 @@ import io.viperdb.AutoReclaim;
 import io.viperdb.CorruptStoreException;
 import io.viperdb.ReclaimResult;
 import io.viperdb.ViperException;
+import io.viperdb.engine.index.Location;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Reclaims in the background when the store's dead records pass what its {@link AutoReclaim} policy allows.
  *
- * <p>Writers only ask {@link #consider} after each change, under the write lock: it compares two numbers and, at most
- * once until that reclaim has run, hands a task to the store's own reclaim thread. The task waits out the policy's
- * interval since the previous reclaim, looks again, and reclaims at the policy's pace. A reclaim that leaves the store
+ * <p>Writers tell it of each change of the index, under the write lock ({@link #replaced}): it counts the change in
+ * its {@link LiveSpace}, compares the two figures and, at most once until that reclaim has run, hands a task to its
+ * reclaim thread. The task waits out the policy's interval since the previous reclaim, looks again, and reclaims at
+ * the policy's pace (through {@link Reclaims}, as an application's reclaim). A reclaim that leaves the store
  * still due (writers made dead records faster than it freed them) is followed by another after the interval.
  *
  * <p>So that the space stays bounded when writers make dead records faster than reclaims free them, a writer waits
  * while the value logs are past a {@link #ceiling} (about twice the live data), until a reclaim step makes room.
  */
-final class AutoReclaimer {
+final class AutoReclaimer implements IndexChanges {
 
     private static final System.Logger LOG = System.getLogger("io.viperdb");
 
-    private final RecordStore store;
     private final AutoReclaim policy;
-    private final ScheduledExecutorService thread;
+    private final LiveSpace space;
+    private final Reclaims reclaims;
+    private final WriteGate gate;
+    private final Path directory;
+    private final BackgroundThread thread;
     /** The longest a writer waits for room: past it, the write goes ahead. */
     private static final long MAX_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -39,26 +43,39 @@ final class AutoReclaimer {
     private volatile long lastEndNanos = System.nanoTime() - Long.MAX_VALUE / 2;
     private volatile boolean stopped;
 
-    AutoReclaimer(RecordStore store, AutoReclaim policy, long logFileSize) {
-        this.store = store;
+    AutoReclaimer(AutoReclaim policy, LiveSpace space, Reclaims reclaims, WriteGate gate, Path directory,
+            long logFileSize) {
         this.policy = policy;
+        this.space = space;
+        this.reclaims = reclaims;
+        this.gate = gate;
+        this.directory = directory;
         this.logFileSize = logFileSize;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread t = new Thread(task, "viperdb-reclaim " + store.directory());
-            t.setDaemon(true);
-            return t;
+        this.thread = new BackgroundThread("viperdb-reclaim " + directory);
+    }
+
+    /** Counts the live bytes and looks whether the store should reclaim; once the store is open. */
+    void start() {
+        gate.holdingWriteLock(() -> {
+            space.count();
+            consider();
         });
-        // Closing should not wait out an interval for a task that would do nothing. Nor may it interrupt a running
-        // reclaim (shutdownNow): an interrupt inside a FileChannel operation closes the channel under the store.
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.thread = executor;
+    }
+
+    @Override
+    public void replaced(Location before, Location after) {
+        space.replaced(before, after);
+        consider();
     }
 
     /**
-     * Schedules a reclaim if these figures call for one and none is scheduled; past the {@link #ceiling}, at once
-     * rather than after the policy's interval. Cheap when nothing is to be done: called on every write.
+     * Schedules a reclaim if the figures call for one and none is scheduled; past the {@link #ceiling}, at once
+     * rather than after the policy's interval. Cheap when nothing is to be done: called on every write, under the
+     * write lock.
      */
-    void consider(long recordBytes, long liveBytes) {
+    private void consider() {
+        long recordBytes = space.recordBytes();
+        long liveBytes = space.liveBytes();
         if (stopped || !policy.due(recordBytes, liveBytes)) {
             return;
         }
@@ -88,30 +105,49 @@ final class AutoReclaimer {
 
     private void reclaimIfDue() {
         try {
-            if (!stopped && store.reclaimDue(policy)) {
-                ReclaimResult result = store.reclaim(CopyPace.of(policy.maxBytesPerSecond()), () -> stopped,
-                        this::madeRoom);
-                LOG.log(Level.DEBUG, () -> "Automatic reclaim of " + store.directory() + ": " + result);
+            if (!stopped && due()) {
+                ReclaimResult result = reclaims.run(CopyPace.of(policy.maxBytesPerSecond()), () -> stopped,
+                        this::madeRoom, this);
+                LOG.log(Level.DEBUG, () -> "Automatic reclaim of " + directory + ": " + result);
             }
         } catch (Reclaimer.Stopped e) {
             return;
         } catch (CorruptStoreException e) {
             // Reclaiming again would meet the same damage: leave it to the application, which its reads will tell.
             stopped = true;
-            LOG.log(Level.WARNING, "Automatic reclaim of " + store.directory() + " found damage and is off until the"
+            LOG.log(Level.WARNING, "Automatic reclaim of " + directory + " found damage and is off until the"
                     + " store is opened again", e);
             return;
         } catch (ViperException e) {
             // Closed meanwhile, or the store refuses writes after an I/O failure, which its writers are told of.
-            LOG.log(Level.DEBUG, () -> "Automatic reclaim of " + store.directory() + " did not run: " + e);
+            LOG.log(Level.DEBUG, () -> "Automatic reclaim of " + directory + " did not run: " + e);
             return;
         } finally {
             lastEndNanos = System.nanoTime();
             madeRoom();
         }
-        if (!stopped && store.reclaimDue(policy)) {
-            store.considerReclaim();
+        if (!stopped && due()) {
+            considerAgain();
         }
+    }
+
+    /** Looks at the store again, as after a write, unless it has closed. */
+    private void considerAgain() {
+        gate.holdingWriteLock(() -> {
+            if (gate.isOpen()) {
+                consider();
+            }
+        });
+    }
+
+    /** Whether the policy says the store should reclaim now. */
+    private boolean due() {
+        return policy.due(space.recordBytes(), space.liveBytes());
+    }
+
+    /** Whether the value logs are past the {@link #ceiling}. */
+    private boolean overCeiling() {
+        return space.recordBytes() > ceiling(space.liveBytes());
     }
 
     /**
@@ -119,7 +155,7 @@ final class AutoReclaimer {
      * the live data, or the level at which the policy reclaims if that is higher, plus room for the dead records the
      * policy lets gather and for one reclaim step.
      */
-    long ceiling(long liveBytes) {
+    private long ceiling(long liveBytes) {
         double level = Math.max(2.0 * liveBytes, liveBytes / (1 - policy.deadFraction()));
         return (long) Math.min(level + policy.minDeadBytes() + Reclaimer.STEP_LOG_FILES * (double) logFileSize,
                 Long.MAX_VALUE);
@@ -130,13 +166,13 @@ final class AutoReclaimer {
      * for at most {@link #MAX_HOLD_NANOS} (so that a reclaim that cannot make room only slows writers down).
      */
     void awaitRoom() {
-        if (stopped || !store.overCeiling()) {
+        if (stopped || !overCeiling()) {
             return;
         }
         long deadline = System.nanoTime() + MAX_HOLD_NANOS;
         synchronized (room) {
-            store.considerReclaim();
-            while (!stopped && store.overCeiling()) {
+            considerAgain();
+            while (!stopped && overCeiling()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return;
@@ -161,13 +197,6 @@ final class AutoReclaimer {
     void stop() {
         stopped = true;
         madeRoom();
-        thread.shutdown();
-        try {
-            if (!thread.awaitTermination(1, TimeUnit.MINUTES)) {
-                LOG.log(Level.WARNING, "Automatic reclaim of " + store.directory() + " did not stop within a minute");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.stop();
     }
 }

@@ -66,14 +66,19 @@ final class Reclaimer {
      */
     static final int MAX_BLOCK = 1 << 20;
 
-    private final RecordStore store;
+    private final WriteGate gate;
+    private final IndexChanges changes;
     private final KeyDirectory index;
     private final Segments segments;
-    private final Lock writeLock;
     private final Clock clock;
     private final CopyPace pace;
     private final BooleanSupplier stop;
     private final Runnable afterStep;
+    /**
+     * Whether the step under way has reached its commit: from then on the manifest may name its new segments, so a
+     * failure no longer discards them (the next open deletes whichever side the manifest does not name).
+     */
+    private boolean committing;
 
     /** Thrown when a reclaim gives up at a step's start because it was asked to stop: the store is whole. */
     static final class Stopped extends RuntimeException {
@@ -82,12 +87,12 @@ final class Reclaimer {
         }
     }
 
-    Reclaimer(RecordStore store, KeyDirectory index, Segments segments, Lock writeLock, Clock clock, CopyPace pace,
+    Reclaimer(WriteGate gate, IndexChanges changes, KeyDirectory index, Segments segments, Clock clock, CopyPace pace,
             BooleanSupplier stop, Runnable afterStep) {
-        this.store = store;
+        this.gate = gate;
+        this.changes = changes;
         this.index = index;
         this.segments = segments;
-        this.writeLock = writeLock;
         this.clock = clock;
         this.pace = pace;
         this.stop = stop;
@@ -136,52 +141,37 @@ final class Reclaimer {
     private record Copied(Segment source, SegmentRecords records, long[] to) {
     }
 
+    /** The store as a reclaim first sees it: its size, its segments, and where the active one ended. */
+    private record Start(long bytes, List<Segment> segments, Segment active, long activeEnd) {
+
+        /** The start of a reclaim of {@code segments}; under the write lock. */
+        static Start of(Segments segments) {
+            Segment active = segments.active();
+            return new Start(segments.sizeInBytes(), segments.all(), active, active.values().end());
+        }
+    }
+
+    /** The segments sealed for a reclaim, and whether the pass made before sealing them saw all their records. */
+    private record Sealed(List<Segment> segments, boolean passStands) {
+    }
+
     ReclaimResult run() {
         long started = System.nanoTime();
-        long bytesBefore;
-        List<Segment> before;
-        Segment active;
-        long activeEnd;
-        writeLock.lock();
-        try {
-            store.checkWritable();
-            bytesBefore = segments.sizeInBytes();
-            before = segments.all();
-            active = segments.active();
-            activeEnd = active.values().end();
-        } finally {
-            writeLock.unlock();
-        }
+        Start start = gate.underWriteLock("reclaim", () -> Start.of(segments));
+        long bytesBefore = start.bytes();
         Map<Segment, SegmentRecords> records = new IdentityHashMap<>();
-        long generation = recordsBySegment(before, active, activeEnd, records);
-        if (!anyDead(before, active, activeEnd, records)) {
+        long generation = recordsBySegment(start.segments(), start.active(), start.activeEnd(), records);
+        if (!anyDead(start.segments(), start.active(), start.activeEnd(), records)) {
             long live = records.values().stream().mapToLong(in -> in.count).sum();
             return new ReclaimResult(bytesBefore, bytesBefore, live, Duration.ofNanos(System.nanoTime() - started));
         }
-        List<Segment> sealed;
-        boolean passStands;
-        writeLock.lock();
-        try {
-            store.checkWritable();
-            // No write since the pass (every write appends to the active segment, and a roll replaces it): the pass
-            // saw every record of the segments about to be sealed.
-            passStands = segments.active() == active && active.values().end() == activeEnd;
-            if (segments.active().values().end() > FileHeader.SIZE) {
-                segments.roll();
-            }
-            List<Segment> all = segments.all();
-            sealed = List.copyOf(all.subList(0, all.size() - 1));
-        } catch (StoreIOException e) {
-            throw store.failWrites(e);
-        } finally {
-            writeLock.unlock();
-        }
-        if (!passStands) {
+        Sealed sealed = gate.underWriteLock("reclaim", () -> seal(start));
+        if (!sealed.passStands()) {
             records.clear();
-            generation = recordsBySegment(sealed, null, 0, records);
+            generation = recordsBySegment(sealed.segments(), null, 0, records);
         }
         long kept = 0;
-        for (List<Segment> step : steps(sealed)) {
+        for (List<Segment> step : steps(sealed.segments())) {
             if (stop.getAsBoolean()) {
                 throw new Stopped();
             }
@@ -190,6 +180,18 @@ final class Reclaimer {
         }
         return new ReclaimResult(bytesBefore, segments.sizeInBytes(), kept,
                 Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Seals the active segment, so that every record to rewrite is in an immutable file. Under the write lock. */
+    private Sealed seal(Start start) {
+        // No write since the pass (every write appends to the active segment, and a roll replaces it): the pass saw
+        // every record of the segments about to be sealed.
+        boolean passStands = segments.active() == start.active() && start.active().values().end() == start.activeEnd();
+        if (segments.active().values().end() > FileHeader.SIZE) {
+            segments.roll();
+        }
+        List<Segment> all = segments.all();
+        return new Sealed(List.copyOf(all.subList(0, all.size() - 1)), passStands);
     }
 
     /**
@@ -269,8 +271,8 @@ final class Reclaimer {
     private long rewrite(List<Segment> step, Map<Segment, SegmentRecords> records, long generation) {
         List<Segment> outputs = new ArrayList<>();
         List<Copied> copies = new ArrayList<>();
-        boolean committing = false;
-        long kept = 0;
+        long kept;
+        committing = false;
         try {
             // The new segments are private to this reclaim until the manifest names them: no other thread appends
             // to them or reads them, so their lock is never contended.
@@ -291,34 +293,37 @@ final class Reclaimer {
                 outputs.get(outputs.size() - 1).seal();
             }
             segments.directory().sync();
-            writeLock.lock();
-            try {
-                store.checkWritable();
-                committing = true;
-                Set<Segment> rewritten = Collections.newSetFromMap(new IdentityHashMap<>());
-                rewritten.addAll(step);
-                segments.replace(rewritten, outputs, clock.millis());
-                for (Copied copied : copies) {
-                    kept += move(copied, outputs, generation);
-                }
-                for (Segment source : step) {
-                    for (Expired expired : records.get(source).expired) {
-                        if (index.remove(expired.key(), expired.at())) {
-                            store.replaced(expired.at(), null);
-                        }
-                    }
-                }
-            } catch (StoreIOException e) {
-                throw store.failWrites(e);
-            } finally {
-                writeLock.unlock();
-            }
+            kept = gate.underWriteLock("reclaim", () -> commit(step, records, outputs, copies, generation));
         } finally {
             if (!committing) {
                 discard(outputs);
             }
         }
         delete(step);
+        return kept;
+    }
+
+    /**
+     * The step's commit point, under the write lock: the manifest names {@code outputs} in place of {@code step}, and
+     * the index moves to the copies and drops the expired keys. Returns the records it kept.
+     */
+    private long commit(List<Segment> step, Map<Segment, SegmentRecords> records, List<Segment> outputs,
+            List<Copied> copies, long generation) {
+        committing = true;
+        Set<Segment> rewritten = Collections.newSetFromMap(new IdentityHashMap<>());
+        rewritten.addAll(step);
+        segments.replace(rewritten, outputs, clock.millis());
+        long kept = 0;
+        for (Copied copied : copies) {
+            kept += move(copied, outputs, generation);
+        }
+        for (Segment source : step) {
+            for (Expired expired : records.get(source).expired) {
+                if (index.remove(expired.key(), expired.at())) {
+                    changes.replaced(expired.at(), null);
+                }
+            }
+        }
         return kept;
     }
 

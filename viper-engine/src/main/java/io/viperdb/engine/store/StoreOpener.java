@@ -109,12 +109,12 @@ public final class StoreOpener {
         KeyDirectory index = new KeyDirectory(IndexSizing.expectedKeys(files, manifest.segmentIds()));
         Segments segments = Recovery.recover(files, manifest, index, writeLock, options.logFileSize(),
                 options.clock().millis(), options.readOnly());
-        RecordStore records = new RecordStore(files.path(), index, segments, writeLock, options.clock(), lock,
+        ByteStore store = new ByteStore(files.path(), index, segments, writeLock, options.clock(), lock,
                 options.syncPolicy(), options.autoReclaim(), options.readOnly());
-        records.start();
+        store.start();
         @SuppressWarnings("unchecked")
         ValueCodec<V> typed = (ValueCodec<V>) codec;
-        return new LogStore<>(records, typed);
+        return new CodecStore<>(store, typed);
     }
 
     private static ValueCodec<?> codecOf(Path directory, Manifest manifest, ValueCodec<?> requested) {

@@ -1,10 +1,12 @@
 package io.viperdb.engine.store;
 
 import io.viperdb.StoreIOException;
+import io.viperdb.SyncPolicy;
 import io.viperdb.ViperException;
 import io.viperdb.engine.log.Segment;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.locks.Lock;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Forces writes to the device, sharing one sync among the writers that wait at the same time (group commit).
@@ -15,14 +17,26 @@ import java.util.concurrent.locks.Lock;
  * append meanwhile wait for the next round, so one sync covers as many writes as arrived while the last one ran.
  * Once the value log is forced, a sync mark notes how far, so that the next open checks only what follows.
  * Rolls, reclaims and close sync the segments they seal themselves.
+ *
+ * <p>It keeps the store's {@link SyncPolicy}: under {@link SyncPolicy#always()} each write waits for its sync
+ * ({@link #afterWrite}); under {@link SyncPolicy#every(Duration)} a background thread syncs what is pending at that
+ * interval, from {@link #start()} on; and unless every write is synced anyway, a {@link Writeback} starts syncs early
+ * as writes pile up. A read-only store syncs nothing.
  */
 final class Syncer {
 
     private static final System.Logger LOG = System.getLogger("io.viperdb");
 
-    private final RecordStore store;
+    private final WriteGate gate;
     private final Segments segments;
-    private final Lock writeLock;
+    /** Whether each write waits until it is on the device. */
+    private final boolean syncEveryWrite;
+    /** How often the periodic policy syncs; null under another policy. */
+    private final Duration interval;
+    /** The thread of the periodic policy; null under another policy. */
+    private final BackgroundThread periodic;
+    /** Null when every write is synced anyway, and in a read-only store. */
+    private final Writeback writeback;
     /** The sequence of the last write appended; guarded by the write lock. */
     private long appended;
     /** The sequence up to which writes are on the device; guarded by this. */
@@ -31,24 +45,49 @@ final class Syncer {
     private boolean syncing;
     private boolean failureLogged;
 
-    Syncer(RecordStore store, Segments segments, Lock writeLock) {
-        this.store = store;
+    Syncer(WriteGate gate, Segments segments, SyncPolicy policy) {
+        this.gate = gate;
         this.segments = segments;
-        this.writeLock = writeLock;
+        // A read-only store writes nothing, so it syncs nothing: no background work at all.
+        boolean writes = !gate.readOnly();
+        this.syncEveryWrite = writes && policy instanceof SyncPolicy.Always;
+        this.interval = writes && policy instanceof SyncPolicy.Periodic every ? every.interval() : null;
+        Path directory = segments.directory().path();
+        this.periodic = interval == null ? null : new BackgroundThread("viperdb-sync " + directory);
+        this.writeback = !writes || syncEveryWrite ? null
+                : new Writeback(() -> this::syncPending, "viperdb-writeback " + directory);
     }
 
-    /** Numbers a write just appended. The caller holds the write lock. */
-    long appended() {
+    /** Starts the periodic policy's syncs, once the store is open. */
+    void start() {
+        if (periodic != null) {
+            periodic.every(interval, this::syncPending);
+        }
+    }
+
+    /** Numbers a write of {@code bytes} just appended. The caller holds the write lock. */
+    long appended(long bytes) {
+        if (writeback != null) {
+            writeback.appended(bytes);
+        }
         return ++appended;
     }
 
-    /** The sequence of the last write appended. The caller holds the write lock. */
-    long lastAppended() {
-        return appended;
+    /** Under {@link SyncPolicy#always()}, returns only once the write numbered {@code sequence} is on the device. */
+    void afterWrite(long sequence) {
+        if (syncEveryWrite) {
+            awaitDurable(sequence);
+        }
+    }
+
+    /** Forces every write made before the call to the device, sharing the sync with concurrent callers. */
+    void sync() {
+        long sequence = gate.underWriteLock("sync", () -> appended);
+        awaitDurable(sequence);
     }
 
     /** Returns when every write up to {@code sequence} is on the device. */
-    void awaitDurable(long sequence) {
+    private void awaitDurable(long sequence) {
         boolean interrupted = false;
         try {
             while (true) {
@@ -85,39 +124,29 @@ final class Syncer {
         }
     }
 
-    private long syncOnce() {
-        Segment.SyncPoint point;
-        long target;
-        writeLock.lock();
-        try {
-            store.checkWritable();
-            point = segments.active().flushForSync();
-            target = appended;
-        } catch (StoreIOException e) {
-            throw store.failWrites(e);
-        } finally {
-            writeLock.unlock();
-        }
-        try {
-            point.force();
-        } catch (StoreIOException e) {
-            // After a failed sync the state of the files is unknown: nothing more may be written or promised.
-            throw store.failWrites(e);
-        }
-        store.checkWritable();
-        point.markSynced(segments.syncMarks());
-        return target;
+    /** What one sync covers: the flushed segment, and the last write appended when it was flushed. */
+    private record Round(Segment.SyncPoint point, long target) {
     }
 
-    /** Syncs what was written since the last sync, if anything; for the periodic policy's background thread. */
-    void syncPending() {
-        long last;
-        writeLock.lock();
+    private long syncOnce() {
+        Round round = gate.underWriteLock("sync", () -> new Round(segments.active().flushForSync(), appended));
         try {
-            last = appended;
-        } finally {
-            writeLock.unlock();
+            round.point().force();
+        } catch (StoreIOException e) {
+            // After a failed sync the state of the files is unknown: nothing more may be written or promised.
+            throw gate.failWrites(e);
         }
+        gate.checkWritable("sync");
+        round.point().markSynced(segments.syncMarks());
+        return round.target();
+    }
+
+    /**
+     * Syncs what was written since the last sync, if anything; on a background thread, for the periodic policy and
+     * the writeback.
+     */
+    private void syncPending() {
+        long last = gate.holdingWriteLock(() -> appended);
         synchronized (this) {
             if (synced >= last) {
                 return;
@@ -128,8 +157,19 @@ final class Syncer {
         } catch (ViperException e) {
             if (!failureLogged) {
                 failureLogged = true;
-                LOG.log(Level.WARNING, "Background sync of " + store.directory() + " failed; writes are refused", e);
+                LOG.log(Level.WARNING, "Background sync of " + segments.directory().path()
+                        + " failed; writes are refused", e);
             }
+        }
+    }
+
+    /** Stops the background syncs, letting one under way finish; before close seals the active segment. */
+    void stop() {
+        if (writeback != null) {
+            writeback.stop();
+        }
+        if (periodic != null) {
+            periodic.stop();
         }
     }
 }

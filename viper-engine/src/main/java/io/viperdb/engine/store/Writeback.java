@@ -3,9 +3,6 @@ package io.viperdb.engine.store;
 import io.viperdb.ViperException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -35,7 +32,7 @@ final class Writeback {
     /** Bytes appended since the last background sync started; the appending thread's. */
     private long pending;
     /** Made by the first background sync; guarded by this object's lock. */
-    private ExecutorService executor;
+    private BackgroundThread thread;
     /** Guarded by this object's lock. */
     private boolean stopped;
     /** The first failure of a background sync, for {@link #awaitIdle()}. */
@@ -73,7 +70,7 @@ final class Writeback {
             running.set(false);
             throw e;
         }
-        executor().execute(() -> {
+        thread().execute(() -> {
             try {
                 sync.run();
             } catch (RuntimeException e) {
@@ -90,15 +87,11 @@ final class Writeback {
         });
     }
 
-    private ExecutorService executor() {
-        if (executor == null) {
-            executor = Executors.newSingleThreadExecutor(task -> {
-                Thread thread = new Thread(task, threadName);
-                thread.setDaemon(true);
-                return thread;
-            });
+    private BackgroundThread thread() {
+        if (thread == null) {
+            thread = new BackgroundThread(threadName);
         }
-        return executor;
+        return thread;
     }
 
     /**
@@ -106,9 +99,9 @@ final class Writeback {
      * commits. Throws what a background sync threw, if one failed.
      */
     void awaitIdle() {
-        ExecutorService started;
+        BackgroundThread started;
         synchronized (this) {
-            started = stopped ? null : executor;
+            started = stopped ? null : thread;
         }
         if (started != null) {
             try {
@@ -128,19 +121,13 @@ final class Writeback {
 
     /** Lets a background sync under way finish, and starts no more: before the files it syncs are sealed or closed. */
     void stop() {
-        ExecutorService started;
+        BackgroundThread started;
         synchronized (this) {
             stopped = true;
-            started = executor;
+            started = thread;
         }
         if (started != null) {
-            // Not shutdownNow(): an interrupt inside FileChannel.force closes the channel under the live store.
-            started.shutdown();
-            try {
-                started.awaitTermination(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            started.stop();
         }
     }
 }

@@ -126,9 +126,9 @@ class ExpiryTest {
     @Test
     void timeToLiveIsRoundedUpToWholeMilliseconds() {
         long now = 1_000;
-        assertEquals(now + 1, RecordStore.expiryAfter(now, Duration.ofNanos(1)));
-        assertEquals(now + 2, RecordStore.expiryAfter(now, Duration.ofNanos(1_000_001)));
-        assertEquals(now + 5, RecordStore.expiryAfter(now, Duration.ofMillis(5)));
+        assertEquals(now + 1, ByteStore.expiryAfter(now, Duration.ofNanos(1)));
+        assertEquals(now + 2, ByteStore.expiryAfter(now, Duration.ofNanos(1_000_001)));
+        assertEquals(now + 5, ByteStore.expiryAfter(now, Duration.ofMillis(5)));
         try (KeyValueStore<String> store = open()) {
             store.put("k", "v", Duration.ofNanos(1));
             assertEquals("v", store.get("k"), "a positive time to live never expires at once");
@@ -139,8 +139,8 @@ class ExpiryTest {
 
     @Test
     void anEnormousTimeToLiveNeverExpires() {
-        assertEquals(RecordHeader.NO_EXPIRY - 1, RecordStore.expiryAfter(1_000, Duration.ofSeconds(Long.MAX_VALUE)));
-        assertEquals(RecordHeader.NO_EXPIRY - 1, RecordStore.expiryAfter(Long.MAX_VALUE - 10, Duration.ofMillis(20)));
+        assertEquals(RecordHeader.NO_EXPIRY - 1, ByteStore.expiryAfter(1_000, Duration.ofSeconds(Long.MAX_VALUE)));
+        assertEquals(RecordHeader.NO_EXPIRY - 1, ByteStore.expiryAfter(Long.MAX_VALUE - 10, Duration.ofMillis(20)));
         try (KeyValueStore<String> store = open()) {
             store.put("k", "v", Duration.ofSeconds(Long.MAX_VALUE));
             clock.advance(Duration.ofDays(365L * 1000));

@@ -18,123 +18,123 @@ import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
- * The {@link KeyValueStore} that applications hold: checks arguments, turns values into bytes and back with the
- * store's codec, and hands the bytes to the {@link RecordStore}.
+ * The public store: the {@link KeyValueStore} that applications hold. It checks arguments, turns values into bytes
+ * and back with the store's codec, and hands the bytes to its core, the {@link ByteStore}.
  */
-final class LogStore<V> implements KeyValueStore<V> {
+final class CodecStore<V> implements KeyValueStore<V> {
 
-    private final RecordStore records;
+    private final ByteStore store;
     private final ValueCodec<V> codec;
     private final BiFunction<String, ByteBuffer, V> decoder = this::decode;
 
-    LogStore(RecordStore records, ValueCodec<V> codec) {
-        this.records = records;
+    CodecStore(ByteStore store, ValueCodec<V> codec) {
+        this.store = store;
         this.codec = codec;
     }
 
     @Override
     public V get(String key) {
         Keys.check(key);
-        return records.read(key, decoder);
+        return store.read(key, decoder);
     }
 
     @Override
     public void put(String key, V value) {
         byte[] keyBytes = Keys.encode(key);
-        records.refuseIfReadOnly("put");
-        records.put(key, keyBytes, encode(value), null);
+        store.refuseIfReadOnly("put");
+        store.put(key, keyBytes, encode(value), null);
     }
 
     @Override
     public void put(String key, V value, Duration timeToLive) {
         byte[] keyBytes = Keys.encode(key);
-        records.refuseIfReadOnly("put");
+        store.refuseIfReadOnly("put");
         Objects.requireNonNull(timeToLive, "timeToLive");
         if (timeToLive.isNegative() || timeToLive.isZero()) {
             throw new IllegalArgumentException("timeToLive must be positive, was " + timeToLive);
         }
-        records.put(key, keyBytes, encode(value), timeToLive);
+        store.put(key, keyBytes, encode(value), timeToLive);
     }
 
     @Override
     public void write(WriteBatch<V> batch) {
-        records.refuseIfReadOnly("write");
+        store.refuseIfReadOnly("write");
         List<BatchEntry> entries = new ArrayList<>(batch.size());
         for (WriteBatch.Operation<V> operation : batch.operations()) {
             byte[] keyBytes = Keys.encode(operation.key());
             byte[] value = operation.isRemove() ? null : encode(operation.value());
             entries.add(new BatchEntry(operation.key(), keyBytes, value, operation.timeToLive()));
         }
-        records.ensureOpen();
+        store.ensureOpen();
         if (!entries.isEmpty()) {
-            records.write(entries);
+            store.write(entries);
         }
     }
 
     @Override
     public boolean remove(String key) {
         byte[] keyBytes = Keys.encode(key);
-        records.refuseIfReadOnly("remove");
-        return records.remove(key, keyBytes);
+        store.refuseIfReadOnly("remove");
+        return store.remove(key, keyBytes);
     }
 
     @Override
     public boolean containsKey(String key) {
         Keys.check(key);
-        return records.contains(key);
+        return store.contains(key);
     }
 
     @Override
     public long size() {
-        return records.size();
+        return store.size();
     }
 
     @Override
     public Set<String> keys() {
-        return records.keys();
+        return store.keys();
     }
 
     @Override
     public ReclaimResult reclaim() {
-        records.refuseIfReadOnly("reclaim");
-        return records.reclaim();
+        store.refuseIfReadOnly("reclaim");
+        return store.reclaim();
     }
 
     @Override
     public void flush() {
-        records.refuseIfReadOnly("flush");
-        records.flush();
+        store.refuseIfReadOnly("flush");
+        store.flush();
     }
 
     @Override
     public VerifyReport verify() {
-        return records.verify();
+        return store.verify();
     }
 
     @Override
     public void backupTo(Path directory) {
-        records.backupTo(Objects.requireNonNull(directory, "directory"));
+        store.backupTo(Objects.requireNonNull(directory, "directory"));
     }
 
     @Override
     public StoreStats stats() {
-        return records.stats(codec.name());
+        return store.stats(codec.name());
     }
 
     @Override
     public void sync() {
-        records.refuseIfReadOnly("sync");
-        records.sync();
+        store.refuseIfReadOnly("sync");
+        store.sync();
     }
 
     @Override
     public void close() {
-        records.close();
+        store.close();
     }
 
     private byte[] encode(V value) {
         Objects.requireNonNull(value, "value");
-        records.ensureOpen();
+        store.ensureOpen();
         byte[] bytes;
         try {
             bytes = codec.encode(value);
@@ -165,12 +165,12 @@ final class LogStore<V> implements KeyValueStore<V> {
             return codec.decode(bytes);
         } catch (RuntimeException e) {
             throw new CodecException(codec.name(), "Codec '" + codec.name() + "' cannot decode the value of key \""
-                    + key + "\" in " + records.directory() + " (its bytes pass their checksum): " + e.getMessage(), e);
+                    + key + "\" in " + store.directory() + " (its bytes pass their checksum): " + e.getMessage(), e);
         }
     }
 
     @Override
     public String toString() {
-        return "ViperDB store at " + records.directory() + " (codec " + codec.name() + ")";
+        return "ViperDB store at " + store.directory() + " (codec " + codec.name() + ")";
     }
 }

@@ -1,0 +1,474 @@
+package io.viperdb.engine.store;
+
+import io.viperdb.AutoReclaim;
+import io.viperdb.KeyValueStore;
+import io.viperdb.ReclaimResult;
+import io.viperdb.StoreClosedException;
+import io.viperdb.StoreIOException;
+import io.viperdb.StoreReadOnlyException;
+import io.viperdb.StoreStats;
+import io.viperdb.SyncPolicy;
+import io.viperdb.VerifyReport;
+import io.viperdb.engine.format.FileHeader;
+import io.viperdb.engine.format.DataRecord;
+import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.index.KeyDirectory;
+import io.viperdb.engine.index.Location;
+import io.viperdb.engine.index.RecordReader;
+import io.viperdb.engine.log.Mapping;
+import io.viperdb.engine.log.Segment;
+import io.viperdb.engine.log.ValueLog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The core of the store, beneath the codec of the public {@link CodecStore}: keys to byte values, in segments,
+ * indexed in memory. Its methods are the store's operations. The parts it is made of each do one thing, and calls go
+ * one way, from the store to its parts, never back:
+ * <ul>
+ *   <li>{@link WriteGate}: whether the store is open, read-only or refusing writes after an I/O failure (the
+ *       write-failure latch), and the one way to run work under the write lock;</li>
+ *   <li>{@link Syncer}: makes writes durable as the sync policy says, with its background syncs;</li>
+ *   <li>{@link Reclaims}: runs reclaims one at a time, under the reclaim lock;</li>
+ *   <li>{@link AutoReclaimer}: told of every change of the index ({@link IndexChanges}), it keeps the
+ *       {@link LiveSpace} and reclaims when that calls for it.</li>
+ * </ul>
+ * Their threads are {@link BackgroundThread}s, never interrupted. The constructor starts nothing: {@link #start()},
+ * called by the opener, starts the background work.
+ *
+ * <p>Locks. A write takes the write lock. A read of a key takes no lock as a rule: the index reads under its sequence
+ * lock (see {@link KeyDirectory}) and the value is read from the memory mapping. But a read of a record the active
+ * value log has not yet handed to the operating system (still in the write buffer), or past its current mapping,
+ * takes the write lock to flush and map it (see {@link ValueLog#enter}); so it waits for a write under way, and a
+ * failed flush throws {@link StoreIOException} from the read. A read across keys ({@link #size()}, {@link #keys()},
+ * stats) takes the write lock after a few tries that batches overlapped. Reclaim, verify, backup and close take the
+ * reclaim lock first, then the write lock.
+ */
+final class ByteStore {
+
+    private static final byte[] NO_VALUE = {};
+
+    private final Path directory;
+    private final KeyDirectory index;
+    private final Segments segments;
+    private final WriteGate gate;
+    private final Clock clock;
+    private final StoreLock lock;
+    private final Syncer syncer;
+    private final Reclaims reclaims;
+    /** Null when the automatic reclaim is off. */
+    private final AutoReclaimer autoReclaimer;
+    /** Told of every change of the index: the automatic reclaim, or no one. */
+    private final IndexChanges changes;
+    private final RecordReader<BiFunction<String, ByteBuffer, ?>> recordReader = this::readRecord;
+
+    ByteStore(Path directory, KeyDirectory index, Segments segments, ReentrantLock writeLock, Clock clock,
+            StoreLock lock, SyncPolicy syncPolicy, AutoReclaim autoReclaim, boolean readOnly) {
+        this.directory = directory;
+        this.index = index;
+        this.segments = segments;
+        this.gate = new WriteGate(directory, writeLock, readOnly);
+        this.clock = clock;
+        this.lock = lock;
+        this.syncer = new Syncer(gate, segments, syncPolicy);
+        this.reclaims = new Reclaims(gate, index, segments, clock);
+        // A read-only store writes nothing, so it reclaims nothing.
+        this.autoReclaimer = autoReclaim.enabled() && !readOnly ? new AutoReclaimer(autoReclaim,
+                new LiveSpace(index, segments), reclaims, gate, directory, segments.logFileSize()) : null;
+        this.changes = autoReclaimer != null ? autoReclaimer : IndexChanges.NONE;
+    }
+
+    /**
+     * Starts what runs in the background once the store is open, as the options ask: the periodic sync and the
+     * automatic reclaim. The opener calls it before it hands the store out; the constructor starts nothing.
+     */
+    void start() {
+        syncer.start();
+        if (autoReclaimer != null) {
+            autoReclaimer.start();
+        }
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /**
+     * Reads the stored value bytes of {@code key}, checked against their checksum, and returns what {@code decoder}
+     * makes of them, or null when the key is absent or expired. The bytes are a read-only view of the memory mapping,
+     * valid only while {@code decoder} runs: it must not keep the buffer (see {@link io.viperdb.spi.ValueCodec}).
+     *
+     * @throws StoreClosedException if the store is closed, also when it closes during the read
+     */
+    <T> T read(String key, BiFunction<String, ByteBuffer, T> decoder) {
+        ensureOpen();
+        @SuppressWarnings("unchecked") // the reader returns what the decoder made, or null
+        T value = (T) index.read(key, decoder, recordReader);
+        return value;
+    }
+
+    /**
+     * Reads a record the index hands over for {@code key} (see {@link RecordReader}): the decoded value, null if the
+     * key has expired, {@link RecordReader#OTHER_KEY} if the index has not compared the key and the record is not a
+     * sound put of it, {@link RecordReader#RELEASED} if the segment is gone.
+     */
+    private Object readRecord(String key, BiFunction<String, ByteBuffer, ?> decoder, Segment segment, long offset,
+            int length, long expiry, boolean keyChecked) {
+        if (expiry != RecordHeader.NO_EXPIRY && clock.millis() >= expiry) {
+            return null;
+        }
+        ValueLog values = segment.values();
+        Mapping mapping = values.enter(offset + length);
+        if (mapping == null) {
+            // The segment is released: the store closed (ensureOpen throws), or a reclaim moved the record and
+            // deleted the segment after it updated the index, so the index finds the key elsewhere now.
+            ensureOpen();
+            return RecordReader.RELEASED;
+        }
+        try {
+            ByteBuffer bytes = mapping.buffer();
+            ByteBuffer value = keyChecked ? DataRecord.value(bytes, (int) offset, length, key, values.file())
+                    : DataRecord.valueIfSound(bytes, (int) offset, length, key);
+            return value == null ? RecordReader.OTHER_KEY : decoder.apply(key, value);
+        } finally {
+            mapping.exit();
+        }
+    }
+
+    boolean contains(String key) {
+        ensureOpen();
+        Location location = index.get(key);
+        return location != null && !expired(location);
+    }
+
+    private boolean expired(Location location) {
+        return location.expires() && location.expiredAt(clock.millis());
+    }
+
+    long size() {
+        ensureOpen();
+        long now = clock.millis();
+        return readAcrossKeys(() -> index.liveCount(now));
+    }
+
+    Set<String> keys() {
+        ensureOpen();
+        long now = clock.millis();
+        return Collections.unmodifiableSet(readAcrossKeys(() -> index.liveKeys(now)));
+    }
+
+    /**
+     * Runs a read of many keys so that it sees every batch whole: optimistically, retried if a batch was applied
+     * meanwhile, and after a few tries under the write lock, which no batch can pass.
+     */
+    private <T> T readAcrossKeys(Supplier<T> read) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long version = index.version();
+            if ((version & 1) == 0) {
+                T result = read.get();
+                if (index.version() == version) {
+                    return result;
+                }
+            }
+        }
+        return gate.holdingWriteLock(read);
+    }
+
+    /** Writes a put record; {@code timeToLive} null means no expiry. */
+    void put(String key, byte[] keyBytes, byte[] value, Duration timeToLive) {
+        holdBackIfOverfull();
+        long sequence = gate.underWriteLock("put", () -> appendPut(keyBytes, value, timeToLive));
+        syncer.afterWrite(sequence);
+    }
+
+    private long appendPut(byte[] keyBytes, byte[] value, Duration timeToLive) {
+        Segment active = activeWithRoom(DataRecord.length(keyBytes.length, value.length));
+        long now = clock.millis();
+        long expiry = timeToLive == null ? RecordHeader.NO_EXPIRY : expiryAfter(now, timeToLive);
+        long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
+        Location location = new Location(active, offset, DataRecord.length(keyBytes.length, value.length), expiry);
+        changes.replaced(index.put(keyBytes, location), location);
+        return syncer.appended(location.length());
+    }
+
+    /** Writes a delete record if {@code key} is live; returns whether it was. */
+    boolean remove(String key, byte[] keyBytes) {
+        holdBackIfOverfull();
+        OptionalLong sequence = gate.underWriteLock("remove", () -> appendDelete(key, keyBytes));
+        sequence.ifPresent(syncer::afterWrite);
+        return sequence.isPresent();
+    }
+
+    /** Appends a delete record of {@code key} if it is live; empty if it is not, and nothing was written. */
+    private OptionalLong appendDelete(String key, byte[] keyBytes) {
+        Location location = index.get(key);
+        if (location == null) {
+            return OptionalLong.empty();
+        }
+        long now = clock.millis();
+        if (location.expiredAt(now)) {
+            // Its record says it has expired, so recovery drops it too: no delete record needed.
+            changes.replaced(index.remove(key), null);
+            return OptionalLong.empty();
+        }
+        activeWithRoom(DataRecord.length(keyBytes.length, 0))
+                .append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, keyBytes, NO_VALUE);
+        changes.replaced(index.remove(key), null);
+        return OptionalLong.of(syncer.appended(DataRecord.length(keyBytes.length, 0)));
+    }
+
+    /**
+     * Writes a batch: its records between a begin and a commit record, so that recovery applies all of them or none,
+     * then applies them to the index atomically for readers.
+     */
+    void write(List<BatchEntry> batch) {
+        long size = length(batch);
+        if (size > KeyValueStore.MAX_VALUE_BYTES) {
+            throw new IllegalArgumentException("A batch of " + batch.size() + " operations takes " + size
+                    + " bytes; a batch may take at most " + KeyValueStore.MAX_VALUE_BYTES);
+        }
+        holdBackIfOverfull();
+        long sequence = gate.underWriteLock("write", () -> appendBatch(batch, size));
+        syncer.afterWrite(sequence);
+    }
+
+    /** The bytes a batch takes in the value log: its records, and the begin and commit records around them. */
+    private static long length(List<BatchEntry> batch) {
+        long size = 2L * DataRecord.length(0, 0);
+        for (BatchEntry entry : batch) {
+            size += entry.recordLength();
+        }
+        return size;
+    }
+
+    private long appendBatch(List<BatchEntry> batch, long size) {
+        Segment active = activeWithRoom(size);
+        long now = clock.millis();
+        active.append(RecordHeader.BATCH_BEGIN, now, RecordHeader.NO_EXPIRY, NO_VALUE, NO_VALUE);
+        Location[] locations = new Location[batch.size()];
+        for (int i = 0; i < locations.length; i++) {
+            BatchEntry entry = batch.get(i);
+            if (entry.value() == null) {
+                active.append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, entry.keyBytes(), NO_VALUE);
+            } else {
+                long expiry = entry.timeToLive() == null ? RecordHeader.NO_EXPIRY
+                        : expiryAfter(now, entry.timeToLive());
+                long offset = active.append(RecordHeader.PUT, now, expiry, entry.keyBytes(), entry.value());
+                locations[i] = new Location(active, offset, entry.recordLength(), expiry);
+            }
+        }
+        active.append(RecordHeader.BATCH_COMMIT, now, RecordHeader.NO_EXPIRY, NO_VALUE, NO_VALUE);
+        // Only now, with every record appended, does the batch touch the index: a failed append leaves it as it was.
+        // Room first, so that readers, who wait for the batch, never wait for the table to be rebuilt.
+        index.reserve(locations.length);
+        byte[][] keys = new byte[locations.length][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = batch.get(i).keyBytes();
+        }
+        index.applyAtomically(() -> {
+            Location[] previous = index.putAll(keys, locations);
+            for (int i = 0; i < locations.length; i++) {
+                changes.replaced(previous[i], locations[i]);
+            }
+        });
+        return syncer.appended(size);
+    }
+
+    /** With automatic reclaim on, makes a writer wait while the value logs are past its ceiling (see there). */
+    private void holdBackIfOverfull() {
+        if (autoReclaimer != null) {
+            autoReclaimer.awaitRoom();
+        }
+    }
+
+    /**
+     * Rolls to a new segment before a write of {@code bytes} rather than after, so that a failed roll leaves the write
+     * undone: once the value log has reached the log file size, or if the write would take it past
+     * {@link ValueLog#MAX_SIZE} (which the limits on sizes rule out, but the check costs nothing).
+     */
+    private Segment activeWithRoom(long bytes) {
+        ValueLog values = segments.active().values();
+        if (values.end() >= segments.logFileSize() || !values.hasRoomFor(bytes)) {
+            segments.roll();
+        }
+        return segments.active();
+    }
+
+    /**
+     * The expiry of a record written at {@code now} to live {@code timeToLive}, rounded up to whole milliseconds.
+     * A time to live too long to represent never expires in practice, and is kept as the latest expiry there is.
+     */
+    static long expiryAfter(long now, Duration timeToLive) {
+        try {
+            long millis = timeToLive.toMillis();
+            if (timeToLive.getNano() % 1_000_000 != 0) {
+                millis++;
+            }
+            return Math.min(Math.addExact(now, millis), RecordHeader.NO_EXPIRY - 1);
+        } catch (ArithmeticException e) {
+            return RecordHeader.NO_EXPIRY - 1;
+        }
+    }
+
+    void flush() {
+        gate.underWriteLock("flush", () -> segments.active().flush());
+    }
+
+    /** Forces every write made before the call to the device, sharing the sync with concurrent callers. */
+    void sync() {
+        syncer.sync();
+    }
+
+    /** Checks every record (see {@link Verifier}); writes go on, a reclaim waits. */
+    VerifyReport verify() {
+        return reclaims.between(() -> Verifier.verify(snapshot("verify"), index));
+    }
+
+    /** Copies the store as it is now into {@code target} (see {@link Backup}); writes go on, a reclaim waits. */
+    void backupTo(Path target) {
+        reclaims.between(() -> Backup.copy(snapshot("backupTo"), target));
+    }
+
+    /**
+     * Takes a snapshot for {@code operation}. Taking one flushes the write buffers, a write; a read-only store has none
+     * to flush, so it need only be open.
+     */
+    private StoreSnapshot snapshot(String operation) {
+        if (gate.readOnly()) {
+            return gate.holdingWriteLock(() -> {
+                gate.ensureOpen();
+                return StoreSnapshot.of(segments);
+            });
+        }
+        return gate.underWriteLock(operation, () -> StoreSnapshot.of(segments));
+    }
+
+    /** The store's figures and files (see {@link StoreStats}); {@code codecName} is the codec it was opened with. */
+    StoreStats stats(String codecName) {
+        ensureOpen();
+        long now = clock.millis();
+        long[] live = readAcrossKeys(() -> new long[] {index.liveCount(now), index.liveBytes(now)});
+        long recordBytes = segments.recordBytes();
+        List<StoreStats.FileSize> files = fileSizes();
+        long lastReclaim = segments.manifest().lastReclaimMillis();
+        return new StoreStats(codecName, FileHeader.FORMAT_VERSION, live[0], live[1], recordBytes - live[1], files,
+                lastReclaim == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastReclaim)));
+    }
+
+    /** The files in the store's directory, in name order, with the bytes of data each holds. */
+    private List<StoreStats.FileSize> fileSizes() {
+        // A value log taking appends is extended ahead of its data (see ValueLog); the extension holds nothing yet.
+        Map<Path, Long> valueLogEnds = new HashMap<>();
+        for (Segment segment : segments.all()) {
+            valueLogEnds.put(segment.values().file().getFileName(), segment.values().end());
+        }
+        List<StoreStats.FileSize> files = new ArrayList<>();
+        try (Stream<Path> listing = Files.list(directory)) {
+            for (Path file : listing.sorted().toList()) {
+                try {
+                    long size = Math.min(Files.size(file),
+                            valueLogEnds.getOrDefault(file.getFileName(), Long.MAX_VALUE));
+                    files.add(new StoreStats.FileSize(file.getFileName().toString(), size));
+                } catch (NoSuchFileException e) {
+                    // Deleted since the listing, by a reclaim running meanwhile: no longer part of the store.
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreIOException(directory, "listing", e);
+        }
+        return files;
+    }
+
+    /** Reclaims now, at full speed (see {@link Reclaimer}); waits for a reclaim under way to end first. */
+    ReclaimResult reclaim() {
+        return reclaims.run(CopyPace.UNLIMITED, () -> false, () -> { }, changes);
+    }
+
+    /**
+     * Seals the active segment (flush, cut, sync), releases the lock and unmaps every file, waiting for reads under
+     * way to end (later reads throw {@link StoreClosedException}); waits for a running reclaim. After an earlier I/O
+     * failure it still seals what it can, then throws, since what reached the device is not known.
+     */
+    void close() {
+        if (autoReclaimer != null) {
+            autoReclaimer.stop();
+        }
+        syncer.stop();
+        List<Segment> released = new ArrayList<>();
+        try {
+            reclaims.between(() -> gate.close(() -> {
+                if (gate.readOnly()) {
+                    // Nothing was written, so nothing is sealed or marked: let go of the lock and the mappings.
+                    letGo(released);
+                } else {
+                    seal(released);
+                }
+            }));
+        } finally {
+            // Outside the locks: a read under way holds a mapping for as long as its codec decodes.
+            released.forEach(Segment::awaitReleased);
+        }
+    }
+
+    /**
+     * Seals the active segment and marks how far it is synced, then lets go. After a failed write it still seals what
+     * it can, then throws.
+     */
+    private void seal(List<Segment> released) {
+        try {
+            // Also after a failure: the buffers hold whole records of writes that returned, and writing a buffer again
+            // is harmless (recovery cuts whatever partial record the failed write left).
+            segments.active().seal();
+            if (!gate.writesFailed()) {
+                // After a failure the tail may hold part of a batch, which recovery must be free to cut.
+                segments.active().markSynced(segments.syncMarks(), true);
+            }
+        } catch (StoreIOException e) {
+            segments.active().abandon();
+            throw gate.failWrites(e);
+        } finally {
+            letGo(released);
+        }
+        gate.reportFailureAtClose();
+    }
+
+    /** Closes the sync marks, releases the store's lock and unmaps every segment, adding them to {@code released}. */
+    private void letGo(List<Segment> released) {
+        segments.syncMarks().close();
+        lock.release();
+        List<Segment> all = segments.all();
+        released.addAll(all);
+        all.forEach(Segment::release);
+    }
+
+    /**
+     * Throws {@link StoreClosedException} if the store is closed, {@link StoreReadOnlyException} if it was opened
+     * read-only; {@code operation} names the write that was asked for.
+     */
+    void refuseIfReadOnly(String operation) {
+        gate.refuseIfReadOnly(operation);
+    }
+
+    /** Throws {@link StoreClosedException} if the store is closed. */
+    void ensureOpen() {
+        gate.ensureOpen();
+    }
+}

@@ -1,0 +1,52 @@
+package io.viperdb.engine.store;
+
+import io.viperdb.ReclaimResult;
+import io.viperdb.engine.index.KeyDirectory;
+import java.time.Clock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Runs the store's reclaims one at a time, under the reclaim lock, whether asked for by the application or by the
+ * automatic reclaim. What must not overlap a reclaim (verify, backup, close) runs {@link #between} two.
+ *
+ * <p>The reclaim lock is taken before the write lock, never while holding it.
+ */
+final class Reclaims {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final WriteGate gate;
+    private final KeyDirectory index;
+    private final Segments segments;
+    private final Clock clock;
+
+    Reclaims(WriteGate gate, KeyDirectory index, Segments segments, Clock clock) {
+        this.gate = gate;
+        this.index = index;
+        this.segments = segments;
+        this.clock = clock;
+    }
+
+    /**
+     * Reclaims (see {@link Reclaimer}), copying no faster than {@code pace}, telling {@code afterStep} after each step
+     * and {@code changes} of each key it drops, and gives up at a record (throwing {@link Reclaimer.Stopped}, the store
+     * whole) once {@code stop} says so. Waits for a reclaim under way to end first.
+     */
+    ReclaimResult run(CopyPace pace, BooleanSupplier stop, Runnable afterStep, IndexChanges changes) {
+        return between(() -> {
+            gate.checkWritable("reclaim");
+            return new Reclaimer(gate, changes, index, segments, clock, pace, stop, afterStep).run();
+        });
+    }
+
+    /** Runs {@code work} between two reclaims: after the one under way, if any, and before the next starts. */
+    <T> T between(Supplier<T> work) {
+        return Locked.get(lock, work);
+    }
+
+    /** {@link #between(Supplier)} for work that returns nothing. */
+    void between(Runnable work) {
+        Locked.run(lock, work);
+    }
+}
