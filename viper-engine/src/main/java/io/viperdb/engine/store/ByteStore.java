@@ -398,8 +398,15 @@ final class ByteStore {
     }
 
     /** Reclaims now, at full speed (see {@link Reclaimer}); waits for a reclaim under way to end first. */
+    /**
+     * Reclaims, and returns with every write made before the call on the device, as a reclaim promises whatever it
+     * found: one that had nothing to drop sealed nothing, so it syncs here (one that rolled synced the sealed segment
+     * already, and this sync finds little left).
+     */
     ReclaimResult reclaim() {
-        return reclaims.run(CopyPace.UNLIMITED, () -> false, () -> { }, changes);
+        ReclaimResult result = reclaims.run(CopyPace.UNLIMITED, () -> false, () -> { }, changes);
+        syncer.sync();
+        return result;
     }
 
     /**

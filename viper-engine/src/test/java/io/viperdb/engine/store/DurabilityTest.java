@@ -60,6 +60,17 @@ class DurabilityTest {
     }
 
     @Test
+    void aReclaimThatFindsNothingDeadStillMakesEveryEarlierWriteDurable() {
+        try (KeyValueStore<String> store = afterPowerCut(SyncPolicy.manual(), s -> {
+            s.put("a", "1");
+            s.put("b", "2");
+            assertEquals(0, s.reclaim().bytesFreed(), "nothing was dead");
+        })) {
+            assertHolds(Map.of("a", "1", "b", "2"), store, List.of("a", "b"), "after the power cut");
+        }
+    }
+
+    @Test
     void withSyncOnEveryWriteEveryReturnedWriteSurvivesAPowerCut() {
         Map<String, String> expected = new HashMap<>();
         try (KeyValueStore<String> store = afterPowerCut(SyncPolicy.always(), s -> {
