@@ -107,7 +107,7 @@ final class AutoReclaimer implements IndexChanges {
         try {
             if (!stopped && due()) {
                 ReclaimResult result = reclaims.run(CopyPace.of(policy.maxBytesPerSecond()), () -> stopped,
-                        this::madeRoom, this);
+                        this::madeRoom, this, false);
                 LOG.log(Level.DEBUG, () -> "Automatic reclaim of " + directory + ": " + result);
             }
         } catch (Reclaimer.Stopped e) {

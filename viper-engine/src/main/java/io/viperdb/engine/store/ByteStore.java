@@ -404,7 +404,7 @@ final class ByteStore {
      * already, and this sync finds little left).
      */
     ReclaimResult reclaim() {
-        ReclaimResult result = reclaims.run(CopyPace.UNLIMITED, () -> false, () -> { }, changes);
+        ReclaimResult result = reclaims.run(CopyPace.UNLIMITED, () -> false, () -> { }, changes, true);
         syncer.sync();
         return result;
     }

@@ -155,18 +155,29 @@ final class Reclaimer {
     private record Sealed(List<Segment> segments, boolean passStands) {
     }
 
-    ReclaimResult run() {
+    /**
+     * Reclaims.
+     *
+     * @param leaveASoundStoreAlone whether to look first for anything to drop, and leave a store without any as it is
+     *     (a reclaim asked for); the automatic reclaim, which starts only when its figures say there is dead data,
+     *     seals at once instead, so that writers that wait for it to make room do not wait for the look as well
+     */
+    ReclaimResult run(boolean leaveASoundStoreAlone) {
         long started = System.nanoTime();
         Start start = gate.underWriteLock("reclaim", () -> Start.of(segments));
         long bytesBefore = start.bytes();
         Map<Segment, SegmentRecords> records = new IdentityHashMap<>();
-        long generation = recordsBySegment(start.segments(), start.active(), start.activeEnd(), records);
-        if (!anyDead(start.segments(), start.active(), start.activeEnd(), records)) {
-            long live = records.values().stream().mapToLong(in -> in.count).sum();
-            return new ReclaimResult(bytesBefore, bytesBefore, live, Duration.ofNanos(System.nanoTime() - started));
+        long generation = 0;
+        if (leaveASoundStoreAlone) {
+            generation = recordsBySegment(start.segments(), start.active(), start.activeEnd(), records);
+            if (!anyDead(start.segments(), start.active(), start.activeEnd(), records)) {
+                long live = records.values().stream().mapToLong(in -> in.count).sum();
+                return new ReclaimResult(bytesBefore, bytesBefore, live,
+                        Duration.ofNanos(System.nanoTime() - started));
+            }
         }
         Sealed sealed = gate.underWriteLock("reclaim", () -> seal(start));
-        if (!sealed.passStands()) {
+        if (!leaveASoundStoreAlone || !sealed.passStands()) {
             records.clear();
             generation = recordsBySegment(sealed.segments(), null, 0, records);
         }

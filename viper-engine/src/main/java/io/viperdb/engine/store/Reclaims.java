@@ -31,12 +31,15 @@ final class Reclaims {
     /**
      * Reclaims (see {@link Reclaimer}), copying no faster than {@code pace}, telling {@code afterStep} after each step
      * and {@code changes} of each key it drops, and gives up at a record (throwing {@link Reclaimer.Stopped}, the store
-     * whole) once {@code stop} says so. Waits for a reclaim under way to end first.
+     * whole) once {@code stop} says so. Waits for a reclaim under way to end first. With
+     * {@code leaveASoundStoreAlone}, a store with nothing to drop is left as it is (see {@link Reclaimer#run}).
      */
-    ReclaimResult run(CopyPace pace, BooleanSupplier stop, Runnable afterStep, IndexChanges changes) {
+    ReclaimResult run(CopyPace pace, BooleanSupplier stop, Runnable afterStep, IndexChanges changes,
+            boolean leaveASoundStoreAlone) {
         return between(() -> {
             gate.checkWritable("reclaim");
-            return new Reclaimer(gate, changes, index, segments, clock, pace, stop, afterStep).run();
+            return new Reclaimer(gate, changes, index, segments, clock, pace, stop, afterStep)
+                    .run(leaveASoundStoreAlone);
         });
     }
 

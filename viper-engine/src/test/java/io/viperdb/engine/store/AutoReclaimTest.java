@@ -96,7 +96,11 @@ class AutoReclaimTest {
         assertTrue(end.lastReclaim().isPresent() && written > 20 * live, "the workload wrote far more than the live"
                 + " data, and reclaims ran");
         long oneRecord = PADDING.length() + 64;
-        long ceiling = 2 * live + minDeadBytes + Reclaimer.STEP_LOG_FILES * logFileSize + oneRecord;
+        // A writer over the ceiling waits for the reclaim to make room for at most a second; on a loaded machine a
+        // reclaim step can take longer, and each write let through then adds a record (a run in CI went 512 bytes,
+        // one record, past a slack of one). A few records' slack keeps the bound what the design promises.
+        long slack = 8 * oneRecord;
+        long ceiling = 2 * live + minDeadBytes + Reclaimer.STEP_LOG_FILES * logFileSize + slack;
         assertTrue(largestRecords <= ceiling, "the value logs peaked at " + largestRecords + " bytes, past the ceiling"
                 + " of " + ceiling + " for " + live + " live bytes");
         // The files add the key logs, the extension of the active value log and the copy of a reclaim step.
