@@ -152,6 +152,8 @@ class ReclaimTest {
             store.put("expires later", "v", Duration.ofHours(1));
             expected.put("expires later", "v");
             assertTrue(StoreFiles.withSuffix(dir, ".vlog").size() > 3, "sealed segments and an active one");
+            // Flushed first: the reclaim syncs (it makes every earlier write durable), which writes out the buffers.
+            store.flush();
             Map<String, String> before = segmentFiles(dir);
             ReclaimResult result = store.reclaim();
             assertEquals(0, result.bytesFreed(), result.toString());
