@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.viperdb.cli.Launched.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,21 +30,6 @@ class LauncherIT {
 
     @TempDir
     Path cwd;
-
-    private record Result(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- out:\n" + out + "--- err:\n" + err;
-        }
-    }
-
-    private static Path script() {
-        String root = System.getProperty("viper.cli.root");
-        if (root == null) {
-            throw new IllegalStateException("viper.cli.root is not set: run the integration tests with Maven (verify)");
-        }
-        return Path.of(root, "viper");
-    }
 
     /** Runs {@code command} with bash in {@code dir}, where {@code viper} is the script. */
     private static Result shell(Path dir, String command) throws IOException, InterruptedException {
@@ -69,9 +55,8 @@ class LauncherIT {
     private static Result run(ProcessBuilder builder, Path dir, Map<String, String> environment)
             throws IOException, InterruptedException {
         builder.directory(dir.toFile());
-        builder.environment().put("VIPER", script().toString());
-        builder.environment().put("VIPER_SKIP_BUILD", "1");
-        builder.environment().put("VIPER_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m");
+        builder.environment().put("VIPER", Launched.script().toString());
+        Launched.prepare(builder);
         environment.forEach((name, value) -> {
             if (value.isEmpty()) {
                 builder.environment().remove(name);
@@ -79,22 +64,7 @@ class LauncherIT {
                 builder.environment().put(name, value);
             }
         });
-        Process process = builder.start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("timed out: " + builder.command());
-        }
-        return new Result(process.exitValue(), out.join(), err.join());
-    }
-
-    private static String read(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return Launched.finish(builder.start(), String.valueOf(builder.command()));
     }
 
     @Test
@@ -217,12 +187,15 @@ class LauncherIT {
     @Test
     void anImportInterruptedWithCtrlCSaysWhatItImportedAndTheStoreHoldsIt() throws Exception {
         assumeFalse(sigintIgnored(), "SIGINT is ignored here, and would be in the viper it starts");
-        ProcessBuilder builder = new ProcessBuilder(script().toString(), "import", "db").directory(cwd.toFile());
-        builder.environment().put("VIPER_SKIP_BUILD", "1");
-        builder.environment().put("VIPER_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m");
-        Process viper = builder.start(); // the script execs java: the pid is the JVM's
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(viper.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(viper.getErrorStream()));
+        Process viper = Launched.prepare(new ProcessBuilder(Launched.script().toString(), "import", "db")
+                .directory(cwd.toFile())).start(); // the script execs java: the pid is the JVM's
+        CompletableFuture<Result> ended = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Launched.finish(viper, "viper import db");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
         java.io.Writer input = new java.io.OutputStreamWriter(viper.getOutputStream(), StandardCharsets.UTF_8);
         for (int i = 0; i < 1000; i++) {
             input.write("{\"key\":\"k" + i + "\",\"value\":" + i + "}\n");
@@ -240,9 +213,10 @@ class LauncherIT {
         } catch (IOException e) {
             // The pipe's reader is gone.
         }
-        String errors = err.join();
-        assertEquals(130, viper.exitValue(), errors);
-        assertEquals("", out.join());
+        Result result = ended.join();
+        String errors = result.err();
+        assertEquals(130, result.exitCode(), errors);
+        assertEquals("", result.out());
         java.util.regex.Matcher said = java.util.regex.Pattern.compile("viper: interrupted: imported ([\\d,]+) keys? "
                 + "into db before the interruption; they are in the store\n").matcher(errors);
         assertTrue(said.find(), errors);

@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.viperdb.cli.Launched.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,29 +36,11 @@ class ReadOnlyIT {
     @TempDir
     Path cwd;
 
-    private record Result(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- out:\n" + out + "--- err:\n" + err;
-        }
-    }
-
-    private static Path script() {
-        String root = System.getProperty("viper.cli.root");
-        if (root == null) {
-            throw new IllegalStateException("viper.cli.root is not set: run the integration tests with Maven (verify)");
-        }
-        return Path.of(root, "viper");
-    }
-
     /** Starts {@code viper ARGS} itself (the script execs java, so the process is the JVM). */
     private ProcessBuilder viper(String... args) {
-        List<String> command = new ArrayList<>(List.of(script().toString()));
+        List<String> command = new ArrayList<>(List.of(Launched.script().toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile());
-        builder.environment().put("VIPER_SKIP_BUILD", "1");
-        builder.environment().put("VIPER_JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m");
-        return builder;
+        return Launched.prepare(new ProcessBuilder(command).directory(cwd.toFile()));
     }
 
     private Result run(String... args) throws IOException, InterruptedException {
@@ -65,21 +48,7 @@ class ReadOnlyIT {
     }
 
     private static Result finish(Process process, String what) throws InterruptedException {
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("timed out: viper " + what);
-        }
-        return new Result(process.exitValue(), out.join(), err.join());
-    }
-
-    private static String read(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Launched.finish(process, "viper " + what);
     }
 
     private static Map<String, byte[]> contents(Path dir) throws IOException {

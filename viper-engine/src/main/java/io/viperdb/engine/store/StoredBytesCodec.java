@@ -1,5 +1,6 @@
 package io.viperdb.engine.store;
 
+import io.viperdb.spi.BytesCodec;
 import io.viperdb.spi.ValueCodec;
 import io.viperdb.spi.ValueCodecs;
 import java.nio.ByteBuffer;
@@ -11,6 +12,9 @@ import java.nio.ByteBuffer;
  * which is read-only, and salvage, which copies bytes another store held under the same codec name.
  */
 final class StoredBytesCodec implements ValueCodec<byte[]> {
+
+    /** What this codec does to bytes is what {@code bytes} does; only the name differs. */
+    private static final BytesCodec BYTES = new BytesCodec();
 
     private final String name;
 
@@ -24,17 +28,16 @@ final class StoredBytesCodec implements ValueCodec<byte[]> {
         return name;
     }
 
+    /** The bytes as they are, as the {@code bytes} codec stores them. */
     @Override
     public byte[] encode(byte[] value) {
-        return value;
+        return BYTES.encode(value);
     }
 
-    /** A copy of the stored bytes: the buffer is a view of a mapping that the caller may not keep. */
+    /** A copy of the stored bytes, as the {@code bytes} codec reads them: the buffer is a view of a mapping. */
     @Override
     public byte[] decode(ByteBuffer bytes) {
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.get(bytes.position(), copy);
-        return copy;
+        return BYTES.decode(bytes);
     }
 
     @Override
