@@ -195,7 +195,7 @@ final class ByteStore {
     /** Writes a put record; {@code timeToLive} null means no expiry. */
     void put(String key, byte[] keyBytes, byte[] value, Duration timeToLive) {
         holdBackIfOverfull();
-        long sequence = gate.underWriteLock("put", () -> appendPut(keyBytes, value, timeToLive));
+        long sequence = gate.appendUnderWriteLock("put", () -> appendPut(keyBytes, value, timeToLive));
         syncer.afterWrite(sequence);
     }
 
@@ -246,7 +246,7 @@ final class ByteStore {
                     + " bytes; a batch may take at most " + KeyValueStore.MAX_VALUE_BYTES);
         }
         holdBackIfOverfull();
-        long sequence = gate.underWriteLock("write", () -> appendBatch(batch, size));
+        long sequence = gate.appendUnderWriteLock("write", () -> appendBatch(batch, size));
         syncer.afterWrite(sequence);
     }
 

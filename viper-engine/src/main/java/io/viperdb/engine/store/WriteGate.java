@@ -5,6 +5,7 @@ import io.viperdb.StoreIOException;
 import io.viperdb.StoreReadOnlyException;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -86,6 +87,22 @@ final class WriteGate {
                 throw failWrites(e);
             }
         });
+    }
+
+    /**
+     * {@link #underWriteLock(String, Supplier)} for an append that returns its sequence number: written out, without
+     * a lambda of its own or a boxed result, because every put, remove and batch takes this path.
+     */
+    long appendUnderWriteLock(String operation, LongSupplier append) {
+        writeLock.lock();
+        try {
+            checkWritable(operation);
+            return append.getAsLong();
+        } catch (StoreIOException e) {
+            throw failWrites(e);
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** {@link #underWriteLock(String, Supplier)} for work that returns nothing. */
