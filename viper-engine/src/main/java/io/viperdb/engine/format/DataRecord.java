@@ -2,6 +2,7 @@ package io.viperdb.engine.format;
 
 import io.viperdb.CorruptStoreException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
@@ -98,7 +99,7 @@ public final class DataRecord {
      *
      * @throws CorruptStoreException naming {@code file} and the offset if any check fails
      */
-    public static ByteBuffer value(ByteBuffer bytes, int start, int length, String key, Path file) {
+    public static ByteBuffer value(ByteBuffer bytes, int start, int length, byte[] key, Path file) {
         int keyLength = RecordHeader.keyLength(bytes, start);
         int valueLength = RecordHeader.valueLength(bytes, start);
         if (RecordHeader.type(bytes, start) != RecordHeader.PUT || valueLength < 0
@@ -116,7 +117,8 @@ public final class DataRecord {
         int keyStart = start + RecordHeader.SIZE;
         if (!Keys.matches(key, bytes, keyStart, keyLength)) {
             throw new CorruptStoreException(file, start, "the record holds key \""
-                    + Keys.decode(bytes, keyStart, keyLength) + "\", not the key \"" + key + "\" that was read");
+                    + Keys.decode(bytes, keyStart, keyLength) + "\", not the key \""
+                    + new String(key, StandardCharsets.UTF_8) + "\" that was read");
         }
         ByteBuffer value = bytes.slice(keyStart + keyLength, valueLength);
         // Slices of the store's read-only mappings are read-only already; only other buffers need the extra view.
@@ -128,7 +130,7 @@ public final class DataRecord {
      * bytes (the checks of {@link #value}), or null if it is not, for whatever reason; throws nothing. For a read that
      * does not know yet whether the record is meant to be {@code key}'s: a record of another key is no damage.
      */
-    public static ByteBuffer valueIfSound(ByteBuffer bytes, int start, int length, String key) {
+    public static ByteBuffer valueIfSound(ByteBuffer bytes, int start, int length, byte[] key) {
         int keyLength = RecordHeader.keyLength(bytes, start);
         int valueLength = RecordHeader.valueLength(bytes, start);
         if (RecordHeader.type(bytes, start) != RecordHeader.PUT || valueLength < 0

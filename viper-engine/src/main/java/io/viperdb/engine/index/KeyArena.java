@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * The keys of a {@link KeyDirectory} table, as UTF-8 bytes appended to pages of 256 KiB, and the expiry of the
+ * The keys of a {@link KeyDirectory} table, as bytes appended to pages of 256 KiB, and the expiry of the
  * keys that have one. (Pages are small enough that G1 never takes one for a humongous object, which would give it a
  * region of its own: a 1 MiB page took 2 MiB of a 4 GiB heap.) An entry never spans two
  * pages, and is addressed by a reference: its page number times the page size plus its offset in the page.

@@ -34,8 +34,7 @@ final class CodecStore<V> implements KeyValueStore<V> {
 
     @Override
     public V get(String key) {
-        Keys.check(key);
-        return store.read(key, decoder);
+        return store.read(key, Keys.encode(key), decoder);
     }
 
     @Override
@@ -75,13 +74,12 @@ final class CodecStore<V> implements KeyValueStore<V> {
     public boolean remove(String key) {
         byte[] keyBytes = Keys.encode(key);
         store.refuseIfReadOnly("remove");
-        return store.remove(key, keyBytes);
+        return store.remove(keyBytes);
     }
 
     @Override
     public boolean containsKey(String key) {
-        Keys.check(key);
-        return store.contains(key);
+        return store.contains(Keys.encode(key));
     }
 
     @Override

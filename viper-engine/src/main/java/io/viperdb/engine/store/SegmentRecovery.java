@@ -56,7 +56,7 @@ final class SegmentRecovery {
         KeyReplay updates = null;
         try {
             long checkedFrom = checkedFrom(segment, mark);
-            updates = new KeyReplay(keyDirectory, segment, keys.end());
+            updates = new KeyReplay(keyDirectory, id, keys.end());
             if (mark != null && checkedFrom == mark.syncedEnd()) {
                 marks.confirmed(mark);
             }

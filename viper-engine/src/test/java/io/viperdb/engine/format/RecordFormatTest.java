@@ -47,7 +47,7 @@ class RecordFormatTest {
         ByteBuffer record = record("clé", "valeur");
         int length = record.limit();
         assertEquals(length, DataRecord.check(record, 0, length));
-        assertEquals("valeur", StandardCharsets.UTF_8.decode(DataRecord.value(record, 0, length, "clé", FILE))
+        assertEquals("valeur", StandardCharsets.UTF_8.decode(DataRecord.value(record, 0, length, "clé".getBytes(StandardCharsets.UTF_8), FILE))
                 .toString());
         for (int offset = 0; offset < length; offset++) {
             for (int bit = 0; bit < 8; bit++) {
@@ -57,7 +57,7 @@ class RecordFormatTest {
                 assertTrue(check < 0, "flip at " + offset + " bit " + bit + " passed the check");
                 int at = offset;
                 CorruptStoreException e = assertThrows(CorruptStoreException.class,
-                        () -> DataRecord.value(damaged, 0, length, "clé", FILE), () -> "read with flip at " + at);
+                        () -> DataRecord.value(damaged, 0, length, "clé".getBytes(StandardCharsets.UTF_8), FILE), () -> "read with flip at " + at);
                 assertEquals(0, e.offset());
                 assertEquals(FILE, e.file());
             }
@@ -68,7 +68,7 @@ class RecordFormatTest {
     void aSoundRecordOfAnotherKeyIsNeverReturned() {
         ByteBuffer record = record("alice", "secret");
         CorruptStoreException e = assertThrows(CorruptStoreException.class,
-                () -> DataRecord.value(record, 0, record.limit(), "alicf", FILE));
+                () -> DataRecord.value(record, 0, record.limit(), "alicf".getBytes(StandardCharsets.UTF_8), FILE));
         assertTrue(e.getMessage().contains("holds key \"alice\""), e.getMessage());
     }
 
