@@ -51,6 +51,26 @@ final class KeyArena {
     private int tail = PAGE_SIZE;
     private long usedBytes;
 
+    /** An empty arena. */
+    KeyArena() {
+    }
+
+    /** The arena of a table read from a file: {@code pageCount} full pages, the last used up to {@code tail}. */
+    KeyArena(byte[][] pages, int pageCount, int tail, long usedBytes) {
+        this.pages = pages;
+        this.pageCount = pageCount;
+        this.tail = tail;
+        this.usedBytes = usedBytes;
+    }
+
+    int pageCount() {
+        return pageCount;
+    }
+
+    int tail() {
+        return tail;
+    }
+
     /**
      * A copy of this arena, garbage and all, in which every reference of this one names the same entry: for a table
      * that grows, so that its entries move without their keys being copied one by one, while readers of the old

@@ -82,6 +82,23 @@ public final class KeyDirectory {
                 new KeyArena(), handles.ids(), 0);
     }
 
+    /** A directory of a table read from a file (see {@link IndexFile}), with the handles its slots use. */
+    KeyDirectory(KeyTable table, long[] handleIds, int[] handleCounts) {
+        handles.restore(handleIds, handleCounts);
+        table.segments = handles.ids();
+        this.table = table;
+    }
+
+    /** The current table, for {@link IndexFile} to write while no update is made (the caller holds the write lock). */
+    KeyTable table() {
+        return table;
+    }
+
+    /** The handles' ids and counts, for {@link IndexFile}; as for {@link #table()}. */
+    SegmentHandles handles() {
+        return handles;
+    }
+
     private static int capacityFor(long keys, double load) {
         long capacity = (long) Math.ceil(keys / load) + 1;
         if (capacity > MAX_CAPACITY) {

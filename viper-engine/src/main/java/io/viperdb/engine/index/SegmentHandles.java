@@ -68,6 +68,31 @@ final class SegmentHandles {
         }
     }
 
+    /** How many entries use each handle; index 0 is unused. Only the writer reads it. */
+    int[] counts() {
+        return counts;
+    }
+
+    /**
+     * The handles of a table read from a file: handle {@code h} names segment {@code ids[h]} ({@link #FREE} for none)
+     * and is used {@code counts[h]} times.
+     */
+    void restore(long[] ids, int[] counts) {
+        this.ids = ids;
+        this.counts = counts;
+        handles.clear();
+        for (int h = 1; h < ids.length; h++) {
+            if (ids[h] != FREE) {
+                handles.put(ids[h], h);
+            }
+        }
+        lowestFree = 1;
+        while (lowestFree < ids.length && ids[lowestFree] != FREE) {
+            lowestFree++;
+        }
+        lastId = FREE;
+    }
+
     private int assign(long id) {
         int handle = lowestFree;
         while (handle < ids.length && ids[handle] != FREE) {

@@ -242,7 +242,7 @@ final class ByteStore {
         return sequence.isPresent();
     }
 
-    /** Appends a delete record of the key {@code keyBytes} if it is live; empty if it is not, and nothing was written. */
+    /** Appends a delete record of the key {@code keyBytes} if it is live; empty if not, and nothing was written. */
     private OptionalLong appendDelete(byte[] keyBytes) {
         Place place = index.get(keyBytes);
         if (place == null) {
@@ -461,8 +461,8 @@ final class ByteStore {
     }
 
     /**
-     * Seals the active segment and marks how far it is synced, then lets go. After a failed write it still seals what
-     * it can, then throws.
+     * Seals the active segment, marks how far it is synced and saves the index (see {@link SavedIndex}), then lets
+     * go. After a failed write it still seals what it can, then throws.
      */
     private void seal(List<Segment> released) {
         try {
@@ -470,8 +470,10 @@ final class ByteStore {
             // is harmless (recovery cuts whatever partial record the failed write left).
             segments.active().seal();
             if (!gate.writesFailed()) {
-                // After a failure the tail may hold part of a batch, which recovery must be free to cut.
+                // After a failure the tail may hold part of a batch, which recovery must be free to cut; and the index
+                // may hold what the logs do not, so it is not saved either.
                 segments.active().markSynced(segments.syncMarks(), true);
+                SavedIndex.save(segments, index);
             }
         } catch (StoreIOException e) {
             segments.active().abandon();
