@@ -139,8 +139,10 @@ public final class IndexFile {
                         .putInt(table.arena.pageCount()).putInt(table.arena.tail()).putInt(ids.length)
                         .putLong(table.expiring).putLong(table.garbageBytes).putLong(table.arena.usedBytes());
             }
-            case SLOTS -> out.longs(table.slots, table.slots.length);
-            case HASHES -> out.ints(table.hashes, table.hashes.length);
+            case SLOTS -> out.array(table.slots.length, Long.BYTES,
+                    (bytes, from, n) -> bytes.asLongBuffer().put(table.slots, from, n));
+            case HASHES -> out.array(table.hashes.length, Integer.BYTES,
+                    (bytes, from, n) -> bytes.asIntBuffer().put(table.hashes, from, n));
             case ARENA -> {
                 byte[][] pages = table.arena.pages();
                 int count = table.arena.pageCount();
@@ -150,8 +152,9 @@ public final class IndexFile {
             }
             case HANDLES -> {
                 long[] ids = handles.ids();
-                out.longs(ids, ids.length);
-                out.ints(handles.counts(), ids.length);
+                int[] counts = handles.counts();
+                out.array(ids.length, Long.BYTES, (bytes, from, n) -> bytes.asLongBuffer().put(ids, from, n));
+                out.array(ids.length, Integer.BYTES, (bytes, from, n) -> bytes.asIntBuffer().put(counts, from, n));
             }
             default -> throw new AssertionError(kind);
         }
@@ -295,15 +298,19 @@ public final class IndexFile {
             long[] ids = new long[handleCount];
             int[] handleCounts = new int[handleCount];
             crc = new CRC32C();
-            readLongs(offsets[HANDLES], ids, ids.length, crc);
-            readInts(offsets[HANDLES] + (long) handleCount * Long.BYTES, handleCounts, handleCount, crc);
+            readArray(offsets[HANDLES], handleCount, Long.BYTES, crc,
+                    (bytes, from, n) -> bytes.asLongBuffer().get(ids, from, n));
+            readArray(offsets[HANDLES] + (long) handleCount * Long.BYTES, handleCount, Integer.BYTES, crc,
+                    (bytes, from, n) -> bytes.asIntBuffer().get(handleCounts, from, n));
             check(HANDLES, crc);
             KeyTable table = new KeyTable(capacity, arena, ids, 0);
             crc = new CRC32C();
-            readLongs(offsets[SLOTS], table.slots, table.slots.length, crc);
+            readArray(offsets[SLOTS], table.slots.length, Long.BYTES, crc,
+                    (bytes, from, n) -> bytes.asLongBuffer().get(table.slots, from, n));
             check(SLOTS, crc);
             crc = new CRC32C();
-            readInts(offsets[HASHES], table.hashes, table.hashes.length, crc);
+            readArray(offsets[HASHES], table.hashes.length, Integer.BYTES, crc,
+                    (bytes, from, n) -> bytes.asIntBuffer().get(table.hashes, from, n));
             check(HASHES, crc);
             table.live = live;
             table.tombstones = tombstones;
@@ -339,26 +346,17 @@ public final class IndexFile {
             }
         }
 
-        private void readLongs(long position, long[] into, int count, CRC32C crc) throws IOException {
+        /**
+         * Reads {@code count} elements of {@code width} bytes from {@code position}, a chunk at a time, into the
+         * checksum and through {@code copy} into an array.
+         */
+        private void readArray(long position, int count, int width, CRC32C crc, ArrayCopy copy) throws IOException {
             for (int done = 0; done < count; ) {
-                int n = Math.min(count - done, CHUNK / Long.BYTES);
-                ByteBuffer bytes = chunk.clear().limit(n * Long.BYTES);
-                readFully(bytes, position + (long) done * Long.BYTES);
+                int n = Math.min(count - done, CHUNK / width);
+                ByteBuffer bytes = chunk.clear().limit(n * width);
+                readFully(bytes, position + (long) done * width);
                 crc.update(bytes.flip());
-                bytes.flip();
-                bytes.asLongBuffer().get(into, done, n);
-                done += n;
-            }
-        }
-
-        private void readInts(long position, int[] into, int count, CRC32C crc) throws IOException {
-            for (int done = 0; done < count; ) {
-                int n = Math.min(count - done, CHUNK / Integer.BYTES);
-                ByteBuffer bytes = chunk.clear().limit(n * Integer.BYTES);
-                readFully(bytes, position + (long) done * Integer.BYTES);
-                crc.update(bytes.flip());
-                bytes.flip();
-                bytes.asIntBuffer().get(into, done, n);
+                copy.copy(bytes.flip(), done, n);
                 done += n;
             }
         }
@@ -389,6 +387,12 @@ public final class IndexFile {
         }
     }
 
+    /** Copies {@code n} elements from index {@code from} of an array to {@code bytes} at its position, or back. */
+    @FunctionalInterface
+    private interface ArrayCopy {
+        void copy(ByteBuffer bytes, int from, int n);
+    }
+
     /** Writes a section through a chunk, keeping its checksum and length. */
     private static final class SectionWriter {
         private final FileChannel channel;
@@ -417,20 +421,12 @@ public final class IndexFile {
             return chunk;
         }
 
-        void longs(long[] values, int count) throws IOException {
+        /** Writes {@code count} elements of {@code width} bytes, a chunk at a time, put by {@code copy}. */
+        void array(int count, int width, ArrayCopy copy) throws IOException {
             for (int done = 0; done < count; ) {
-                int n = Math.min(count - done, room(Long.BYTES).remaining() / Long.BYTES);
-                chunk.asLongBuffer().put(values, done, n);
-                chunk.position(chunk.position() + n * Long.BYTES);
-                done += n;
-            }
-        }
-
-        void ints(int[] values, int count) throws IOException {
-            for (int done = 0; done < count; ) {
-                int n = Math.min(count - done, room(Integer.BYTES).remaining() / Integer.BYTES);
-                chunk.asIntBuffer().put(values, done, n);
-                chunk.position(chunk.position() + n * Integer.BYTES);
+                int n = Math.min(count - done, room(width).remaining() / width);
+                copy.copy(chunk, done, n);
+                chunk.position(chunk.position() + n * width);
                 done += n;
             }
         }

@@ -150,11 +150,8 @@ final class KeyTable {
         if (!readable(word, pages)) {
             return RETRY_ENTRY;
         }
-        long ref = word & REF_MASK;
-        byte[] page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
-        int offset = KeyArena.offset(ref);
-        int keyStart = offset + KeyArena.HEADER;
-        byte[] key = Arrays.copyOfRange(page, keyStart, keyStart + KeyArena.keyLength(KeyArena.header(page, offset)));
+        byte[] page = pageOf(word, pages);
+        byte[] key = Arrays.copyOfRange(page, keyStartOf(word), keyStartOf(word) + keyLengthOf(word, page));
         long where = slots[2 * i + 1];
         Place place = place(word, where, (where & EXPIRES) != 0 ? expiryOf(word, pages) : NEVER);
         return place == RETRY ? RETRY_ENTRY : new Entry(key, place);
@@ -201,12 +198,25 @@ final class KeyTable {
         if (!readable(word, pages)) {
             return TORN;
         }
-        long ref = word & REF_MASK;
-        byte[] page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
-        int offset = KeyArena.offset(ref);
-        int keyStart = offset + KeyArena.HEADER;
-        return KeyArena.keyLength(KeyArena.header(page, offset)) == length
+        byte[] page = pageOf(word, pages);
+        int keyStart = keyStartOf(word);
+        return keyLengthOf(word, page) == length
                 && Arrays.equals(page, keyStart, keyStart + length, key, start, start + length) ? KEY : OTHER;
+    }
+
+    /** The arena page that holds the entry of slot word {@code word}, which {@link #readable} has found whole. */
+    private static byte[] pageOf(long word, byte[][] pages) {
+        return pages[(int) ((word & REF_MASK) >>> KeyArena.PAGE_SHIFT)];
+    }
+
+    /** Where the key of slot word {@code word} starts in its page. */
+    private static int keyStartOf(long word) {
+        return KeyArena.keyStart(word & REF_MASK);
+    }
+
+    /** The length of the key of slot word {@code word}, whose entry is in {@code page}. */
+    private static int keyLengthOf(long word, byte[] page) {
+        return KeyArena.keyLength(KeyArena.header(page, KeyArena.offset(word & REF_MASK)));
     }
 
     /**
