@@ -87,9 +87,6 @@ final class SegmentRecovery {
         long id = extent.segment();
         Segment segment = open(directory, id, readOnly, appendLock, logFileSize);
         try {
-            if (mark != null && mark.syncedEnd() == extent.valueEnd()) {
-                marks.confirmed(mark);
-            }
             ValueLog values = segment.values();
             KeyLog keys = segment.keys();
             // The last segment may have been cut after the index file was written, and have grown back to the same
@@ -97,6 +94,9 @@ final class SegmentRecovery {
             if (last && !endsWith(values, extent.lastRecord(), extent.valueEnd(), extent.lastRecordCrc())) {
                 throw new CorruptStoreException(values.file(), Math.max(0, extent.lastRecord()),
                         "the value log does not end with the record the index file names as its last");
+            }
+            if (mark != null && mark.syncedEnd() == extent.valueEnd()) {
+                marks.confirmed(mark);
             }
             if (readOnly) {
                 values.stopAt(extent.valueEnd());
