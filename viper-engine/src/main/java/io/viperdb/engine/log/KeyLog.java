@@ -55,12 +55,12 @@ public final class KeyLog {
 
     /**
      * For a store opened read-only: takes {@code end} as the end of the hints that recovery trusted, without changing
-     * the file, notes that they list the value log's records below {@code valueEnd} only (those after were found in
+     * the file, notes that they list the value log's records below {@code hintedEnd} only (those after were found in
      * the value log and are indexed in memory), and closes the file.
      */
-    public void stopAt(long end, long valueEnd) {
+    public void stopAt(long end, long hintedEnd) {
         file.endAt(end);
-        listsRecordsBelow = valueEnd;
+        listsRecordsBelow = hintedEnd;
         file.close();
     }
 
@@ -100,11 +100,11 @@ public final class KeyLog {
     }
 
     /**
-     * @param validEnd the end of the last hint accepted (the file header's end when none was, 0 when the header was
+     * @param soundEnd the end of the last hint accepted (the file header's end when none was, 0 when the header was
      *     not accepted)
      * @param outcome why the replay ended there
      */
-    public record Replay(long validEnd, Outcome outcome) {
+    public record Replay(long soundEnd, Outcome outcome) {
     }
 
     /** Receives the hints of a {@link #replay}. */

@@ -290,15 +290,15 @@ final class Reclaimer {
             Lock outputLock = new ReentrantLock();
             // The device writes the new segments while they are being copied, so that sealing them (which syncs
             // them) finds little left to write.
-            Writeback writeback = new Writeback(() -> outputs.get(outputs.size() - 1).flushForSync()::force,
+            BackgroundSync backgroundSync = new BackgroundSync(() -> outputs.get(outputs.size() - 1).flushForSync()::force,
                     "viperdb-reclaim-writeback " + segments.directory().path());
             try {
                 for (Segment source : step) {
-                    copies.add(copy(source, records.get(source), outputs, outputLock, writeback));
+                    copies.add(copy(source, records.get(source), outputs, outputLock, backgroundSync));
                 }
-                writeback.awaitIdle();
+                backgroundSync.awaitIdle();
             } finally {
-                writeback.stop();
+                backgroundSync.stop();
             }
             if (!outputs.isEmpty()) {
                 outputs.get(outputs.size() - 1).seal();
@@ -345,7 +345,7 @@ final class Reclaimer {
      * same: the index will not move to it, and the next reclaim drops it.
      */
     private Copied copy(Segment source, SegmentRecords records, List<Segment> outputs, Lock outputLock,
-            Writeback writeback) {
+            BackgroundSync backgroundSync) {
         long[] order = records.logOrder();
         // The places in log order, gathered in a loop of their own: the gather is a miss per record, and only a loop
         // that does nothing else lets the processor overlap them (in the copy loop they took half of the time it spent
@@ -373,7 +373,7 @@ final class Reclaimer {
                 if (out == null || out.values().end() >= segments.logFileSize()
                         || !out.values().hasRoomFor(length(firstPlace))) {
                     if (out != null) {
-                        writeback.awaitIdle();
+                        backgroundSync.awaitIdle();
                         out.seal();
                     }
                     out = segments.createSegment(outputLock);
@@ -407,7 +407,7 @@ final class Reclaimer {
                     // The new place replaces the old, which the loop has done with.
                     places[j] = output << 32 | (newStart + offset(places[j]) - blockStart);
                 }
-                writeback.appended(blockEnd - blockStart);
+                backgroundSync.appended(blockEnd - blockStart);
                 pace.copied(blockEnd - blockStart, stop);
             }
         } finally {

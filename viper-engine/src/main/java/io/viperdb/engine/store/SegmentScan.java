@@ -266,23 +266,23 @@ final class SegmentScan {
     }
 
     /**
-     * The end of the data at {@code dataEnd}, after the last sound record, with nothing or zeros after it. Records the
+     * The end of the data at {@code soundEnd}, after the last sound record, with nothing or zeros after it. Records the
      * key log lists past it were lost ({@code problem} says how); a batch left open there is an interrupted write.
      */
-    private void endOfData(int dataEnd, String problem) {
-        if (hintedEnd(dataEnd) > dataEnd) {
-            damageToTheEnd(dataEnd, problem);
+    private void endOfData(int soundEnd, String problem) {
+        if (hintedEnd(soundEnd) > soundEnd) {
+            damageToTheEnd(soundEnd, problem);
             return;
         }
         if (batch == null) {
             return;
         }
         if (tornTailAllowed) {
-            damage.add(new Damage(file, batch.start, dataEnd - batch.start, "a batch without its commit record at "
+            damage.add(new Damage(file, batch.start, soundEnd - batch.start, "a batch without its commit record at "
                     + "the end of the data: an interrupted write, dropped whole as opening the store drops it"));
             batch = null;
         } else {
-            damage.add(new Damage(file, dataEnd, 0, "the value log ends inside the batch begun at offset "
+            damage.add(new Damage(file, soundEnd, 0, "the value log ends inside the batch begun at offset "
                     + batch.start + ", without its commit record; " + keepBatch()));
         }
     }

@@ -44,7 +44,7 @@ final class Verifier {
         Map<Segment, Long> ends = new IdentityHashMap<>();
         for (StoreSnapshot.Part part : snapshot.segments()) {
             verifier.segment(part);
-            ends.put(part.segment(), part.valueEnd());
+            ends.put(part.segment(), part.valueLogEnd());
         }
         verifier.index(index, ends);
         return new VerifyReport(verifier.records, verifier.bytes, verifier.problems);
@@ -55,7 +55,7 @@ final class Verifier {
     }
 
     private void segment(StoreSnapshot.Part part) {
-        Mapping mapping = enter(part.segment(), part.valueEnd());
+        Mapping mapping = enter(part.segment(), part.valueLogEnd());
         try {
             segment(part, mapping.buffer());
         } finally {
@@ -83,14 +83,14 @@ final class Verifier {
     private void segment(StoreSnapshot.Part part, ByteBuffer data) {
         Segment segment = part.segment();
         Path valueFile = segment.values().file();
-        int end = (int) part.valueEnd();
+        int end = (int) part.valueLogEnd();
         try {
             FileHeader.decode(data.slice(0, Math.min(end, FileHeader.SIZE)), FileHeader.Kind.VALUE_LOG, valueFile);
         } catch (RuntimeException e) {
             problem(valueFile, 0, e.getMessage());
             return;
         }
-        Hints hints = hints(segment, part.keyEnd(), data, end);
+        Hints hints = hints(segment, part.keyLogEnd(), data, end);
         int found = 0;
         long listedBelow = segment.keys().listsRecordsBelow();
         boolean inBatch = false;
@@ -139,7 +139,7 @@ final class Verifier {
             problem(valueFile, end, "the value log ends inside a batch");
         }
         if (hints.outcome == KeyLog.Outcome.CLEAN && hints.count < found) {
-            problem(segment.keys().file(), hints.validEnd, "the key log lists " + hints.count
+            problem(segment.keys().file(), hints.soundEnd, "the key log lists " + hints.count
                     + " records; the value log holds " + found);
         }
     }
@@ -150,7 +150,7 @@ final class Verifier {
         long[] fileOffsets = new long[64];
         int count;
         KeyLog.Outcome outcome;
-        long validEnd;
+        long soundEnd;
 
         void add(int recordOffset, long fileOffset) {
             if (count == recordOffsets.length) {
@@ -185,15 +185,15 @@ final class Verifier {
      * Reads a segment's key log: each sound hint is checked against the value log record it describes, if that record
      * is sound (a damaged record is the value log walk's to report).
      */
-    private Hints hints(Segment segment, long keyEnd, ByteBuffer data, int end) {
+    private Hints hints(Segment segment, long keyLogEnd, ByteBuffer data, int end) {
         Path keyFile = segment.keys().file();
         Hints hints = new Hints();
-        if (keyEnd == 0) {
+        if (keyLogEnd == 0) {
             // Opened read-only over a key log without a sound header: the index was read from the value log alone.
             hints.outcome = KeyLog.Outcome.STOPPED;
             return hints;
         }
-        KeyLog.Replay replay = KeyLog.replay(keyFile, keyEnd, segment.id(), (hint, start, length, fileOffset) -> {
+        KeyLog.Replay replay = KeyLog.replay(keyFile, keyLogEnd, segment.id(), (hint, start, length, fileOffset) -> {
             records++;
             bytes += length;
             long offset = HintRecord.recordOffset(hint, start);
@@ -214,11 +214,11 @@ final class Verifier {
             return true;
         });
         hints.outcome = replay.outcome();
-        hints.validEnd = replay.validEnd();
+        hints.soundEnd = replay.soundEnd();
         if (replay.outcome() == KeyLog.Outcome.NO_HEADER) {
             problem(keyFile, 0, "the key log is missing or its header is damaged");
         } else if (replay.outcome() == KeyLog.Outcome.TORN || replay.outcome() == KeyLog.Outcome.DAMAGED) {
-            problem(keyFile, replay.validEnd(), "the hint at this offset is damaged");
+            problem(keyFile, replay.soundEnd(), "the hint at this offset is damaged");
         }
         return hints;
     }
