@@ -21,8 +21,9 @@
  * <dd>One entry of a key log: a record's header fields and offset, so that opening reads no values
  * ({@link HintRecord}).</dd>
  * <dt>sound</dt>
- * <dd>Whole, plausible and matching its checksum: what checking a record finds when nothing is wrong. A record that
- * is not sound is <em>incomplete</em> (it runs past the bytes there are: a torn append) or <em>invalid</em> (the bytes are not a record).</dd>
+ * <dd>Whole, plausible and matching its checksum: the {@link RecordVerdict verdict} of
+ * {@link DataRecord#inspect} when nothing is wrong. A record that is not sound is <em>incomplete</em> (it runs past
+ * the bytes there are: a torn append) or <em>invalid</em> (the bytes are not a record).</dd>
  * <dt>checksum</dt>
  * <dd>A CRC32C ({@link Checksums}), stored in a record's or file's own bytes.</dd>
  * <dt>sync mark</dt>

@@ -2,7 +2,6 @@ package io.viperdb.engine.log;
 
 import io.viperdb.StoreIOException;
 import io.viperdb.engine.format.DataRecord;
-import io.viperdb.engine.format.RecordHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -70,10 +69,7 @@ public final class Segment {
      */
     public long appendCopy(ByteBuffer records, int start, int length) {
         long offset = values.appendCopy(records, start, length);
-        for (int at = start; at < start + length; at += DataRecord.length(RecordHeader.keyLength(records, at),
-                RecordHeader.valueLength(records, at))) {
-            keys.appendFor(records, at, offset + (at - start));
-        }
+        DataRecord.walkBlock(records, start, length, at -> keys.appendFor(records, at, offset + (at - start)));
         return offset;
     }
 

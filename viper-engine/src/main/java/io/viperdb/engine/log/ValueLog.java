@@ -214,11 +214,7 @@ public final class ValueLog {
         checkRoom(offset, length);
         appender.append(records.slice(start, length));
         // The block's records were checked whole by the caller, so their lengths can be followed to the last one.
-        int last = start;
-        for (int at = start; at < start + length; at += DataRecord.length(RecordHeader.keyLength(records, at),
-                RecordHeader.valueLength(records, at))) {
-            last = at;
-        }
+        int last = DataRecord.walkBlock(records, start, length, at -> { });
         lastRecordOffset = offset + (last - start);
         lastRecordCrc = records.getInt(last + RecordHeader.CRC_OFFSET);
         return offset;

@@ -3,6 +3,7 @@ package io.viperdb.engine.store;
 import io.viperdb.CorruptStoreException;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.RecordVerdict;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -50,8 +51,9 @@ final class CutRules {
     }
 
     /**
-     * Judges the record at {@code position}, the first the replay cannot take ({@code check} says why:
-     * {@link DataRecord#INCOMPLETE} or {@link DataRecord#INVALID}): damage below the sync mark (rule 9), a write the
+     * Judges the record at {@code position}, the first the replay cannot take ({@code verdict}, its
+     * {@link DataRecord#inspect inspection} up to the end of the file, says why; a sound one breaks the framing of
+     * batches): damage below the sync mark (rule 9), a write the
      * device lost past it (rule 8), damage in a sealed segment (rule 5), or a torn tail (rule 3). Returns if the data
      * ends at {@code position}.
      *
@@ -59,23 +61,23 @@ final class CutRules {
      * @param keyLogTrusted whether the key log was trusted to its end (rule 1)
      * @throws CorruptStoreException if it is damage
      */
-    void endDataAt(int position, int check, boolean hinted, boolean keyLogTrusted) {
-        neverCutBelowTheSyncMark(position);
+    void endDataAt(int position, int verdict, boolean hinted, boolean keyLogTrusted) {
+        neverCutBelowTheSyncMark(position, verdict);
         if (hinted) {
-            endAtLostWrite(position);
+            endAtLostWrite(position, verdict);
             return;
         }
-        neverCutASealedSegment(position, () -> whatIsWrongAt(position));
-        cutTornTail(position, check, keyLogTrusted);
+        neverCutASealedSegment(position, () -> whatIsWrongAt(position, verdict));
+        cutTornTail(position, verdict, keyLogTrusted);
     }
 
     /**
      * Rule 9: below the sync mark the last segment is like a sealed one. Its records were on the device before the
      * mark was written, so one there that cannot be taken is damage, never cut as a torn or lost write.
      */
-    private void neverCutBelowTheSyncMark(int position) {
+    private void neverCutBelowTheSyncMark(int position, int verdict) {
         if (position < syncedEnd) {
-            throw new CorruptStoreException(file, position, whatIsWrongAt(position) + ", below offset " + syncedEnd
+            throw new CorruptStoreException(file, position, whatIsWrongAt(position, verdict) + ", below offset " + syncedEnd
                     + ", up to which a sync mark says the value log was on the device whole");
         }
     }
@@ -84,10 +86,10 @@ final class CutRules {
      * Rule 8: the hinted record at {@code position}, past the sync mark, failed its check. If it looks like a write
      * that never reached the device, the data ends there, at the last sync; otherwise it is damage.
      */
-    private void endAtLostWrite(int position) {
+    private void endAtLostWrite(int position, int verdict) {
         // Its hint says a whole record was written here, so only a lost write excuses it.
         if (!looksLikeLostWrite(position)) {
-            throw new CorruptStoreException(file, position, DataRecord.problem(data, position, fileSize));
+            throw new CorruptStoreException(file, position, DataRecord.describe(verdict, data, position, fileSize));
         }
         LOG.log(Level.WARNING, "The record at offset {0} of {1} never reached the disk (its hint did); the store "
                 + "ends before it, at its last sync", position, file);
@@ -108,14 +110,14 @@ final class CutRules {
      * completed it: a torn append, cut off at {@code position}. If the key log was not trusted, only a partial record
      * or zeros may be cut; anything else is damage.
      */
-    private void cutTornTail(int position, int check, boolean keyLogTrusted) {
+    private void cutTornTail(int position, int verdict, boolean keyLogTrusted) {
         boolean zeros = onlyZeros(position, fileSize);
-        if (!keyLogTrusted && !zeros && check != DataRecord.INCOMPLETE) {
-            throw new CorruptStoreException(file, position, whatIsWrongAt(position));
+        if (!keyLogTrusted && !zeros && !RecordVerdict.isIncomplete(verdict)) {
+            throw new CorruptStoreException(file, position, whatIsWrongAt(position, verdict));
         }
         if (!zeros) {
             LOG.log(Level.WARNING, "{0} {1} bytes at offset {2} of {3}, the tail of an interrupted write ({4})",
-                    cutOff(), fileSize - position, position, file, DataRecord.problem(data, position, fileSize));
+                    cutOff(), fileSize - position, position, file, whatIsWrongAt(position, verdict));
         }
     }
 
@@ -125,9 +127,9 @@ final class CutRules {
     }
 
     /** Why the record at {@code position} cannot be taken: it is unsound, or a sound batch record out of place. */
-    private String whatIsWrongAt(int position) {
-        return DataRecord.check(data, position, fileSize) > 0 ? "a batch record out of place"
-                : DataRecord.problem(data, position, fileSize);
+    private String whatIsWrongAt(int position, int verdict) {
+        return RecordVerdict.isSound(verdict) ? "a batch record out of place"
+                : DataRecord.describe(verdict, data, position, fileSize);
     }
 
     /**

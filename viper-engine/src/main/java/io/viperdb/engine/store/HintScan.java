@@ -7,6 +7,7 @@ import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.format.Keys;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.RecordVerdict;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -56,7 +57,7 @@ final class HintScan {
         int count = 0;
         int position = FileHeader.SIZE;
         while (position < size) {
-            int length = HintRecord.check(bytes, position, size);
+            int length = HintRecord.inspect(bytes, position, size);
             if (length > 0) {
                 if (plausibleOffset(bytes, position)) {
                     if (count == starts.length) {
@@ -72,11 +73,11 @@ final class HintScan {
             }
             int next = nextSoundHint(bytes, position + 1, size);
             if (next < 0 && tornTailAllowed
-                    && (length == HintRecord.INCOMPLETE || SegmentScan.onlyZeros(bytes, position, size))) {
+                    && (RecordVerdict.isIncomplete(length) || SegmentScan.onlyZeros(bytes, position, size))) {
                 break; // an interrupted append, as recovery sees it
             }
             int rangeEnd = next < 0 ? size : next;
-            damage.add(new Damage(file, position, rangeEnd - position, length == HintRecord.INCOMPLETE
+            damage.add(new Damage(file, position, rangeEnd - position, RecordVerdict.isIncomplete(length)
                     ? "a hint runs past the end of the file" : "unreadable hints (a type, length or checksum that is "
                             + "not a hint's)" + (next < 0 ? "; no sound hint follows" : "")));
             if (next < 0) {
@@ -123,7 +124,7 @@ final class HintScan {
 
     private static int nextSoundHint(ByteBuffer bytes, int from, int size) {
         for (int position = from; size - position >= HintRecord.KEY_OFFSET; position++) {
-            if (HintRecord.check(bytes, position, size) > 0) {
+            if (RecordVerdict.isSound(HintRecord.inspect(bytes, position, size))) {
                 return position;
             }
         }

@@ -7,6 +7,7 @@ import io.viperdb.StoreIOException;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.RecordVerdict;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.index.Location;
 import io.viperdb.engine.log.Mapping;
@@ -397,9 +398,11 @@ final class Reclaimer {
                             || outEnd + blockBytes + length > ValueLog.MAX_SIZE)) {
                         break;
                     }
-                    if (DataRecord.check(bytes, start, start + length) != length) {
-                        throw new CorruptStoreException(values.file(), start,
-                                DataRecord.problem(bytes, start, start + length));
+                    int verdict = DataRecord.inspect(bytes, start, start + length);
+                    if (verdict != length) {
+                        throw new CorruptStoreException(values.file(), start, RecordVerdict.isSound(verdict)
+                                ? "a record of " + verdict + " bytes where the index places one of " + length
+                                : DataRecord.describe(verdict, bytes, start, start + length));
                     }
                     blockEnd = start + length;
                     k++;

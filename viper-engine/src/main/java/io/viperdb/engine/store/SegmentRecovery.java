@@ -90,7 +90,7 @@ final class SegmentRecovery {
         long start = mark.lastRecordOffset();
         long end = mark.syncedEnd();
         ByteBuffer data = segment.values().mappedForRecovery();
-        if (end <= data.limit() && DataRecord.check(data, (int) start, (int) end) == end - start
+        if (end <= data.limit() && DataRecord.inspect(data, (int) start, (int) end) == end - start
                 && RecordHeader.storedCrc(data, (int) start) == mark.lastRecordCrc()) {
             return end;
         }

@@ -5,6 +5,7 @@ import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.RecordVerdict;
 import io.viperdb.engine.index.KeyReplay;
 import io.viperdb.engine.log.KeyLog;
 import io.viperdb.engine.log.Segment;
@@ -174,7 +175,7 @@ final class SegmentReplay {
             return stopHints(HintsStop.VALUE_LOG_SHORT);
         }
         if (cuts.checkedAsHinted(offset, recordLength)
-                && DataRecord.check(data, (int) offset, (int) offset + recordLength) != recordLength) {
+                && DataRecord.inspect(data, (int) offset, (int) offset + recordLength) != recordLength) {
             unsoundHintedRecord = offset;
             return stopHints(HintsStop.UNSOUND_RECORD);
         }
@@ -207,10 +208,9 @@ final class SegmentReplay {
     private void takeRecordsPastTheHints() {
         while (valueLogEnd < fileSize) {
             int position = (int) valueLogEnd;
-            int length = DataRecord.check(data, position, fileSize);
-            if (length < 0 || !take(data, position, RecordHeader.SIZE, position, length)) {
-                cuts.endDataAt(position, length < 0 ? length : DataRecord.INVALID,
-                        position == unsoundHintedRecord, hintsStop.trusted());
+            int verdict = DataRecord.inspect(data, position, fileSize);
+            if (!RecordVerdict.isSound(verdict) || !take(data, position, RecordHeader.SIZE, position, verdict)) {
+                cuts.endDataAt(position, verdict, position == unsoundHintedRecord, hintsStop.trusted());
                 break;
             }
             unhinted.add(position);

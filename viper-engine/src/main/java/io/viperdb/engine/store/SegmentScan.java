@@ -5,6 +5,7 @@ import io.viperdb.SalvageReport.Damage;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.RecordVerdict;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -156,8 +157,8 @@ final class SegmentScan {
     private void walk(int start) {
         int position = start;
         while (position < end) {
-            int length = DataRecord.check(data, position, end);
-            if (length > 0) {
+            int length = DataRecord.inspect(data, position, end);
+            if (RecordVerdict.isSound(length)) {
                 take(position, length);
                 position += length;
                 soundEnd = position;
@@ -168,7 +169,7 @@ final class SegmentScan {
                         + "device, or damage");
                 return;
             }
-            String problem = DataRecord.problem(data, position, end);
+            String problem = DataRecord.describe(length, data, position, end);
             int next = nextSoundRecord(position);
             if (next < 0) {
                 damageToTheEnd(position, problem + "; no sound record follows it" + (tornTailAllowed
@@ -339,7 +340,7 @@ final class SegmentScan {
             if (after >= end) {
                 return -1;
             }
-            if (DataRecord.check(data, (int) after, end) > 0) {
+            if (RecordVerdict.isSound(DataRecord.inspect(data, (int) after, end))) {
                 return (int) after;
             }
             position = (int) after; // damaged too; its own hint may tell its length
@@ -353,7 +354,7 @@ final class SegmentScan {
     private int nextSoundHinted(int position) {
         for (int i = hints.firstAtOrAfter(position + 1L); i < hints.count(); i++) {
             int offset = hints.recordOffset(i);
-            if (offset < end && DataRecord.check(data, offset, end) > 0) {
+            if (offset < end && RecordVerdict.isSound(DataRecord.inspect(data, offset, end))) {
                 return offset;
             }
         }
@@ -376,7 +377,7 @@ final class SegmentScan {
                     || (length > LONG_CANDIDATE && !recordOrNothingAt((int) (position + length)))) {
                 continue;
             }
-            if (DataRecord.check(data, position, end) > 0) {
+            if (RecordVerdict.isSound(DataRecord.inspect(data, position, end))) {
                 return position;
             }
         }

@@ -6,6 +6,7 @@ import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.RecordVerdict;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.index.Location;
 import io.viperdb.engine.log.KeyLog;
@@ -102,11 +103,11 @@ final class Verifier {
                         + hints.recordOffsets[nextHint] + " of the value log, where no record starts");
                 nextHint++;
             }
-            int length = DataRecord.check(data, position, end);
-            if (length < 0) {
+            int length = DataRecord.inspect(data, position, end);
+            if (!RecordVerdict.isSound(length)) {
                 int resume = hints.firstAfter(position);
                 damagedRecords.put(new Place(valueFile, position), problems.size());
-                problem(valueFile, position, DataRecord.problem(data, position, end) + (resume < 0
+                problem(valueFile, position, DataRecord.describe(length, data, position, end) + (resume < 0
                         ? "; no hint lists a record after it, so the rest of the file cannot be read"
                         : "; checking goes on at the next record its key log lists, at offset " + resume));
                 if (resume < 0) {
@@ -204,8 +205,8 @@ final class Verifier {
             }
             int record = (int) offset;
             hints.add(record, fileOffset);
-            int recordLength = DataRecord.check(data, record, end);
-            if (recordLength >= 0 && (HintRecord.recordLength(hint, start) != recordLength
+            int recordLength = DataRecord.inspect(data, record, end);
+            if (RecordVerdict.isSound(recordLength) && (HintRecord.recordLength(hint, start) != recordLength
                     || RecordHeader.type(hint, start) != RecordHeader.type(data, record)
                     || RecordHeader.timestamp(hint, start) != RecordHeader.timestamp(data, record)
                     || RecordHeader.expiry(hint, start) != RecordHeader.expiry(data, record))) {
