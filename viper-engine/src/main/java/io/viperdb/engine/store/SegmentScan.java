@@ -15,7 +15,7 @@ import java.util.List;
  * is skipped and reported, and the records the key log lists in a damaged range are handed on as lost.
  *
  * <p>The walk starts after the 20-byte file header, also when the header is damaged (that is reported). At a record
- * that fails its check ({@link DataRecord#check}) a damaged range starts; it ends where the next sound record starts,
+ * that fails its check ({@link DataRecord#inspect}) a damaged range starts; it ends where the next sound record starts,
  * found by resynchronising:
  * <ul>
  *   <li>if a sound hint names the failed record, it gives the record's length, and the next record starts after it
