@@ -2,7 +2,8 @@
  * The store: its operations ({@link CodecStore} over {@link ByteStore}), opening ({@link StoreOpener},
  * {@link StoreLock}), recovery ({@link Recovery}, {@link SegmentRecovery}, {@link SegmentReplay}, {@link CutRules}),
  * durability ({@link Syncer}, {@link BackgroundSync}), reclaim ({@link Reclaims}, {@link Reclaimer},
- * {@link AutoReclaimer}, {@link LiveSpace}), {@link Verifier}, {@link Backup} and {@link Salvage}.
+ * {@link AutoReclaimer}, {@link LiveSpace}), {@link Verifier}, {@link Backup} and {@link Salvage}, which reads the
+ * damaged store through {@code engine.salvage}.
  *
  * <h2>Glossary</h2>
  * Places in a file are named as {@code engine.format} defines them, and the stages of durability (append, flush,

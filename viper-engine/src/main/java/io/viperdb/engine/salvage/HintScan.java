@@ -1,4 +1,4 @@
-package io.viperdb.engine.store;
+package io.viperdb.engine.salvage;
 
 import io.viperdb.CorruptStoreException;
 import io.viperdb.SalvageReport.Damage;
@@ -25,7 +25,7 @@ import java.util.stream.IntStream;
  * a record there, and of what kind (see {@link SegmentScan}). The hints are kept as their places in the mapped key
  * log; their keys are decoded only for such records.
  */
-final class HintScan {
+public final class HintScan {
 
     private final ByteBuffer bytes;
     /** Where each sound hint starts in the key log, in the order of the records they describe. */
@@ -42,7 +42,7 @@ final class HintScan {
      * @param tornTailAllowed whether the segment may end in an interrupted append (a partial hint, or zeros): the
      *     store's last segment. Such a tail is cut by recovery without a word, so it is not reported here either.
      */
-    static HintScan read(ReadOnlyFile keyLog, long segmentId, boolean tornTailAllowed, List<Damage> damage) {
+    public static HintScan read(ReadOnlyFile keyLog, long segmentId, boolean tornTailAllowed, List<Damage> damage) {
         Path file = keyLog.path();
         ByteBuffer bytes = keyLog.bytes();
         int size = bytes.limit();
@@ -107,7 +107,7 @@ final class HintScan {
             }
             return true;
         } catch (CorruptStoreException e) {
-            damage.add(new Damage(file, 0, FileHeader.SIZE, Salvage.problemOf(e)
+            damage.add(new Damage(file, 0, FileHeader.SIZE, Problems.of(e)
                     + "; the hints after it are read all the same"));
             return true;
         } catch (UnsupportedFormatException e) {
@@ -192,7 +192,7 @@ final class HintScan {
     }
 
     /** Where the record that the last sound hint describes ends; the end of the file header if there is none. */
-    long recordsEnd() {
+    public long recordsEnd() {
         int last = starts.length - 1;
         return last < 0 ? FileHeader.SIZE : (long) recordOffset(last) + recordLength(last);
     }

@@ -1,4 +1,4 @@
-package io.viperdb.engine.store;
+package io.viperdb.engine.salvage;
 
 import io.viperdb.CorruptStoreException;
 import io.viperdb.SalvageReport.Damage;
@@ -42,7 +42,7 @@ import java.util.List;
  *       records there.</li>
  * </ul>
  */
-final class SegmentScan {
+public final class SegmentScan {
 
     /**
      * Candidates from the byte scan longer than this are checked only when a record header, zeros or the end of the
@@ -109,7 +109,7 @@ final class SegmentScan {
      * @return what was read
      * @throws io.viperdb.UnsupportedFormatException if the value log is of another format version
      */
-    static Scanned scan(ReadOnlyFile values, long segmentId, HintScan hints, boolean tornTailAllowed, int rank,
+    public static Scanned scan(ReadOnlyFile values, long segmentId, HintScan hints, boolean tornTailAllowed, int rank,
             LatestRecords latest, List<Damage> damage) {
         SegmentScan scan = new SegmentScan(values, hints, tornTailAllowed, rank, latest, damage);
         if (!values.exists()) {
@@ -130,7 +130,7 @@ final class SegmentScan {
      * @param recordsRead the records that passed their check
      * @param soundEnd where the last of them ends
      */
-    record Scanned(long recordsRead, int soundEnd) {
+    public record Scanned(long recordsRead, int soundEnd) {
     }
 
     /** Checks the file header, reporting it if damaged, and returns where the records start. */
@@ -148,7 +148,7 @@ final class SegmentScan {
                         + "same"));
             }
         } catch (CorruptStoreException e) {
-            damage.add(new Damage(file, 0, FileHeader.SIZE, Salvage.problemOf(e)
+            damage.add(new Damage(file, 0, FileHeader.SIZE, Problems.of(e)
                     + "; the records after it are read all the same"));
         }
         return FileHeader.SIZE;
