@@ -35,7 +35,7 @@ class RecordFormatTest {
         return new String(ByteBuffer.allocate(4).putInt(kind.magic()).array(), StandardCharsets.US_ASCII);
     }
 
-    private static ByteBuffer record(String key, String value) {
+    static ByteBuffer record(String key, String value) {
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
         byte[] v = value.getBytes(StandardCharsets.UTF_8);
         ByteBuffer header = ByteBuffer.allocate(RecordHeader.SIZE);

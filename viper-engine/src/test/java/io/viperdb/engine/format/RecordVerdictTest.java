@@ -10,6 +10,7 @@ import io.viperdb.CorruptStoreException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /** The one inspection of a record, the verdict it returns, and the words that verdict is put into. */
@@ -18,11 +19,7 @@ class RecordVerdictTest {
     private static final Path FILE = Path.of("00000001.vlog");
 
     private static ByteBuffer record(String key, String value) {
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        byte[] v = value.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer header = ByteBuffer.allocate(RecordHeader.SIZE);
-        DataRecord.encodeHeader(header, RecordHeader.PUT, 123, RecordHeader.NO_EXPIRY, k, v);
-        return ByteBuffer.allocate(DataRecord.length(k.length, v.length)).put(header).put(k).put(v).flip();
+        return RecordFormatTest.record(key, value);
     }
 
     private static ByteBuffer flipped(ByteBuffer record, int offset, int bit) {
@@ -31,22 +28,27 @@ class RecordVerdictTest {
         return damaged;
     }
 
+    /** Gives {@code check} a copy of {@code record} with each of its bits flipped in turn, and where the flip is. */
+    private static void forEveryFlippedBit(ByteBuffer record, BiConsumer<ByteBuffer, String> check) {
+        for (int offset = 0; offset < record.limit(); offset++) {
+            for (int bit = 0; bit < 8; bit++) {
+                check.accept(flipped(record, offset, bit), "flip at " + offset + " bit " + bit);
+            }
+        }
+    }
+
     @Test
     void everyFlippedBitIsAnInvalidVerdictThatSaysWhatIsWrong() {
         ByteBuffer record = record("clé", "valeur");
         int length = record.limit();
-        for (int offset = 0; offset < length; offset++) {
-            for (int bit = 0; bit < 8; bit++) {
-                ByteBuffer damaged = flipped(record, offset, bit);
-                int verdict = DataRecord.inspect(damaged, 0, length);
-                String where = "flip at " + offset + " bit " + bit;
-                assertFalse(RecordVerdict.isSound(verdict), where);
-                // A flip that makes the declared length longer leaves the record cut short by the limit.
-                assertTrue(RecordVerdict.isInvalid(verdict) || verdict == RecordVerdict.RECORD_CUT_SHORT, where);
-                String description = DataRecord.describe(verdict, damaged, 0, length);
-                assertFalse(description.contains("sound"), where + ": " + description);
-            }
-        }
+        forEveryFlippedBit(record, (damaged, where) -> {
+            int verdict = DataRecord.inspect(damaged, 0, length);
+            assertFalse(RecordVerdict.isSound(verdict), where);
+            // A flip that makes the declared length longer leaves the record cut short by the limit.
+            assertTrue(RecordVerdict.isInvalid(verdict) || verdict == RecordVerdict.RECORD_CUT_SHORT, where);
+            String description = DataRecord.describe(verdict, damaged, 0, length);
+            assertFalse(description.contains("sound"), where + ": " + description);
+        });
     }
 
     @Test
@@ -88,13 +90,10 @@ class RecordVerdictTest {
     void aReadThatMayMeetAnotherKeyRefusesExactlyWhatAReadThatMayNotRefuses() {
         ByteBuffer record = record("clé", "valeur");
         int length = record.limit();
-        for (int offset = 0; offset < length; offset++) {
-            for (int bit = 0; bit < 8; bit++) {
-                ByteBuffer damaged = flipped(record, offset, bit);
-                assertNull(DataRecord.valueIfSound(damaged, 0, length, "clé"), "flip at " + offset + " bit " + bit);
-                assertThrows(CorruptStoreException.class, () -> DataRecord.value(damaged, 0, length, "clé", FILE));
-            }
-        }
+        forEveryFlippedBit(record, (damaged, where) -> {
+            assertNull(DataRecord.valueIfSound(damaged, 0, length, "clé"), where);
+            assertThrows(CorruptStoreException.class, () -> DataRecord.value(damaged, 0, length, "clé", FILE), where);
+        });
         assertEquals("valeur", StandardCharsets.UTF_8.decode(DataRecord.valueIfSound(record, 0, length, "clé"))
                 .toString());
         assertNull(DataRecord.valueIfSound(record, 0, length, "clf"));
