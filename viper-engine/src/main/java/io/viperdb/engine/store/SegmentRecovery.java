@@ -55,12 +55,12 @@ final class SegmentRecovery {
         Segment segment = new Segment(id, values, keys);
         KeyReplay updates = null;
         try {
-            long checkedFrom = checkedFrom(segment, mark);
+            long syncedEnd = syncedEnd(segment, mark);
             updates = new KeyReplay(keyDirectory, segment, keys.end());
-            if (mark != null && checkedFrom == mark.syncedEnd()) {
+            if (mark != null && syncedEnd == mark.syncedEnd()) {
                 marks.confirmed(mark);
             }
-            SegmentReplay.Replayed replayed = new SegmentReplay(segment, last, readOnly, checkedFrom, nowMillis,
+            SegmentReplay.Replayed replayed = new SegmentReplay(segment, last, readOnly, syncedEnd, nowMillis,
                     updates).run();
             updates.finish();
             if (readOnly) {
@@ -83,14 +83,14 @@ final class SegmentRecovery {
      * value log holds the record it names, whole, ending there, with the checksum it names; otherwise the start of the
      * data, so that every record is checked.
      */
-    private static long checkedFrom(Segment segment, SyncMark mark) {
+    private static long syncedEnd(Segment segment, SyncMark mark) {
         if (mark == null) {
             return FileHeader.SIZE;
         }
         long start = mark.lastRecordOffset();
         long end = mark.syncedEnd();
         ByteBuffer data = segment.values().mappedForRecovery();
-        if (end <= data.limit() && DataRecord.check(data, (int) start, (int) end) == end - start
+        if (end <= data.limit() && DataRecord.inspect(data, (int) start, (int) end) == end - start
                 && RecordHeader.storedCrc(data, (int) start) == mark.lastRecordCrc()) {
             return end;
         }
@@ -116,7 +116,7 @@ final class SegmentRecovery {
         KeyLog.Replay hints = replayed.hints();
         if (hints.outcome() == KeyLog.Outcome.NO_HEADER) {
             keys.rewriteHeader(segment.id());
-        } else if (hints.outcome() != KeyLog.Outcome.CLEAN || replayed.keyLogEnd() != hints.validEnd()) {
+        } else if (hints.outcome() != KeyLog.Outcome.CLEAN || replayed.keyLogEnd() != hints.soundEnd()) {
             keys.truncate(replayed.keyLogEnd());
         }
         if (last || !replayed.unhinted().isEmpty()) {
