@@ -2,7 +2,6 @@ package io.viperdb;
 
 import java.util.AbstractCollection;
 import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
@@ -12,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A store seen as a {@link ConcurrentMap}: the view {@link KeyValueStore#asMap()} returns. It holds nothing but the
@@ -150,124 +150,125 @@ final class StoreMap<V> extends AbstractMap<String, V> implements ConcurrentMap<
 
     @Override
     public Set<String> keySet() {
-        return new AbstractSet<>() {
-            @Override
-            public Iterator<String> iterator() {
-                Iterator<Map.Entry<String, V>> entries = new EntryIterator();
-                return new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return entries.hasNext();
-                    }
-
-                    @Override
-                    public String next() {
-                        return entries.next().getKey();
-                    }
-
-                    @Override
-                    public void remove() {
-                        entries.remove();
-                    }
-                };
-            }
-
-            @Override
-            public int size() {
-                return StoreMap.this.size();
-            }
-
-            @Override
-            public boolean contains(Object key) {
-                return containsKey(key);
-            }
-
-            @Override
-            public boolean remove(Object key) {
-                String text = key(key);
-                return text != null && store.remove(text);
-            }
-
-            @Override
-            public void clear() {
-                StoreMap.this.clear();
-            }
-        };
+        return new SetView<>(Map.Entry::getKey, this::containsKey, key -> {
+            String text = key(key);
+            return text != null && store.remove(text);
+        });
     }
 
     @Override
     public Collection<V> values() {
-        return new AbstractCollection<>() {
-            @Override
-            public Iterator<V> iterator() {
-                Iterator<Map.Entry<String, V>> entries = new EntryIterator();
-                return new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return entries.hasNext();
-                    }
-
-                    @Override
-                    public V next() {
-                        return entries.next().getValue();
-                    }
-
-                    @Override
-                    public void remove() {
-                        entries.remove();
-                    }
-                };
+        return new View<>(Map.Entry::getValue, this::containsValue, value -> {
+            Iterator<V> values = values().iterator();
+            while (values.hasNext()) {
+                if (values.next().equals(value)) {
+                    values.remove();
+                    return true;
+                }
             }
-
-            @Override
-            public int size() {
-                return StoreMap.this.size();
-            }
-
-            @Override
-            public boolean contains(Object value) {
-                return containsValue(value);
-            }
-
-            @Override
-            public void clear() {
-                StoreMap.this.clear();
-            }
-        };
+            return false;
+        });
     }
 
     @Override
     public Set<Map.Entry<String, V>> entrySet() {
-        return new AbstractSet<>() {
-            @Override
-            public Iterator<Map.Entry<String, V>> iterator() {
-                return new EntryIterator();
-            }
+        return new SetView<>(entry -> entry, this::containsEntry,
+                entry -> entry instanceof Map.Entry<?, ?> e && remove(e.getKey(), e.getValue()));
+    }
 
-            @Override
-            public int size() {
-                return StoreMap.this.size();
-            }
+    private boolean containsEntry(Object entry) {
+        return entry instanceof Map.Entry<?, ?> e && e.getKey() instanceof String key && e.getValue() != null
+                && e.getValue().equals(store.get(key));
+    }
 
-            @Override
-            public boolean contains(Object entry) {
-                if (!(entry instanceof Map.Entry<?, ?> e) || !(e.getKey() instanceof String key)
-                        || e.getValue() == null) {
-                    return false;
+    /**
+     * A view of one part of each entry (the key, the value, or the entry itself): it iterates the entries, removes
+     * through them, and its size and clear are the map's.
+     */
+    private class View<T> extends AbstractCollection<T> {
+
+        private final Function<Map.Entry<String, V>, T> part;
+        private final Predicate<Object> contains;
+        private final Predicate<Object> remove;
+
+        View(Function<Map.Entry<String, V>, T> part, Predicate<Object> contains, Predicate<Object> remove) {
+            this.part = part;
+            this.contains = contains;
+            this.remove = remove;
+        }
+
+        @Override
+        public Iterator<T> iterator() {
+            Iterator<Map.Entry<String, V>> entries = new EntryIterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return entries.hasNext();
                 }
-                return e.getValue().equals(store.get(key));
-            }
 
-            @Override
-            public boolean remove(Object entry) {
-                return entry instanceof Map.Entry<?, ?> e && StoreMap.this.remove(e.getKey(), e.getValue());
-            }
+                @Override
+                public T next() {
+                    return part.apply(entries.next());
+                }
 
-            @Override
-            public void clear() {
-                StoreMap.this.clear();
+                @Override
+                public void remove() {
+                    entries.remove();
+                }
+            };
+        }
+
+        @Override
+        public int size() {
+            return StoreMap.this.size();
+        }
+
+        @Override
+        public boolean contains(Object element) {
+            return contains.test(element);
+        }
+
+        @Override
+        public boolean remove(Object element) {
+            return remove.test(element);
+        }
+
+        @Override
+        public void clear() {
+            StoreMap.this.clear();
+        }
+    }
+
+    /** The key and entry views, which are sets: equal to any set of the same elements. */
+    private final class SetView<T> extends View<T> implements Set<T> {
+
+        SetView(Function<Map.Entry<String, V>, T> part, Predicate<Object> contains, Predicate<Object> remove) {
+            super(part, contains, remove);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (other == this) {
+                return true;
             }
-        };
+            if (!(other instanceof Set<?> set) || set.size() != size()) {
+                return false;
+            }
+            try {
+                return containsAll(set);
+            } catch (ClassCastException | NullPointerException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public int hashCode() {
+            int hash = 0;
+            for (T element : this) {
+                hash += element.hashCode();
+            }
+            return hash;
+        }
     }
 
     /**

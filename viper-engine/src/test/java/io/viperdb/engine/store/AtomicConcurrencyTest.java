@@ -79,14 +79,7 @@ class AtomicConcurrencyTest {
                     reclaims.incrementAndGet();
                 }
             }, failures);
-            List<Thread> writers = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                int thread = t;
-                writers.add(Workers.start(() -> increment(store, thread), failures));
-            }
-            for (Thread writer : writers) {
-                writer.join();
-            }
+            incrementOnEveryThread(store, failures);
             done.set(true);
             reclaimer.join();
             assertTrue(failures.isEmpty(), () -> failures.get(0).toString());
@@ -106,20 +99,26 @@ class AtomicConcurrencyTest {
                 .build();
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         try (KeyValueStore<String> store = KeyValueStore.open(dir, eager)) {
-            List<Thread> writers = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                int thread = t;
-                writers.add(Workers.start(() -> increment(store, thread), failures));
-            }
-            for (Thread writer : writers) {
-                writer.join();
-            }
+            incrementOnEveryThread(store, failures);
             assertTrue(failures.isEmpty(), () -> failures.get(0).toString());
             assertTrue(store.stats().lastReclaim().isPresent(), "the automatic reclaim ran meanwhile");
             assertCounts(store);
         }
         try (KeyValueStore<String> store = KeyValueStore.open(dir, eager)) {
             assertCounts(store);
+        }
+    }
+
+    /** Runs {@link #increment} on {@link #THREADS} threads at once, and waits for them. */
+    private static void incrementOnEveryThread(KeyValueStore<String> store, List<Throwable> failures)
+            throws InterruptedException {
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            int thread = t;
+            writers.add(Workers.start(() -> increment(store, thread), failures));
+        }
+        for (Thread writer : writers) {
+            writer.join();
         }
     }
 

@@ -31,11 +31,11 @@ class AtomicOperationsTest {
     @TempDir
     Path dir;
 
+    /** The store's clock, which the tests move to expire keys. */
     private final TestClock clock = new TestClock();
-    private final StoreOptions options = StoreOptions.builder().codec(new TextCodec()).clock(clock).build();
 
     private KeyValueStore<String> open() {
-        return KeyValueStore.open(dir, options);
+        return KeyValueStore.open(dir, StoreOptions.builder().codec(new TextCodec()).clock(clock).build());
     }
 
     @Test
