@@ -134,11 +134,12 @@ final class StoreMap<V> extends AbstractMap<String, V> implements ConcurrentMap<
         return store.merge(key, value, function);
     }
 
+    /** Puts every entry as one batch: all or none, so that a null key or value among them leaves the map as it was. */
     @Override
     public void putAll(Map<? extends String, ? extends V> entries) {
-        for (Map.Entry<? extends String, ? extends V> entry : entries.entrySet()) {
-            put(entry.getKey(), entry.getValue());
-        }
+        WriteBatch<V> batch = new WriteBatch<>();
+        entries.forEach(batch::put);
+        store.write(batch);
     }
 
     @Override
