@@ -2,8 +2,13 @@ package io.viperdb;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A persistent map from {@code String} keys to values, stored in one directory.
@@ -29,6 +34,29 @@ import java.util.Set;
  * <h2>Threads</h2>
  * A store is safe for concurrent use. Reads run concurrently with each other and with writes and never see a
  * partly written value; writes are applied one at a time, in the order they take the store's write lock.
+ *
+ * <h2>Atomic operations</h2>
+ * {@link #putIfAbsent putIfAbsent}, {@link #replace(String, Object) replace}, {@link #remove(String, Object)
+ * remove(key, expected)}, {@link #getAndRemove getAndRemove}, {@link #compute compute},
+ * {@link #computeIfAbsent computeIfAbsent}, {@link #computeIfPresent computeIfPresent} and {@link #merge merge} read
+ * the key's value and write the new one under the store's write lock, so each is atomic against every other write:
+ * puts, removes, batches, other atomic operations and the index updates of a reclaim. They behave as
+ * {@link ConcurrentMap}'s methods of the same names, except that:
+ * <ul>
+ *   <li>an expected value is compared with {@link Object#equals equals} of the <em>decoded</em> values: the store
+ *       compares what its codec gives back, not the object that was put, so a codec that does not give back an equal
+ *       object (a kryo class without {@code equals}, for example) never matches;</li>
+ *   <li>an expired key is absent, as for every method;</li>
+ *   <li>a value they write has no expiry, as with {@link #put(String, Object)}, unless the method takes a time to
+ *       live: writing a key's value ends the expiry of the value it replaces;</li>
+ *   <li>a function given to {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent} or {@code merge} runs
+ *       exactly once per call, holding the store's write lock, so every other writer waits for it: keep it short.
+ *       It must not call this store: any call of the store from inside it, on the same thread, throws
+ *       {@link IllegalStateException} and does nothing, rather than deadlock or lose the outer update (on another
+ *       thread, a write would wait for the function, which waits for it: a deadlock). If the function throws, the
+ *       exception reaches the caller and nothing is written.</li>
+ * </ul>
+ * {@link #asMap()} gives the store as a {@link ConcurrentMap}.
  *
  * <h2>Durability</h2>
  * A write is visible to every reader when it returns. With the default {@link SyncPolicy#manual()} it returns when its
@@ -180,6 +208,170 @@ public interface KeyValueStore<V> extends AutoCloseable {
      * @throws IllegalArgumentException if {@code timeToLive} is zero or negative
      */
     void put(String key, V value, Duration timeToLive);
+
+    /**
+     * Maps {@code key} to {@code value} until the instant {@code expiresAt} on the store's clock, kept in whole
+     * milliseconds (rounded up). An instant that is not after the store's clock's now removes the key instead, as the
+     * put's value would already be expired: the older value never comes back (this keeps an import of exported keys,
+     * or a deadline computed elsewhere, free of a race with the clock).
+     *
+     * @param key the key
+     * @param value its new value
+     * @param expiresAt when the key expires
+     */
+    void put(String key, V value, Instant expiresAt);
+
+    /**
+     * Returns when {@code key} expires: the instant of its time to live, in whole milliseconds, as a later
+     * {@link #put(String, Object, Instant)} would restore it.
+     *
+     * @param key the key
+     * @return when it expires; empty when it has no expiry, and also when it is absent or has expired (the two are
+     *     told apart with {@link #containsKey}, or with {@link #get} read before this method)
+     */
+    Optional<Instant> expiresAt(String key);
+
+    /**
+     * Maps {@code key} to {@code value}, with no expiry, if it is absent or expired; does nothing otherwise. Atomic:
+     * of several callers racing on an absent key, exactly one writes.
+     *
+     * @param key the key
+     * @param value the value to put if the key is absent
+     * @return the key's current value if it is present (nothing was written), or null if {@code value} was put
+     */
+    V putIfAbsent(String key, V value);
+
+    /**
+     * {@link #putIfAbsent(String, Object)} with a time to live: the form for a lease or a lock that lapses, since
+     * the key expires after {@code timeToLive} if no one renews it.
+     *
+     * @param key the key
+     * @param value the value to put if the key is absent
+     * @param timeToLive how long the key lives from now, if it is put
+     * @return the key's current value if it is present (nothing was written), or null if {@code value} was put
+     * @throws IllegalArgumentException if {@code timeToLive} is zero or negative
+     */
+    V putIfAbsent(String key, V value, Duration timeToLive);
+
+    /**
+     * Maps {@code key} to {@code value}, with no expiry, only if it is present; does nothing otherwise.
+     *
+     * @param key the key
+     * @param value its new value
+     * @return the value it replaced, or null if the key was absent or expired (nothing was written)
+     */
+    V replace(String key, V value);
+
+    /**
+     * Maps {@code key} to {@code value}, with no expiry, only if its current value {@link Object#equals equals}
+     * {@code expected} (both as the codec decodes them): a compare-and-set.
+     *
+     * @param key the key
+     * @param expected the value the key must have
+     * @param value its new value
+     * @return true if the key had the expected value and now has {@code value}
+     */
+    boolean replace(String key, V expected, V value);
+
+    /**
+     * {@link #replace(String, Object, Object)} that gives the new value a time to live: to renew a lease only while
+     * the caller still holds it, for example.
+     *
+     * @param key the key
+     * @param expected the value the key must have
+     * @param value its new value
+     * @param timeToLive how long the key lives from now, if it is replaced
+     * @return true if the key had the expected value and now has {@code value}
+     * @throws IllegalArgumentException if {@code timeToLive} is zero or negative
+     */
+    boolean replace(String key, V expected, V value, Duration timeToLive);
+
+    /**
+     * Removes {@code key} only if its current value {@link Object#equals equals} {@code expected} (both as the codec
+     * decodes them).
+     *
+     * @param key the key
+     * @param expected the value the key must have
+     * @return true if the key had the expected value and was removed
+     */
+    boolean remove(String key, V expected);
+
+    /**
+     * Removes {@code key} and returns the value it had: {@link #remove(String)} that tells what it removed. Named as
+     * JCache's {@code Cache.getAndRemove}, because {@code remove(String)} returns whether a key was removed (and
+     * keeps doing so): it does not decode the value, which this method must.
+     *
+     * @param key the key
+     * @return the value it had, or null if it was absent or expired (nothing was written)
+     */
+    V getAndRemove(String key);
+
+    /**
+     * Writes what {@code function} makes of {@code key} and its current value (null if absent or expired): a new
+     * value, with no expiry, or null to remove the key (or leave it absent). The class's Javadoc, under "Atomic operations", says
+     * where the function runs and what it must not do.
+     *
+     * @param key the key
+     * @param function the new value from the key and its current value; runs once, under the write lock
+     * @return the new value, or null if the key is now absent
+     */
+    V compute(String key, BiFunction<? super String, ? super V, ? extends V> function);
+
+    /**
+     * If {@code key} is absent or expired, puts what {@code function} makes of it, with no expiry, unless that is
+     * null; the function is not called for a present key.
+     *
+     * @param key the key
+     * @param function the value from the key; runs at most once, under the write lock
+     * @return the current value (present, or just put), or null if the key is still absent
+     */
+    V computeIfAbsent(String key, Function<? super String, ? extends V> function);
+
+    /**
+     * If {@code key} is present, writes what {@code function} makes of it and its value, with no expiry, or removes
+     * it if that is null; the function is not called for an absent key.
+     *
+     * @param key the key
+     * @param function the new value from the key and its current value; runs at most once, under the write lock
+     * @return the new value, or null if the key is now absent
+     */
+    V computeIfPresent(String key, BiFunction<? super String, ? super V, ? extends V> function);
+
+    /**
+     * Puts {@code value} if {@code key} is absent or expired; otherwise writes what {@code function} makes of the
+     * current value and {@code value}, or removes the key if that is null. The new value has no expiry. The counter's
+     * way: {@code store.merge("hits", 1L, Long::sum)} loses no increment to a racing thread.
+     *
+     * @param key the key
+     * @param value the value to put if the key is absent, and the second argument of {@code function}
+     * @param function the new value from the current value and {@code value}; runs at most once, under the write
+     *     lock
+     * @return the new value, or null if the key is now absent
+     */
+    V merge(String key, V value, BiFunction<? super V, ? super V, ? extends V> function);
+
+    /**
+     * Returns the store as a {@link ConcurrentMap}: a live view, not a copy, whose reads and writes go to the store,
+     * for code that takes a {@code Map}.
+     *
+     * <p>Its methods are the store's, with {@link Map}'s names and results: {@code put} and {@code remove} return the
+     * previous value, and the atomic methods are the store's atomic operations (so their functions must not call the
+     * store either). Writes have no expiry. {@code keySet()}, {@code values()} and {@code entrySet()} are views too;
+     * their iterators are weakly consistent as {@link java.util.concurrent.ConcurrentHashMap}'s are: they never throw
+     * {@link java.util.ConcurrentModificationException}, return each key at most once with a value it had while the
+     * iteration ran, and support {@code remove}; an entry's {@code setValue} writes through. The iteration walks a
+     * copy of the keys taken when it starts ({@link #keys()}), so a key added after that is not seen, and a key
+     * removed after it is skipped. {@code size()} is {@link #size()} saturated at {@link Integer#MAX_VALUE}.
+     * {@code equals} and {@code hashCode} follow the {@link Map} contract, with the decoded values. Null keys and
+     * values are refused with {@link NullPointerException}, as {@link java.util.concurrent.ConcurrentHashMap} does,
+     * also by the queries ({@code get(null)}, {@code containsValue(null)}); a key that is not a {@code String} is
+     * absent. The view is usable as long as the store is open, and throws {@link StoreClosedException} after.
+     *
+     * @return the live map view of this store
+     */
+    default ConcurrentMap<String, V> asMap() {
+        return new StoreMap<>(this);
+    }
 
     /**
      * Applies every operation of {@code batch} atomically: after a crash at any moment either all of them are in the

@@ -1,6 +1,7 @@
 package io.viperdb;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,9 +32,11 @@ public final class WriteBatch<V> {
      *
      * @param key the key
      * @param value the value to put, or null for a remove
-     * @param timeToLive how long a put lives, or null for no expiry (always null for a remove)
+     * @param timeToLive how long a put lives, or null (always null for a remove, and for a put with
+     *     {@code expiresAt})
+     * @param expiresAt when a put expires, or null (always null for a remove, and for a put with {@code timeToLive})
      */
-    public record Operation<V>(String key, V value, Duration timeToLive) {
+    public record Operation<V>(String key, V value, Duration timeToLive, Instant expiresAt) {
 
         /** {@return true for a remove, false for a put} */
         public boolean isRemove() {
@@ -52,7 +55,7 @@ public final class WriteBatch<V> {
      */
     public WriteBatch<V> put(String key, V value) {
         operations.add(new Operation<>(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"),
-                null));
+                null, null));
         return this;
     }
 
@@ -71,7 +74,22 @@ public final class WriteBatch<V> {
             throw new IllegalArgumentException("timeToLive must be positive, was " + timeToLive);
         }
         operations.add(new Operation<>(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"),
-                timeToLive));
+                timeToLive, null));
+        return this;
+    }
+
+    /**
+     * Adds a put that expires at the instant {@code expiresAt}; an instant that has passed when the batch is written
+     * leaves the key absent, as {@link KeyValueStore#put(String, Object, Instant)} does.
+     *
+     * @param key the key
+     * @param value its new value
+     * @param expiresAt when the key expires
+     * @return this batch
+     */
+    public WriteBatch<V> put(String key, V value, Instant expiresAt) {
+        operations.add(new Operation<>(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"),
+                null, Objects.requireNonNull(expiresAt, "expiresAt")));
         return this;
     }
 
@@ -82,7 +100,7 @@ public final class WriteBatch<V> {
      * @return this batch
      */
     public WriteBatch<V> remove(String key) {
-        operations.add(new Operation<>(Objects.requireNonNull(key, "key"), null, null));
+        operations.add(new Operation<>(Objects.requireNonNull(key, "key"), null, null, null));
         return this;
     }
 

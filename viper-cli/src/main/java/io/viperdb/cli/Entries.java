@@ -6,6 +6,7 @@ import io.viperdb.cli.json.ValueJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.time.Instant;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -33,7 +34,7 @@ final class Entries {
     }
 
     /**
-     * Writes a line for each key to {@code out}; a key whose value has no JSON form or cannot be decoded is
+     * Writes a line for each key to {@code out}, with its expiry if it has one; a key whose value has no JSON form or cannot be decoded is
      * left out and named on {@code err}, with the reason. A key removed or expired meanwhile is left out silently.
      *
      * @return how many keys were left out
@@ -45,11 +46,14 @@ final class Entries {
             progress.step();
             String line;
             try {
+                // The expiry first: a key that expires between the two reads then has no value, and is left out,
+                // rather than written with a value and no expiry.
+                Instant expiresAt = db.expiresAt(key).orElse(null);
                 Object value = db.get(key);
                 if (value == null) {
                     continue;
                 }
-                line = new ExportLine(key, value).toJson();
+                line = new ExportLine(key, value, expiresAt).toJson();
             } catch (ValueJson.NotExpressible | CodecException e) {
                 skipped++;
                 err.println("viper: left out key '" + key + "': " + e.getMessage());

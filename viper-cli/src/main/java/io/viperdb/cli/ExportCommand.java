@@ -11,12 +11,11 @@ import picocli.CommandLine.Parameters;
 /** {@code viper export STORE [FILE]}: every entry as JSON lines. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Writes every live key and its value as JSON lines, {\"key\":...,\"value\":...} in sorted key "
-                + "order, to FILE or standard output; 'viper import' reads them back into an equal store.",
+                + "order, with \"expiresAt\":\"2026-12-05T06:00:00.250Z\" for a key that expires, to FILE or standard output; 'viper import' reads them back into an equal store.",
             "FILE is written beside under a temporary name and replaced only when the export is complete: if it "
                 + "fails (a damaged record, a full disk), an existing FILE is left as it was.",
             "Values with no JSON form (objects of classes that are not records, for example) are left out, each "
-                + "named on standard error, and the exit code is 7. Times to live are not exported: the API does "
-                + "not tell them."},
+                + "named on standard error, and the exit code is 7."},
         footer = {"", "Examples:", "  viper export ./db backup.jsonl", "  viper export ./db | viper import ./copy"})
 final class ExportCommand extends StoreCommand {
 

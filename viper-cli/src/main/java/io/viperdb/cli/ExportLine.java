@@ -2,27 +2,36 @@ package io.viperdb.cli;
 
 import io.viperdb.cli.json.JsonText;
 import io.viperdb.cli.json.ValueJson;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One line of {@code viper export} and {@code viper import}, {@code scan} and {@code get}: a key and its value as
- * JSON, on one line of UTF-8 text.
+ * One line of {@code viper export} and {@code viper import}, {@code scan} and {@code get}: a key, its value and its
+ * expiry as JSON, on one line of UTF-8 text.
  * <pre>
- * line := {"key": STRING, "value": VALUE}
+ * line := {"key": STRING, "value": VALUE [, "expiresAt": INSTANT]}
  * </pre>
  * where VALUE is what {@link ValueJson} makes of the value: plain JSON where that reads back as the same value, a
  * tagged object ({@code {"@type": ..., "value": ...}}) otherwise, for example {@code {"@type":"bytes","value":BASE64}}
- * for a {@code byte[]}. No time to live is written: the API does not tell a key's expiry, so an expiring key is
- * exported, and imported, as a key that does not expire.
+ * for a {@code byte[]}; and INSTANT is when the key expires, an ISO-8601 string in UTC to the millisecond (as
+ * {@link Instant#toString()} writes it, {@code "2026-12-05T06:00:00.250Z"}), absent for a key that does not expire.
+ *
+ * <p>Room to grow: a key that is not UTF-8 text (once the store takes byte keys) will be written as the tagged form
+ * values already use, {@code "key": {"@type":"bytes","value":BASE64}}. Every line written now has a string key, which
+ * that reader reads as today; a reader of today refuses such a line by name ("needs a "key" that is a string") rather
+ * than misread it. A new member is added the same way: this reader refuses members it does not know.
  *
  * @param key the key
  * @param value the value, as the store's codec gives it
+ * @param expiresAt when the key expires, or null if it does not
  */
-record ExportLine(String key, Object value) {
+record ExportLine(String key, Object value, Instant expiresAt) {
 
     private static final String KEY = "key";
     private static final String VALUE = "value";
+    private static final String EXPIRES_AT = "expiresAt";
 
     /**
      * The line, without its line break.
@@ -33,14 +42,17 @@ record ExportLine(String key, Object value) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put(KEY, key);
         line.put(VALUE, ValueJson.toJson(value));
+        if (expiresAt != null) {
+            line.put(EXPIRES_AT, expiresAt.toString());
+        }
         return JsonText.write(line);
     }
 
     /**
      * Reads a line.
      *
-     * @throws IllegalArgumentException if it is not JSON, not an object of exactly a string "key" and a "value", or
-     *     the value is a malformed tagged object
+     * @throws IllegalArgumentException if it is not JSON, not an object of exactly a string "key", a "value" and
+     *     optionally an "expiresAt" instant, or the value is a malformed tagged object
      */
     static ExportLine parse(String line) {
         if (!(JsonText.parse(line) instanceof Map<?, ?> object)) {
@@ -53,11 +65,27 @@ record ExportLine(String key, Object value) {
             throw new IllegalArgumentException("the line of key '" + key + "' needs a \"value\" that is not null");
         }
         for (Object member : object.keySet()) {
-            if (!member.equals(KEY) && !member.equals(VALUE)) {
+            if (!member.equals(KEY) && !member.equals(VALUE) && !member.equals(EXPIRES_AT)) {
                 throw new IllegalArgumentException("the line of key '" + key + "' has a member \"" + member
-                        + "\" besides \"key\" and \"value\"");
+                        + "\" besides \"key\", \"value\" and \"expiresAt\"");
             }
         }
-        return new ExportLine(key, ValueJson.fromJson(object.get(VALUE)));
+        return new ExportLine(key, ValueJson.fromJson(object.get(VALUE)), expiresAt(key, object.get(EXPIRES_AT)));
+    }
+
+    /** The instant of a line's "expiresAt", or null when it has none. */
+    private static Instant expiresAt(String key, Object member) {
+        if (member == null) {
+            return null;
+        }
+        try {
+            if (member instanceof String text) {
+                return Instant.parse(text);
+            }
+        } catch (DateTimeParseException e) {
+            // Reported below, with what an instant looks like.
+        }
+        throw new IllegalArgumentException("the line of key '" + key + "' has an \"expiresAt\" that is not an "
+                + "instant in UTC such as \"2026-12-05T06:00:00.250Z\": " + JsonText.write(member));
     }
 }

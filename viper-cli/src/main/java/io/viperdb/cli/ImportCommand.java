@@ -11,8 +11,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code viper import STORE [FILE]}: puts every JSON line's key and value. */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Reads JSON lines {\"key\":...,\"value\":...} (as 'viper export' writes them) from FILE or "
-                + "standard input and puts each into the store, creating it when the directory is absent or empty (a "
+        description = {"Reads JSON lines {\"key\":...,\"value\":...,\"expiresAt\":...} (as 'viper export' writes "
+                + "them; expiresAt is optional) from FILE or standard input and puts each into the store, with its "
+                + "expiry (a key whose expiry has passed stays absent), creating it when the directory is absent or empty (a "
                 + "directory of other files is refused, exit code 4). Later lines win.",
             "The input is UTF-8 (a byte order mark at its start is skipped). A line that is not UTF-8 or not such an "
                 + "object, or whose value the store's codec refuses, is named on standard error and skipped; the "
@@ -79,7 +80,12 @@ final class ImportCommand extends StoreCommand {
                 throw new IllegalArgumentException(line.problem());
             }
             ExportLine entry = ExportLine.parse(line.text());
-            target.store().put(entry.key(), entry.value());
+            if (entry.expiresAt() == null) {
+                target.store().put(entry.key(), entry.value());
+            } else {
+                // An expiry already past leaves the key absent, as it would be in the exported store by now.
+                target.store().put(entry.key(), entry.value(), entry.expiresAt());
+            }
             imported++;
             // A store that holds a key is kept, whatever ends the import after this.
             target.keep();

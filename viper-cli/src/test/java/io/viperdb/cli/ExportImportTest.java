@@ -252,6 +252,46 @@ class ExportImportTest {
         assertEquals("{\"key\":\"a\",\"value\":3}\n", Cli.run("scan", target.toString()).out(), "later lines win");
     }
 
+    @Test
+    void exportWritesEachKeysExpiryAndImportRestoresIt() {
+        Path source = tmp.resolve("source");
+        Instant later = Instant.now().plus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        try (KeyValueStore<Object> store = KeyValueStore.open(source)) {
+            store.put("forever", 1);
+            store.put("session", "token", later);
+        }
+        Cli.Run export = Cli.run("export", source.toString());
+        assertEquals(ExitCodes.OK, export.exitCode(), export.toString());
+        assertEquals("{\"key\":\"forever\",\"value\":1}\n"
+                + "{\"key\":\"session\",\"value\":\"token\",\"expiresAt\":\"" + later + "\"}\n", export.out());
+
+        Path copy = tmp.resolve("copy");
+        String lines = export.out() + "{\"key\":\"stale\",\"value\":2,\"expiresAt\":\"2001-01-01T00:00:00Z\"}\n";
+        Cli.Run imported = Cli.runWithInput(lines, "import", copy.toString());
+        assertEquals(ExitCodes.OK, imported.exitCode(), imported.toString());
+        try (KeyValueStore<Object> store = KeyValueStore.open(copy)) {
+            assertEquals(Optional.empty(), store.expiresAt("forever"));
+            assertEquals(Optional.of(later), store.expiresAt("session"));
+            assertEquals(Set.of("forever", "session"), store.keys(), "a line whose expiry has passed stays absent");
+        }
+    }
+
+    @Test
+    void importRefusesAnExpiryThatIsNotAnInstant() {
+        Path target = tmp.resolve("target");
+        Cli.Run run = Cli.runWithInput("""
+                {"key":"a","value":1,"expiresAt":"tomorrow"}
+                {"key":"b","value":1,"expiresAt":5}
+                {"key":"c","value":1}
+                """, "import", target.toString());
+        assertEquals(ExitCodes.INCOMPLETE, run.exitCode(), run.toString());
+        List<String> err = run.err().lines().toList();
+        assertEquals("viper: line 1 skipped: the line of key 'a' has an \"expiresAt\" that is not an instant in UTC "
+                + "such as \"2026-12-05T06:00:00.250Z\": \"tomorrow\"", err.get(0));
+        assertTrue(err.get(1).startsWith("viper: line 2 skipped: the line of key 'b' has an \"expiresAt\""),
+                err.get(1));
+    }
+
     private static byte[] bytes(Object... parts) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (Object part : parts) {

@@ -65,8 +65,8 @@ class ReadmeIT {
     void everyReadmeExampleCompilesRunsAndPrintsWhatTheReadmeSays() throws IOException {
         String readme = Files.readString(Path.of(System.getProperty("viper.it.readme")));
         List<Example> examples = examples(readme);
-        assertEquals(List.of("quickstart", "shapes"), examples.stream().map(e -> e.module).toList(),
-                "the README's examples: the quick start and the registered kryo codec");
+        assertEquals(List.of("quickstart", "counters", "shapes"), examples.stream().map(e -> e.module).toList(),
+                "the README's examples: the quick start, the atomic operations and the registered kryo codec");
         for (Example example : examples) {
             assertTrue(example.files.containsKey("module-info.java"), example.module + " has a module-info.java");
             assertTrue(example.expectedOutput != null, example.module + " documents its output");

@@ -4,7 +4,6 @@ import io.viperdb.CorruptStoreException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 
 /**
  * A record of the value log: every put and every delete, in the order they were made.
@@ -22,10 +21,11 @@ import java.util.zip.CRC32C;
  */
 public final class DataRecord {
 
-    /** {@link #check} result: the record runs past the end of the readable bytes (a torn append). */
-    public static final int INCOMPLETE = -1;
-    /** {@link #check} result: the bytes are not a record (bad type, lengths or checksum). */
-    public static final int INVALID = -2;
+    // What the index's read finds, by inspectPut.
+    private static final int PUT_SOUND = 0;
+    private static final int PUT_HEADER_DIFFERS = 1;
+    private static final int PUT_OF_ANOTHER_KEY = 2;
+    private static final int PUT_CHECKSUM_MISMATCH = 3;
 
     private DataRecord() {
     }
@@ -43,54 +43,71 @@ public final class DataRecord {
     public static void encodeHeader(ByteBuffer header, byte type, long timestamp, long expiry, byte[] key,
             byte[] value) {
         RecordHeader.put(header, 0, type, timestamp, expiry, key.length, value.length);
-        CRC32C crc = new CRC32C();
-        crc.update(header.slice(RecordHeader.TYPE_OFFSET, RecordHeader.SIZE - RecordHeader.TYPE_OFFSET));
-        crc.update(key);
-        crc.update(value);
-        header.putInt(RecordHeader.CRC_OFFSET, (int) crc.getValue());
+        header.putInt(RecordHeader.CRC_OFFSET,
+                Checksums.crc32c(header, RecordHeader.TYPE_OFFSET, RecordHeader.SIZE, key, value));
     }
 
     /**
-     * Checks the record that starts at {@code start}, reading no further than {@code limit}.
+     * Inspects the record that starts at {@code start}, reading no further than {@code limit}: the one decision of
+     * whether bytes are a record, for every reader that walks a value log (recovery, reclaim, verify, salvage).
      *
-     * @return the record's length if it is whole and sound; {@link #INCOMPLETE} if its header or its declared length
-     *     runs past {@code limit}; {@link #INVALID} otherwise
+     * @return a {@link RecordVerdict}: the record's length if it is whole and sound; otherwise
+     *     {@link RecordVerdict#HEADER_CUT_SHORT} or {@link RecordVerdict#RECORD_CUT_SHORT} if its header or its
+     *     declared length runs past {@code limit}, {@link RecordVerdict#IMPLAUSIBLE_HEADER} or
+     *     {@link RecordVerdict#CHECKSUM_MISMATCH}; {@link #describe} says which in words
      */
-    public static int check(ByteBuffer bytes, int start, int limit) {
+    public static int inspect(ByteBuffer bytes, int start, int limit) {
         if (limit - start < RecordHeader.SIZE) {
-            return INCOMPLETE;
+            return RecordVerdict.HEADER_CUT_SHORT;
         }
         if (RecordHeader.implausibility(bytes, start) != null) {
-            return INVALID;
+            return RecordVerdict.IMPLAUSIBLE_HEADER;
         }
         long length = (long) length(RecordHeader.keyLength(bytes, start), RecordHeader.valueLength(bytes, start));
         if (length > limit - start) {
-            return INCOMPLETE;
+            return RecordVerdict.RECORD_CUT_SHORT;
         }
-        int end = start + (int) length;
-        if (RecordHeader.storedCrc(bytes, start) != Checksums.crc32c(bytes, start + RecordHeader.TYPE_OFFSET, end)) {
-            return INVALID;
-        }
-        return (int) length;
+        return checksumMatches(bytes, start, (int) length) ? (int) length : RecordVerdict.CHECKSUM_MISMATCH;
     }
 
-    /** Says why {@link #check} did not accept the record at {@code start}, for an error message or a log line. */
-    public static String problem(ByteBuffer bytes, int start, int limit) {
-        if (limit - start < RecordHeader.SIZE) {
-            return "a record header needs " + RecordHeader.SIZE + " bytes but only " + (limit - start) + " remain";
+    /**
+     * Says what {@code verdict}, which {@link #inspect inspect(bytes, start, limit)} returned, found at {@code start},
+     * for an error message or a log line. Built only when a message needs it, from the same bytes.
+     */
+    public static String describe(int verdict, ByteBuffer bytes, int start, int limit) {
+        return switch (verdict) {
+            case RecordVerdict.HEADER_CUT_SHORT -> "a record header needs " + RecordHeader.SIZE + " bytes but only "
+                    + (limit - start) + " remain";
+            case RecordVerdict.IMPLAUSIBLE_HEADER -> RecordHeader.implausibility(bytes, start);
+            case RecordVerdict.RECORD_CUT_SHORT -> "a record of "
+                    + (long) length(RecordHeader.keyLength(bytes, start), RecordHeader.valueLength(bytes, start))
+                    + " bytes runs past the end of the data at offset " + limit;
+            case RecordVerdict.CHECKSUM_MISMATCH -> checksumMismatch(bytes, start,
+                    length(RecordHeader.keyLength(bytes, start), RecordHeader.valueLength(bytes, start)));
+            default -> "a sound record of " + verdict + " bytes";
+        };
+    }
+
+    /** Told where each record of a block starts, by {@link #walkBlock}. */
+    @FunctionalInterface
+    public interface BlockVisitor {
+        /** The record that starts at {@code start} of the block's buffer. */
+        void record(int start);
+    }
+
+    /**
+     * Walks the block of consecutive records {@code records[start, start + length)}, every one of which was found
+     * sound, by the lengths in their headers: tells {@code visitor} where each starts, in order, and returns where the
+     * last one starts. The one walk of a block, for a reclaim's copies.
+     */
+    public static int walkBlock(ByteBuffer records, int start, int length, BlockVisitor visitor) {
+        int last = start;
+        for (int at = start; at < start + length; at += length(RecordHeader.keyLength(records, at),
+                RecordHeader.valueLength(records, at))) {
+            visitor.record(at);
+            last = at;
         }
-        String implausibility = RecordHeader.implausibility(bytes, start);
-        if (implausibility != null) {
-            return implausibility;
-        }
-        long length = (long) length(RecordHeader.keyLength(bytes, start), RecordHeader.valueLength(bytes, start));
-        if (length > limit - start) {
-            return "a record of " + length + " bytes runs past the end of the data at offset " + limit;
-        }
-        int stored = RecordHeader.storedCrc(bytes, start);
-        int computed = Checksums.crc32c(bytes, start + RecordHeader.TYPE_OFFSET, start + (int) length);
-        return stored == computed ? "no problem"
-                : String.format("record checksum mismatch (stored 0x%08x, computed 0x%08x)", stored, computed);
+        return last;
     }
 
     /**
@@ -100,29 +117,26 @@ public final class DataRecord {
      * @throws CorruptStoreException naming {@code file} and the offset if any check fails
      */
     public static ByteBuffer value(ByteBuffer bytes, int start, int length, byte[] key, Path file) {
-        int keyLength = RecordHeader.keyLength(bytes, start);
-        int valueLength = RecordHeader.valueLength(bytes, start);
-        if (RecordHeader.type(bytes, start) != RecordHeader.PUT || valueLength < 0
-                || length(keyLength, valueLength) != length) {
-            throw new CorruptStoreException(file, start, "expected a put record of " + length
-                    + " bytes, found a record header that says otherwise ("
-                    + describeHeader(bytes, start) + ")");
+        int found = inspectPut(bytes, start, length, key);
+        if (found == PUT_OF_ANOTHER_KEY && !checksumMatches(bytes, start, length)) {
+            // Damaged bytes may spell another key: the damage is what to report.
+            found = PUT_CHECKSUM_MISMATCH;
         }
-        int stored = RecordHeader.storedCrc(bytes, start);
-        int computed = Checksums.crc32c(bytes, start + RecordHeader.TYPE_OFFSET, start + length);
-        if (stored != computed) {
-            throw new CorruptStoreException(file, start, String.format(
-                    "record checksum mismatch (stored 0x%08x, computed 0x%08x)", stored, computed));
+        switch (found) {
+            case PUT_SOUND:
+                return valueView(bytes, start, length);
+            case PUT_HEADER_DIFFERS:
+                throw new CorruptStoreException(file, start, "expected a put record of " + length
+                        + " bytes, found a record header that says otherwise (" + describeHeader(bytes, start) + ")");
+            case PUT_CHECKSUM_MISMATCH:
+                throw new CorruptStoreException(file, start, checksumMismatch(bytes, start, length));
+            default:
+                int keyLength = RecordHeader.keyLength(bytes, start);
+                throw new CorruptStoreException(file, start, "the record holds key \""
+                        + Keys.decode(bytes, start + RecordHeader.SIZE, keyLength) + "\", not the key \""
+                        + new String(key, StandardCharsets.UTF_8)
+                        + "\" that was read");
         }
-        int keyStart = start + RecordHeader.SIZE;
-        if (!Keys.matches(key, bytes, keyStart, keyLength)) {
-            throw new CorruptStoreException(file, start, "the record holds key \""
-                    + Keys.decode(bytes, keyStart, keyLength) + "\", not the key \""
-                    + new String(key, StandardCharsets.UTF_8) + "\" that was read");
-        }
-        ByteBuffer value = bytes.slice(keyStart + keyLength, valueLength);
-        // Slices of the store's read-only mappings are read-only already; only other buffers need the extra view.
-        return value.isReadOnly() ? value : value.asReadOnlyBuffer();
     }
 
     /**
@@ -131,20 +145,43 @@ public final class DataRecord {
      * does not know yet whether the record is meant to be {@code key}'s: a record of another key is no damage.
      */
     public static ByteBuffer valueIfSound(ByteBuffer bytes, int start, int length, byte[] key) {
+        return inspectPut(bytes, start, length, key) == PUT_SOUND ? valueView(bytes, start, length) : null;
+    }
+
+    /**
+     * The checks of a read through the index, which {@link #value} and {@link #valueIfSound} share. Not
+     * {@link #inspect}: the index gives the record's length, so the header must declare exactly that length (which
+     * bounds the key and value lengths that inspect checks against the maxima) and a put; and the record must hold
+     * the key that was read.
+     */
+    private static int inspectPut(ByteBuffer bytes, int start, int length, byte[] key) {
         int keyLength = RecordHeader.keyLength(bytes, start);
         int valueLength = RecordHeader.valueLength(bytes, start);
         if (RecordHeader.type(bytes, start) != RecordHeader.PUT || valueLength < 0
                 || length(keyLength, valueLength) != length) {
-            return null;
+            return PUT_HEADER_DIFFERS;
         }
-        int keyStart = start + RecordHeader.SIZE;
         // The key before the checksum: another key's record is then told apart without a pass over its value.
-        if (!Keys.matches(key, bytes, keyStart, keyLength)
-                || RecordHeader.storedCrc(bytes, start)
-                        != Checksums.crc32c(bytes, start + RecordHeader.TYPE_OFFSET, start + length)) {
-            return null;
+        if (!Keys.matches(key, bytes, start + RecordHeader.SIZE, keyLength)) {
+            return PUT_OF_ANOTHER_KEY;
         }
-        ByteBuffer value = bytes.slice(keyStart + keyLength, valueLength);
+        return checksumMatches(bytes, start, length) ? PUT_SOUND : PUT_CHECKSUM_MISMATCH;
+    }
+
+    private static boolean checksumMatches(ByteBuffer bytes, int start, int length) {
+        return RecordHeader.storedCrc(bytes, start)
+                == Checksums.crc32c(bytes, start + RecordHeader.TYPE_OFFSET, start + length);
+    }
+
+    private static String checksumMismatch(ByteBuffer bytes, int start, int length) {
+        return Checksums.mismatch("record", RecordHeader.storedCrc(bytes, start),
+                Checksums.crc32c(bytes, start + RecordHeader.TYPE_OFFSET, start + length));
+    }
+
+    private static ByteBuffer valueView(ByteBuffer bytes, int start, int length) {
+        int valueStart = start + RecordHeader.SIZE + RecordHeader.keyLength(bytes, start);
+        ByteBuffer value = bytes.slice(valueStart, start + length - valueStart);
+        // Slices of the store's read-only mappings are read-only already; only other buffers need the extra view.
         return value.isReadOnly() ? value : value.asReadOnlyBuffer();
     }
 

@@ -4,7 +4,6 @@ import io.viperdb.CorruptStoreException;
 import io.viperdb.UnsupportedFormatException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 
 /**
  * The header that starts every store file, so that a file says what it is and which format it is written in.
@@ -90,8 +89,8 @@ public final class FileHeader {
         int storedCrc = bytes.getInt(CRC_OFFSET);
         int actualCrc = crc(bytes);
         if (storedCrc != actualCrc) {
-            throw new CorruptStoreException(file, MAGIC_OFFSET, String.format(
-                    "file header checksum mismatch (stored 0x%08x, computed 0x%08x)", storedCrc, actualCrc));
+            throw new CorruptStoreException(file, MAGIC_OFFSET,
+                    Checksums.mismatch("file header", storedCrc, actualCrc));
         }
         int version = Short.toUnsignedInt(bytes.getShort(VERSION_OFFSET));
         if (version != FORMAT_VERSION) {
@@ -101,8 +100,6 @@ public final class FileHeader {
     }
 
     private static int crc(ByteBuffer header) {
-        CRC32C crc = new CRC32C();
-        crc.update(header.slice(0, CRC_OFFSET));
-        return (int) crc.getValue();
+        return Checksums.crc32c(header, 0, CRC_OFFSET);
     }
 }

@@ -23,11 +23,6 @@ public final class HintRecord {
     public static final int RECORD_OFFSET_OFFSET = RecordHeader.SIZE;
     public static final int KEY_OFFSET = RECORD_OFFSET_OFFSET + Long.BYTES;
 
-    /** {@link #check} result: the hint runs past the end of the bytes read so far. */
-    public static final int INCOMPLETE = -1;
-    /** {@link #check} result: the bytes are not a hint. */
-    public static final int INVALID = -2;
-
     private HintRecord() {
     }
 
@@ -47,7 +42,7 @@ public final class HintRecord {
 
     /**
      * Writes, at the position of {@code dst}, the hint for the value log record that starts at {@code recordStart}
-     * in {@code record} (it must have passed {@link DataRecord#check}) and that is found at {@code recordOffset}.
+     * in {@code record} (it must be sound: {@link DataRecord#inspect}) and that is found at {@code recordOffset}.
      */
     public static void writeFor(ByteBuffer dst, ByteBuffer record, int recordStart, long recordOffset) {
         int start = dst.position();
@@ -72,24 +67,24 @@ public final class HintRecord {
     }
 
     /**
-     * Checks the hint that starts at {@code start}, reading no further than {@code limit}.
+     * Inspects the hint that starts at {@code start}, reading no further than {@code limit}, as
+     * {@link DataRecord#inspect} inspects a record (a hint's fixed part runs to its key).
      *
-     * @return its length if whole and sound, {@link #INCOMPLETE} if it runs past {@code limit}, {@link #INVALID}
-     *     otherwise
+     * @return a {@link RecordVerdict}: its length if whole and sound, else what is wrong
      */
-    public static int check(ByteBuffer bytes, int start, int limit) {
+    public static int inspect(ByteBuffer bytes, int start, int limit) {
         if (limit - start < KEY_OFFSET) {
-            return INCOMPLETE;
+            return RecordVerdict.HEADER_CUT_SHORT;
         }
         if (RecordHeader.implausibility(bytes, start) != null) {
-            return INVALID;
+            return RecordVerdict.IMPLAUSIBLE_HEADER;
         }
         int length = length(RecordHeader.keyLength(bytes, start));
         if (length > limit - start) {
-            return INCOMPLETE;
+            return RecordVerdict.RECORD_CUT_SHORT;
         }
         int computed = Checksums.crc32c(bytes, start + RecordHeader.TYPE_OFFSET, start + length);
-        return RecordHeader.storedCrc(bytes, start) == computed ? length : INVALID;
+        return RecordHeader.storedCrc(bytes, start) == computed ? length : RecordVerdict.CHECKSUM_MISMATCH;
     }
 
     /** Where the value log record this hint describes starts. */

@@ -87,8 +87,7 @@ public record Manifest(long generation, String codecName, long createdMillis, lo
         int stored = bytes.getInt(crcOffset);
         int computed = Checksums.crc32c(bytes, BODY_LENGTH_OFFSET, crcOffset);
         if (stored != computed) {
-            throw new CorruptStoreException(file, crcOffset, String.format(
-                    "manifest checksum mismatch (stored 0x%08x, computed 0x%08x)", stored, computed));
+            throw new CorruptStoreException(file, crcOffset, Checksums.mismatch("manifest", stored, computed));
         }
         ByteBuffer body = bytes.slice(BODY_OFFSET, bodyLength);
         int codecLength = Byte.toUnsignedInt(body.get());

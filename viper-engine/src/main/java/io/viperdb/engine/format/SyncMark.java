@@ -13,8 +13,8 @@ import java.nio.ByteBuffer;
  * slot           := sequence:u64 segmentId:u64 syncedEnd:u64 lastRecordOffset:u64 lastRecordCrc:u32 crc:u32
  *   sequence          grows by one with every mark written; mark n goes to slot n mod 2, so that a torn write
  *                     leaves the mark before it whole
- *   segmentId         the segment whose value log was forced
- *   syncedEnd         the end of the last record forced (a record boundary)
+ *   segmentId         the segment whose value log was synced
+ *   syncedEnd         the end of the last record synced (a record boundary)
  *   lastRecordOffset  where that last record starts
  *   lastRecordCrc     the crc field of that record's header
  *   crc               CRC32C of the 36 bytes before it
@@ -25,9 +25,9 @@ import java.nio.ByteBuffer;
  * pages of their own, so that a torn page never takes both.
  *
  * @param sequence the mark's number; the highest sound one is the mark in force
- * @param segmentId the segment whose value log was forced
- * @param syncedEnd the end of the forced records
- * @param lastRecordOffset where the last forced record starts
+ * @param segmentId the segment whose value log was synced
+ * @param syncedEnd the end of the synced records
+ * @param lastRecordOffset where the last synced record starts
  * @param lastRecordCrc the stored checksum of that record
  */
 public record SyncMark(long sequence, long segmentId, long syncedEnd, long lastRecordOffset, int lastRecordCrc) {

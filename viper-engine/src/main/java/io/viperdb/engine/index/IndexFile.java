@@ -24,7 +24,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * index file := fileHeader(VIPI, id = manifest generation) metaLength:u32 meta metaCrc:u32 zero* section*
  * meta       := segmentCount:u32 extent{segmentCount} sectionCount:u32 sectionEntry{sectionCount}
- *   extent       := segment:u64 valueEnd:u64 keyEnd:u64 lastRecord:i64 lastRecordCrc:u32
+ *   extent       := segment:u64 valueLogEnd:u64 keyLogEnd:u64 lastRecord:i64 lastRecordCrc:u32
  *   sectionEntry := kind:u32 offset:u64 length:u64 crc:u32         (offset a multiple of 8; crc CRC32C of the section)
  * sections, little-endian (the byte order of the arrays in memory on the usual machines, so they copy as they are):
  *   1 counts   capacity:u32 live:u32 tombstones:u32 arenaPages:u32 arenaTail:u32 handles:u32
@@ -62,7 +62,7 @@ public final class IndexFile {
      * How far the index file covers one segment: the lengths of its value log and key log, and the record the value
      * log ends with (where it starts, -1 if none, and its checksum field), for a segment that goes on taking appends.
      */
-    public record Extent(long segment, long valueEnd, long keyEnd, long lastRecord, int lastRecordCrc) {
+    public record Extent(long segment, long valueLogEnd, long keyLogEnd, long lastRecord, int lastRecordCrc) {
     }
 
     /**
@@ -114,7 +114,7 @@ public final class IndexFile {
             head.putInt(metaLength);
             head.putInt(extents.size());
             for (Extent extent : extents) {
-                head.putLong(extent.segment()).putLong(extent.valueEnd()).putLong(extent.keyEnd())
+                head.putLong(extent.segment()).putLong(extent.valueLogEnd()).putLong(extent.keyLogEnd())
                         .putLong(extent.lastRecord()).putInt(extent.lastRecordCrc());
             }
             head.putInt(KINDS.length);

@@ -5,6 +5,7 @@ import io.viperdb.KeyValueStore;
 import io.viperdb.StoreIOException;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.HintRecord;
+import io.viperdb.engine.format.RecordVerdict;
 import io.viperdb.engine.io.FileAccess;
 import java.nio.ByteBuffer;
 import java.io.IOException;
@@ -55,12 +56,12 @@ public final class KeyLog {
 
     /**
      * For a store opened read-only: takes {@code end} as the end of the hints that recovery trusted, without changing
-     * the file, notes that they list the value log's records below {@code valueEnd} only (those after were found in
+     * the file, notes that they list the value log's records below {@code hintedEnd} only (those after were found in
      * the value log and are indexed in memory), and closes the file.
      */
-    public void stopAt(long end, long valueEnd) {
+    public void stopAt(long end, long hintedEnd) {
         file.endAt(end);
-        listsRecordsBelow = valueEnd;
+        listsRecordsBelow = hintedEnd;
         file.close();
     }
 
@@ -100,11 +101,11 @@ public final class KeyLog {
     }
 
     /**
-     * @param validEnd the end of the last hint accepted (the file header's end when none was, 0 when the header was
+     * @param soundEnd the end of the last hint accepted (the file header's end when none was, 0 when the header was
      *     not accepted)
      * @param outcome why the replay ended there
      */
-    public record Replay(long validEnd, Outcome outcome) {
+    public record Replay(long soundEnd, Outcome outcome) {
     }
 
     /** Receives the hints of a {@link #replay}. */
@@ -156,8 +157,8 @@ public final class KeyLog {
         }
         int position = FileHeader.SIZE;
         while (true) {
-            int length = HintRecord.check(buffer, position, buffer.limit());
-            if (length == HintRecord.INCOMPLETE && bufferStart + buffer.limit() < size) {
+            int length = HintRecord.inspect(buffer, position, buffer.limit());
+            if (RecordVerdict.isIncomplete(length) && bufferStart + buffer.limit() < size) {
                 // The hint runs past what was read: keep its start and read on.
                 long readFrom = bufferStart + buffer.limit();
                 buffer.position(position).compact();
@@ -169,10 +170,10 @@ public final class KeyLog {
                 continue;
             }
             long at = bufferStart + position;
-            if (length == HintRecord.INCOMPLETE) {
+            if (RecordVerdict.isIncomplete(length)) {
                 return new Replay(at, at == size ? Outcome.CLEAN : Outcome.TORN);
             }
-            if (length == HintRecord.INVALID) {
+            if (RecordVerdict.isInvalid(length)) {
                 return new Replay(at, onlyZerosFrom(source, at, size) ? Outcome.TORN : Outcome.DAMAGED);
             }
             if (!visitor.accept(buffer, position, length, at)) {

@@ -2,7 +2,6 @@ package io.viperdb.engine.log;
 
 import io.viperdb.StoreIOException;
 import io.viperdb.engine.format.DataRecord;
-import io.viperdb.engine.format.RecordHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -70,10 +69,7 @@ public final class Segment {
      */
     public long appendCopy(ByteBuffer records, int start, int length) {
         long offset = values.appendCopy(records, start, length);
-        for (int at = start; at < start + length; at += DataRecord.length(RecordHeader.keyLength(records, at),
-                RecordHeader.valueLength(records, at))) {
-            keys.appendFor(records, at, offset + (at - start));
-        }
+        DataRecord.walkBlock(records, start, length, at -> keys.appendFor(records, at, offset + (at - start)));
         return offset;
     }
 
@@ -87,9 +83,9 @@ public final class Segment {
      * Flushes both logs and returns what forces them to the device, which the caller runs after releasing the append
      * lock so that writers go on meanwhile.
      */
-    public SyncPoint flushForSync() {
+    public PendingSync flushForSync() {
         flush();
-        return new SyncPoint(this);
+        return new PendingSync(this);
     }
 
     /**
@@ -103,31 +99,31 @@ public final class Segment {
     }
 
     /** The files of a segment as they were flushed, to be forced to the device values first. */
-    public static final class SyncPoint {
+    public static final class PendingSync {
         private final long id;
         private final LogFile values;
         private final LogFile keys;
         private final FileChannel valueChannel;
         private final FileChannel keyChannel;
-        private final long valueEnd;
+        private final long valueLogEnd;
         private final long lastRecordOffset;
         private final int lastRecordCrc;
 
         /** Taken under the append lock, right after a flush: the value log's end is a record boundary. */
-        SyncPoint(Segment segment) {
+        PendingSync(Segment segment) {
             this.id = segment.id;
             this.values = segment.values.logFile();
             this.keys = segment.keys.logFile();
             this.valueChannel = values.channel();
             this.keyChannel = keys.channel();
-            this.valueEnd = segment.values.end();
+            this.valueLogEnd = segment.values.end();
             this.lastRecordOffset = segment.values.lastRecordOffset();
             this.lastRecordCrc = segment.values.lastRecordCrc();
         }
 
         /** After {@link #force()} returned: notes in {@code marks} that the value log is on the device this far. */
         public void markSynced(SyncMarkFile marks) {
-            marks.record(id, valueEnd, lastRecordOffset, lastRecordCrc, false);
+            marks.record(id, valueLogEnd, lastRecordOffset, lastRecordCrc, false);
         }
 
         /**

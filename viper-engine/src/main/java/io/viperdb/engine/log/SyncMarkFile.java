@@ -36,7 +36,7 @@ public final class SyncMarkFile {
     private boolean failed;
     private long sequence;
     private long segmentId = -1;
-    private long end = -1;
+    private long lastSyncedEnd = -1;
 
     private SyncMarkFile(StoreDirectory directory, SyncMark current) {
         this.directory = directory;
@@ -99,7 +99,7 @@ public final class SyncMarkFile {
             return;
         }
         try {
-            if (id != segmentId || syncedEnd > end) {
+            if (id != segmentId || syncedEnd > lastSyncedEnd) {
                 ensureOpen();
                 SyncMark mark = new SyncMark(sequence + 1, id, syncedEnd, lastRecordOffset, lastRecordCrc);
                 ByteBuffer slot = mark.encode();
@@ -109,7 +109,7 @@ public final class SyncMarkFile {
                 }
                 sequence = mark.sequence();
                 segmentId = id;
-                end = syncedEnd;
+                lastSyncedEnd = syncedEnd;
                 unforced = true;
             }
             if (force && unforced) {
@@ -159,7 +159,7 @@ public final class SyncMarkFile {
      */
     public synchronized void confirmed(SyncMark mark) {
         segmentId = mark.segmentId();
-        end = mark.syncedEnd();
+        lastSyncedEnd = mark.syncedEnd();
     }
 
     /** Closes the file; marks recorded later are dropped. */

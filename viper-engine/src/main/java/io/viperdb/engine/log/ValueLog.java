@@ -60,7 +60,7 @@ public final class ValueLog {
     private volatile Mapping map;
     /** Mappings replaced while a reader was still inside: unmapped when it leaves, awaited by a release. */
     private final Queue<Mapping> replaced = new ConcurrentLinkedQueue<>();
-    private volatile long readableEnd;
+    private volatile long mappedEnd;
     private volatile boolean released;
     /** Where the last record appended (or kept by recovery) starts, -1 if none; guarded by the append lock. */
     private long lastRecordOffset = -1;
@@ -120,7 +120,7 @@ public final class ValueLog {
                 throw new CorruptStoreException(path, FileHeader.ID_OFFSET, "the header names segment " + id
                         + " but the file name says segment " + segmentId);
             }
-            log.readableEnd = size;
+            log.mappedEnd = size;
             return log;
         } catch (RuntimeException e) {
             log.abandon();
@@ -152,7 +152,7 @@ public final class ValueLog {
     /** Cuts the file at {@code end}, dropping everything after it. For recovery, before appends resume. */
     public void truncate(long end) {
         file.truncate(end);
-        readableEnd = Math.min(readableEnd, end);
+        mappedEnd = Math.min(mappedEnd, end);
     }
 
     /**
@@ -182,7 +182,7 @@ public final class ValueLog {
     private void flushed(long flushedEnd) {
         Mapping current = map;
         if (current != null) {
-            readableEnd = Math.max(readableEnd, Math.min(flushedEnd, current.size()));
+            mappedEnd = Math.max(mappedEnd, Math.min(flushedEnd, current.size()));
         }
     }
 
@@ -214,11 +214,7 @@ public final class ValueLog {
         checkRoom(offset, length);
         appender.append(records.slice(start, length));
         // The block's records were checked whole by the caller, so their lengths can be followed to the last one.
-        int last = start;
-        for (int at = start; at < start + length; at += DataRecord.length(RecordHeader.keyLength(records, at),
-                RecordHeader.valueLength(records, at))) {
-            last = at;
-        }
+        int last = DataRecord.walkBlock(records, start, length, at -> { });
         lastRecordOffset = offset + (last - start);
         lastRecordCrc = records.getInt(last + RecordHeader.CRC_OFFSET);
         return offset;
@@ -249,7 +245,7 @@ public final class ValueLog {
     public Mapping enter(long end) {
         while (true) {
             Mapping current = map;
-            if (current != null && end <= readableEnd && end <= current.size()) {
+            if (current != null && end <= mappedEnd && end <= current.size()) {
                 if (current.enter()) {
                     return current;
                 }
@@ -286,7 +282,7 @@ public final class ValueLog {
         if (current == null || current.size() < end) {
             current = replaceMapping(new Mapping(mapAtLeast(end)));
         }
-        readableEnd = Math.min(available, current.size());
+        mappedEnd = Math.min(available, current.size());
     }
 
     /** Publishes {@code next} and retires the mapping it replaces, which is unmapped once its readers have left. */
@@ -329,7 +325,7 @@ public final class ValueLog {
         if (map == null || map.size() < end) {
             replaceMapping(new Mapping(file.map(end)));
         }
-        readableEnd = end;
+        mappedEnd = end;
         file.close();
     }
 
@@ -340,7 +336,7 @@ public final class ValueLog {
      */
     public void stopAt(long end) {
         file.endAt(end);
-        readableEnd = Math.min(readableEnd, end);
+        mappedEnd = Math.min(mappedEnd, end);
         file.close();
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A named daemon thread that runs a store's work in the background: the periodic sync, the early syncs of a
- * {@link Writeback}, the automatic reclaim. Every background thread of the store is made and stopped here.
+ * {@link BackgroundSync}, the automatic reclaim. Every background thread of the store is made and stopped here.
  *
  * <p>A background thread is never interrupted: {@link #stop} starts no more tasks, lets the one under way finish and
  * waits for it (never {@code shutdownNow()}, never {@code cancel(true)}). Its tasks write and force the store's files,

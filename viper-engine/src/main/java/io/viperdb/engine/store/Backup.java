@@ -30,8 +30,8 @@ final class Backup {
         List<Long> ids = new ArrayList<>();
         for (StoreSnapshot.Part part : snapshot.segments()) {
             Segment segment = part.segment();
-            copyPrefix(segment.values().file(), copy.valueLog(segment.id()), part.valueEnd());
-            copyPrefix(segment.keys().file(), copy.keyLog(segment.id()), part.keyEnd());
+            copyPrefix(segment.values().file(), copy.valueLog(segment.id()), part.valueLogEnd());
+            copyPrefix(segment.keys().file(), copy.keyLog(segment.id()), part.keyLogEnd());
             ids.add(segment.id());
         }
         copy.sync();

@@ -224,10 +224,24 @@ final class ByteStore {
         syncer.afterWrite(sequence);
     }
 
+    /**
+     * Writes a put record that expires at {@code expiry}, epoch milliseconds. An expiry already past writes the
+     * record all the same: the key reads as absent at once, and recovery drops it, older values with it.
+     */
+    void putUntil(String key, byte[] keyBytes, byte[] value, long expiry) {
+        holdBackIfOverfull();
+        long sequence = gate.appendUnderWriteLock("put", () -> appendPut(keyBytes, value, clock.millis(), expiry));
+        syncer.afterWrite(sequence);
+    }
+
     private long appendPut(byte[] keyBytes, byte[] value, Duration timeToLive) {
-        Segment active = activeWithRoom(DataRecord.length(keyBytes.length, value.length));
         long now = clock.millis();
-        long expiry = timeToLive == null ? RecordHeader.NO_EXPIRY : expiryAfter(now, timeToLive);
+        return appendPut(keyBytes, value, now, timeToLive == null ? RecordHeader.NO_EXPIRY
+                : expiryAfter(now, timeToLive));
+    }
+
+    private long appendPut(byte[] keyBytes, byte[] value, long now, long expiry) {
+        Segment active = activeWithRoom(DataRecord.length(keyBytes.length, value.length));
         long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
         Place place = new Place(active.id(), offset, DataRecord.length(keyBytes.length, value.length), expiry);
         changes.replaced(index.put(keyBytes, place), place);
@@ -240,6 +254,96 @@ final class ByteStore {
         OptionalLong sequence = gate.underWriteLock("remove", () -> appendDelete(keyBytes));
         sequence.ifPresent(syncer::afterWrite);
         return sequence.isPresent();
+    }
+
+    /**
+     * What an atomic operation does to its key, decided from the key's current value (see {@link #update}): nothing,
+     * a remove, or a put of {@code value} that expires at {@code expiry}; and what the operation returns.
+     *
+     * @param result what the operation returns to its caller
+     * @param value the encoded value to put, or null
+     * @param expiry when a put expires, epoch milliseconds, or {@link RecordHeader#NO_EXPIRY}
+     * @param remove true to remove the key (with {@code value} null)
+     */
+    record Change<R>(R result, byte[] value, long expiry, boolean remove) {
+
+        /** Writes nothing. */
+        static <R> Change<R> none(R result) {
+            return new Change<>(result, null, RecordHeader.NO_EXPIRY, false);
+        }
+
+        /** Removes the key, if it is live. */
+        static <R> Change<R> removal(R result) {
+            return new Change<>(result, null, RecordHeader.NO_EXPIRY, true);
+        }
+
+        /** Puts {@code value}, to expire at {@code expiry}. */
+        static <R> Change<R> put(R result, byte[] value, long expiry) {
+            return new Change<>(result, value, expiry, false);
+        }
+    }
+
+    /** How an atomic operation decides its {@link Change} from its key's current value. */
+    @FunctionalInterface
+    interface Decision<T, R> {
+
+        /**
+         * Decides, under the write lock.
+         *
+         * @param current the key's current value as the decoder made it, or null if the key is absent or expired
+         * @param now the store's clock at the write, for an expiry counted from it
+         * @return what to write, and what to return
+         */
+        Change<R> decide(T current, long now);
+    }
+
+    /**
+     * Runs an atomic operation on {@code key}: under the write lock, so that no other write comes between, reads the
+     * key's value with {@code decoder}, hands it to {@code decision} and writes the change it returns. The decision runs
+     * exactly once, holding the write lock; if it throws, nothing is written. A call of the store from inside it is
+     * refused (see {@link WriteGate#refuseCallFromUpdate}).
+     *
+     * @return the result of the change
+     */
+    <T, R> R update(String operation, String key, byte[] keyBytes, BiFunction<String, ByteBuffer, T> decoder,
+            Decision<T, R> decision) {
+        holdBackIfOverfull();
+        Updated<R> updated = gate.underWriteLock(operation, () -> {
+            T current = read(key, keyBytes, decoder);
+            long now = clock.millis();
+            Change<R> change = decision.decide(current, now);
+            if (change.value() != null) {
+                return new Updated<>(change.result(), appendPut(keyBytes, change.value(), now, change.expiry()));
+            }
+            if (change.remove() && current != null) {
+                return new Updated<>(change.result(), appendDelete(keyBytes).orElse(NOTHING_WRITTEN));
+            }
+            return new Updated<>(change.result(), NOTHING_WRITTEN);
+        });
+        if (updated.sequence() != NOTHING_WRITTEN) {
+            syncer.afterWrite(updated.sequence());
+        }
+        return updated.result();
+    }
+
+    /** The sequence number of an update that wrote nothing. */
+    private static final long NOTHING_WRITTEN = -1;
+
+    /** An update's result, and the sequence number of its write for the sync policy. */
+    private record Updated<R>(R result, long sequence) {
+    }
+
+    /**
+     * When {@code key} expires, epoch milliseconds: empty if it has no expiry, is absent or has expired. One look
+     * into the index, as {@link #contains} takes.
+     */
+    OptionalLong expiry(byte[] keyBytes) {
+        ensureOpen();
+        Place place = index.get(keyBytes);
+        if (place == null || !place.expires() || place.expiredAt(clock.millis())) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(place.expiry());
     }
 
     /** Appends a delete record of the key {@code keyBytes} if it is live; empty if not, and nothing was written. */
@@ -294,8 +398,7 @@ final class ByteStore {
             if (entry.value() == null) {
                 active.append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, entry.keyBytes(), NO_VALUE);
             } else {
-                long expiry = entry.timeToLive() == null ? RecordHeader.NO_EXPIRY
-                        : expiryAfter(now, entry.timeToLive());
+                long expiry = entry.timeToLive() == null ? entry.expiry() : expiryAfter(now, entry.timeToLive());
                 long offset = active.append(RecordHeader.PUT, now, expiry, entry.keyBytes(), entry.value());
                 places[i] = new Place(active.id(), offset, entry.recordLength(), expiry);
             }
@@ -348,6 +451,26 @@ final class ByteStore {
                 millis++;
             }
             return Math.min(Math.addExact(now, millis), RecordHeader.NO_EXPIRY - 1);
+        } catch (ArithmeticException e) {
+            return RecordHeader.NO_EXPIRY - 1;
+        }
+    }
+
+    /**
+     * The expiry of {@code expiresAt}, rounded up to whole milliseconds as {@link #expiryAfter} does. An instant too
+     * late to represent is kept as the latest expiry there is; one before 1970, which has passed on any clock a
+     * store runs on, as 1970 itself, so that the stored expiry is never negative.
+     */
+    static long expiryAt(Instant expiresAt) {
+        if (expiresAt.isBefore(Instant.EPOCH)) {
+            return 0;
+        }
+        try {
+            long millis = expiresAt.toEpochMilli();
+            if (expiresAt.getNano() % 1_000_000 != 0) {
+                millis = Math.addExact(millis, 1);
+            }
+            return Math.min(millis, RecordHeader.NO_EXPIRY - 1);
         } catch (ArithmeticException e) {
             return RecordHeader.NO_EXPIRY - 1;
         }
@@ -504,5 +627,13 @@ final class ByteStore {
     /** Throws {@link StoreClosedException} if the store is closed. */
     void ensureOpen() {
         gate.ensureOpen();
+    }
+
+    /**
+     * Throws {@link IllegalStateException} if this thread is inside a decision of {@link #update}, which runs under
+     * the write lock, and calls the store back (see {@link WriteGate#refuseCallFromUpdate}).
+     */
+    void refuseCallFromUpdate() {
+        gate.refuseCallFromUpdate();
     }
 }

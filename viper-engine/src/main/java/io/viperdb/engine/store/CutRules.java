@@ -3,6 +3,7 @@ package io.viperdb.engine.store;
 import io.viperdb.CorruptStoreException;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.RecordVerdict;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -20,25 +21,25 @@ final class CutRules {
 
     private final Path file;
     private final ByteBuffer data;
-    private final int dataEnd;
+    private final int fileSize;
     private final boolean last;
     /** Whether the store is opened read-only: then the log lines say that nothing is cut on disk. */
     private final boolean readOnly;
     /** Where records start being checked as their hints are read: the end of the sync mark, if it holds. */
-    private final long checkedFrom;
+    private final long syncedEnd;
 
     /**
      * The rules for the value log {@code file}, whose bytes up to its end are {@code data}: the store's {@code last}
-     * segment or a sealed one, whose records were on the device up to {@code checkedFrom} (the end of its sync mark,
+     * segment or a sealed one, whose records were on the device up to {@code syncedEnd} (the end of its sync mark,
      * or the file header's).
      */
-    CutRules(Path file, ByteBuffer data, boolean last, boolean readOnly, long checkedFrom) {
+    CutRules(Path file, ByteBuffer data, boolean last, boolean readOnly, long syncedEnd) {
         this.file = file;
         this.data = data;
-        this.dataEnd = data.limit();
+        this.fileSize = data.limit();
         this.last = last;
         this.readOnly = readOnly;
-        this.checkedFrom = checkedFrom;
+        this.syncedEnd = syncedEnd;
     }
 
     /**
@@ -46,12 +47,13 @@ final class CutRules {
      * in the last segment, past the sync mark (rule 8), and not below it (rule 9).
      */
     boolean checkedAsHinted(long offset, int length) {
-        return last && offset + length > checkedFrom;
+        return last && offset + length > syncedEnd;
     }
 
     /**
-     * Judges the record at {@code position}, the first the replay cannot take ({@code check} says why:
-     * {@link DataRecord#INCOMPLETE} or {@link DataRecord#INVALID}): damage below the sync mark (rule 9), a write the
+     * Judges the record at {@code position}, the first the replay cannot take ({@code verdict}, its
+     * {@link DataRecord#inspect inspection} up to the end of the file, says why; a sound one breaks the framing of
+     * batches): damage below the sync mark (rule 9), a write the
      * device lost past it (rule 8), damage in a sealed segment (rule 5), or a torn tail (rule 3). Returns if the data
      * ends at {@code position}.
      *
@@ -59,23 +61,23 @@ final class CutRules {
      * @param keyLogTrusted whether the key log was trusted to its end (rule 1)
      * @throws CorruptStoreException if it is damage
      */
-    void endDataAt(int position, int check, boolean hinted, boolean keyLogTrusted) {
-        neverCutBelowTheSyncMark(position);
+    void endDataAt(int position, int verdict, boolean hinted, boolean keyLogTrusted) {
+        neverCutBelowTheSyncMark(position, verdict);
         if (hinted) {
-            endAtLostWrite(position);
+            endAtLostWrite(position, verdict);
             return;
         }
-        neverCutASealedSegment(position, () -> whatIsWrongAt(position));
-        cutTornTail(position, check, keyLogTrusted);
+        neverCutASealedSegment(position, () -> whatIsWrongAt(position, verdict));
+        cutTornTail(position, verdict, keyLogTrusted);
     }
 
     /**
      * Rule 9: below the sync mark the last segment is like a sealed one. Its records were on the device before the
      * mark was written, so one there that cannot be taken is damage, never cut as a torn or lost write.
      */
-    private void neverCutBelowTheSyncMark(int position) {
-        if (position < checkedFrom) {
-            throw new CorruptStoreException(file, position, whatIsWrongAt(position) + ", below offset " + checkedFrom
+    private void neverCutBelowTheSyncMark(int position, int verdict) {
+        if (position < syncedEnd) {
+            throw new CorruptStoreException(file, position, whatIsWrongAt(position, verdict) + ", below offset " + syncedEnd
                     + ", up to which a sync mark says the value log was on the device whole");
         }
     }
@@ -84,10 +86,10 @@ final class CutRules {
      * Rule 8: the hinted record at {@code position}, past the sync mark, failed its check. If it looks like a write
      * that never reached the device, the data ends there, at the last sync; otherwise it is damage.
      */
-    private void endAtLostWrite(int position) {
+    private void endAtLostWrite(int position, int verdict) {
         // Its hint says a whole record was written here, so only a lost write excuses it.
         if (!looksLikeLostWrite(position)) {
-            throw new CorruptStoreException(file, position, DataRecord.problem(data, position, dataEnd));
+            throw new CorruptStoreException(file, position, DataRecord.describe(verdict, data, position, fileSize));
         }
         LOG.log(Level.WARNING, "The record at offset {0} of {1} never reached the disk (its hint did); the store "
                 + "ends before it, at its last sync", position, file);
@@ -104,18 +106,18 @@ final class CutRules {
     }
 
     /**
-     * Rule 3: what follows the last sound record of the last segment was never covered by a hint, so no flush
+     * Rule 3: what follows the last sound record of the last segment was never listed by a hint, so no flush
      * completed it: a torn append, cut off at {@code position}. If the key log was not trusted, only a partial record
      * or zeros may be cut; anything else is damage.
      */
-    private void cutTornTail(int position, int check, boolean keyLogTrusted) {
-        boolean zeros = onlyZeros(position, dataEnd);
-        if (!keyLogTrusted && !zeros && check != DataRecord.INCOMPLETE) {
-            throw new CorruptStoreException(file, position, whatIsWrongAt(position));
+    private void cutTornTail(int position, int verdict, boolean keyLogTrusted) {
+        boolean zeros = onlyZeros(position, fileSize);
+        if (!keyLogTrusted && !zeros && !RecordVerdict.isIncomplete(verdict)) {
+            throw new CorruptStoreException(file, position, whatIsWrongAt(position, verdict));
         }
         if (!zeros) {
             LOG.log(Level.WARNING, "{0} {1} bytes at offset {2} of {3}, the tail of an interrupted write ({4})",
-                    cutOff(), dataEnd - position, position, file, DataRecord.problem(data, position, dataEnd));
+                    cutOff(), fileSize - position, position, file, whatIsWrongAt(position, verdict));
         }
     }
 
@@ -125,9 +127,9 @@ final class CutRules {
     }
 
     /** Why the record at {@code position} cannot be taken: it is unsound, or a sound batch record out of place. */
-    private String whatIsWrongAt(int position) {
-        return DataRecord.check(data, position, dataEnd) > 0 ? "a batch record out of place"
-                : DataRecord.problem(data, position, dataEnd);
+    private String whatIsWrongAt(int position, int verdict) {
+        return RecordVerdict.isSound(verdict) ? "a batch record out of place"
+                : DataRecord.describe(verdict, data, position, fileSize);
     }
 
     /**
@@ -135,11 +137,11 @@ final class CutRules {
      * header of zeros, or a 4 KiB page of it that is all zeros (file systems give unwritten blocks as zeros).
      */
     private boolean looksLikeLostWrite(int start) {
-        if (onlyZeros(start, Math.min(start + RecordHeader.SIZE, dataEnd))) {
+        if (onlyZeros(start, Math.min(start + RecordHeader.SIZE, fileSize))) {
             return true;
         }
         int page = 4096;
-        for (int from = (start + page - 1) / page * page; from + page <= dataEnd; from += page) {
+        for (int from = (start + page - 1) / page * page; from + page <= fileSize; from += page) {
             if (onlyZeros(from, from + page)) {
                 return true;
             }

@@ -7,12 +7,16 @@ import io.viperdb.StoreIOException;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.RecordVerdict;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.index.Entry;
 import io.viperdb.engine.index.Place;
 import io.viperdb.engine.log.Mapping;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.ValueLog;
+import io.viperdb.engine.store.PackedPlaces.Copy;
+import io.viperdb.engine.store.PackedPlaces.LogOrder;
+import io.viperdb.engine.store.PackedPlaces.Source;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -106,8 +110,8 @@ final class Reclaimer {
     }
 
     /**
-     * The records of one sealed segment that the index points at, in the order of the index's slots: each as
-     * {@code offset << 32 | length} (offsets are below 2^31) and the slot of its entry. Expired entries are apart.
+     * The records of one sealed segment that the index points at, in the order of the index's slots: each as its
+     * {@link PackedPlaces.Source} place and the slot of its entry. Expired entries are apart.
      */
     private static final class SegmentRecords {
         long[] places = new long[16];
@@ -123,16 +127,16 @@ final class Reclaimer {
                 places = Arrays.copyOf(places, 2 * count);
                 slots = Arrays.copyOf(slots, 2 * count);
             }
-            places[count] = offset << 32 | length;
+            places[count] = Source.of(offset, length);
             slots[count++] = slot;
             bytes += length;
         }
 
-        /** The indexes of {@link #places}, as {@code offset << 32 | index}, in log order. */
+        /** The indexes of {@link #places}, as {@link PackedPlaces.LogOrder} keys, in log order. */
         long[] logOrder() {
             long[] order = new long[count];
             for (int i = 0; i < count; i++) {
-                order[i] = places[i] & 0xFFFFFFFF00000000L | i;
+                order[i] = LogOrder.of(places[i], i);
             }
             Arrays.sort(order);
             return order;
@@ -165,7 +169,7 @@ final class Reclaimer {
         }
     }
 
-    /** Where the records of one source segment went: {@code output << 32 | offset} for each of its places. */
+    /** Where the records of one source segment went: a {@link PackedPlaces.Copy} for each of its places. */
     private record Copied(Segment source, SegmentRecords records, long[] to) {
     }
 
@@ -320,15 +324,15 @@ final class Reclaimer {
             Lock outputLock = new ReentrantLock();
             // The device writes the new segments while they are being copied, so that sealing them (which syncs
             // them) finds little left to write.
-            Writeback writeback = new Writeback(() -> outputs.get(outputs.size() - 1).flushForSync()::force,
+            BackgroundSync backgroundSync = new BackgroundSync(() -> outputs.get(outputs.size() - 1).flushForSync()::force,
                     "viperdb-reclaim-writeback " + segments.directory().path());
             try {
                 for (Segment source : step) {
-                    copies.add(copy(source, records.get(source), outputs, outputLock, writeback));
+                    copies.add(copy(source, records.get(source), outputs, outputLock, backgroundSync));
                 }
-                writeback.awaitIdle();
+                backgroundSync.awaitIdle();
             } finally {
-                writeback.stop();
+                backgroundSync.stop();
             }
             if (!outputs.isEmpty()) {
                 outputs.get(outputs.size() - 1).seal();
@@ -375,14 +379,14 @@ final class Reclaimer {
      * same: the index will not move to it, and the next reclaim drops it.
      */
     private Copied copy(Segment source, SegmentRecords records, List<Segment> outputs, Lock outputLock,
-            Writeback writeback) {
+            BackgroundSync backgroundSync) {
         long[] order = records.logOrder();
         // The places in log order, gathered in a loop of their own: the gather is a miss per record, and only a loop
         // that does nothing else lets the processor overlap them (in the copy loop they took half of the time it spent
-        // outside system calls).
+        // outside system calls). Each Source place is replaced by its Copy place once its block is copied.
         long[] places = new long[order.length];
         for (int j = 0; j < order.length; j++) {
-            places[j] = records.places[(int) order[j]];
+            places[j] = records.places[LogOrder.index(order[j])];
         }
         ValueLog values = source.values();
         // The sources are sealed and are released only by a later reclaim or a close, which wait for this one.
@@ -399,11 +403,11 @@ final class Reclaimer {
                     throw new Stopped();
                 }
                 long firstPlace = places[k];
-                int blockStart = offset(firstPlace);
+                int blockStart = Source.offset(firstPlace);
                 if (out == null || out.values().end() >= segments.logFileSize()
-                        || !out.values().hasRoomFor(length(firstPlace))) {
+                        || !out.values().hasRoomFor(Source.length(firstPlace))) {
                     if (out != null) {
-                        writeback.awaitIdle();
+                        backgroundSync.awaitIdle();
                         out.seal();
                     }
                     out = segments.createSegment(outputLock);
@@ -416,28 +420,30 @@ final class Reclaimer {
                 // started a new output: once the output reaches the log file size, or before it would pass MAX_SIZE.
                 do {
                     long place = places[k];
-                    int start = offset(place);
-                    int length = length(place);
+                    int start = Source.offset(place);
+                    int length = Source.length(place);
                     long blockBytes = blockEnd - blockStart;
                     if (k > first && (start != blockEnd || blockBytes + length > MAX_BLOCK
                             || outEnd + blockBytes >= segments.logFileSize()
                             || outEnd + blockBytes + length > ValueLog.MAX_SIZE)) {
                         break;
                     }
-                    if (DataRecord.check(bytes, start, start + length) != length) {
-                        throw new CorruptStoreException(values.file(), start,
-                                DataRecord.problem(bytes, start, start + length));
+                    int verdict = DataRecord.inspect(bytes, start, start + length);
+                    if (verdict != length) {
+                        throw new CorruptStoreException(values.file(), start, RecordVerdict.isSound(verdict)
+                                ? "a record of " + verdict + " bytes where the index places one of " + length
+                                : DataRecord.describe(verdict, bytes, start, start + length));
                     }
                     blockEnd = start + length;
                     k++;
                 } while (k < order.length);
                 long newStart = out.appendCopy(bytes, blockStart, blockEnd - blockStart);
-                long output = outputs.size() - 1;
+                int output = outputs.size() - 1;
                 for (int j = first; j < k; j++) {
-                    // The new place replaces the old, which the loop has done with.
-                    places[j] = output << 32 | (newStart + offset(places[j]) - blockStart);
+                    // The copy's place replaces the source's, which the loop has done with.
+                    places[j] = Copy.of(output, newStart + Source.offset(places[j]) - blockStart);
                 }
-                writeback.appended(blockEnd - blockStart);
+                backgroundSync.appended(blockEnd - blockStart);
                 pace.copied(blockEnd - blockStart, stop);
             }
         } finally {
@@ -446,7 +452,7 @@ final class Reclaimer {
         // Back in slot order, in a loop of its own too, for the moves, which go in slot order.
         long[] to = new long[order.length];
         for (int j = 0; j < order.length; j++) {
-            to[(int) order[j]] = places[j];
+            to[LogOrder.index(order[j])] = places[j];
         }
         return new Copied(source, records, to);
     }
@@ -466,9 +472,9 @@ final class Reclaimer {
         try {
             for (int i = 0; i < records.count; i++) {
                 long place = records.places[i];
-                Segment output = outputs.get((int) (to[i] >>> 32));
-                int result = index.moveAt(generation, records.slots[i], source.id(), offset(place), length(place),
-                        output.id(), (int) to[i]);
+                Segment output = outputs.get(Copy.output(to[i]));
+                int result = index.moveAt(generation, records.slots[i], source.id(), Source.offset(place),
+                        Source.length(place), output.id(), Copy.offset(to[i]));
                 if (result == KeyDirectory.SLOT_UNKNOWN) {
                     if (mapping == null) {
                         mapping = source.values().enter(source.values().end());
@@ -478,10 +484,10 @@ final class Reclaimer {
                         key = new byte[KeyValueStore.MAX_KEY_BYTES];
                     }
                     ByteBuffer bytes = mapping.buffer();
-                    int keyLength = RecordHeader.keyLength(bytes, offset(place));
-                    bytes.get(offset(place) + RecordHeader.SIZE, key, 0, keyLength);
-                    result = index.move(key, 0, keyLength, source.id(), offset(place), length(place), output.id(),
-                            (int) to[i]) ? KeyDirectory.MOVED : KeyDirectory.NOT_MOVED;
+                    int keyLength = RecordHeader.keyLength(bytes, Source.offset(place));
+                    bytes.get(Source.offset(place) + RecordHeader.SIZE, key, 0, keyLength);
+                    result = index.move(key, 0, keyLength, source.id(), Source.offset(place), Source.length(place),
+                            output.id(), Copy.offset(to[i])) ? KeyDirectory.MOVED : KeyDirectory.NOT_MOVED;
                 }
                 if (result == KeyDirectory.MOVED) {
                     moved++;
@@ -493,14 +499,6 @@ final class Reclaimer {
             }
         }
         return moved;
-    }
-
-    private static int offset(long place) {
-        return (int) (place >>> 32);
-    }
-
-    private static int length(long place) {
-        return (int) place;
     }
 
     private void discard(List<Segment> outputs) {

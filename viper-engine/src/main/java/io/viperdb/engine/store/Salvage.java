@@ -11,6 +11,11 @@ import io.viperdb.engine.format.Manifest;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.io.FileAccess;
 import io.viperdb.engine.log.StoreDirectory;
+import io.viperdb.engine.salvage.HintScan;
+import io.viperdb.engine.salvage.LatestRecords;
+import io.viperdb.engine.salvage.Problems;
+import io.viperdb.engine.salvage.ReadOnlyFile;
+import io.viperdb.engine.salvage.SegmentScan;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -148,7 +153,7 @@ public final class Salvage {
                     + "records are ordered by their timestamps"));
         } catch (CorruptStoreException e) {
             long size = sizeOf(file);
-            damage.add(new Damage(file, e.offset(), Math.max(0, size - e.offset()), problemOf(e)
+            damage.add(new Damage(file, e.offset(), Math.max(0, size - e.offset()), Problems.of(e)
                     + "; every segment file on disk is read, and records are ordered by their timestamps"));
         }
         return Optional.empty();
@@ -183,12 +188,5 @@ public final class Salvage {
         } catch (IOException e) {
             return 0;
         }
-    }
-
-    /** The problem a {@link CorruptStoreException} describes, without the file and offset its message starts with. */
-    static String problemOf(CorruptStoreException e) {
-        String prefix = "Corrupt store file " + e.file() + " at offset " + e.offset() + ": ";
-        String message = e.getMessage();
-        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 }

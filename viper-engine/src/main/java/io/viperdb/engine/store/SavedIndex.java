@@ -69,9 +69,9 @@ final class SavedIndex {
         for (IndexFile.Extent extent : loaded.extents()) {
             long values = size(directory.valueLog(extent.segment()));
             long keys = size(directory.keyLog(extent.segment()));
-            if (values != extent.valueEnd() || keys != extent.keyEnd()) {
-                return "it covers segment " + extent.segment() + " to " + extent.valueEnd() + " bytes of value log and "
-                        + extent.keyEnd() + " of key log, and they are " + values + " and " + keys + " bytes long";
+            if (values != extent.valueLogEnd() || keys != extent.keyLogEnd()) {
+                return "it covers segment " + extent.segment() + " to " + extent.valueLogEnd() + " bytes of value log and "
+                        + extent.keyLogEnd() + " of key log, and they are " + values + " and " + keys + " bytes long";
             }
         }
         return null;

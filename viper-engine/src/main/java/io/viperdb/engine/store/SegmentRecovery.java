@@ -48,12 +48,12 @@ final class SegmentRecovery {
         KeyLog keys = segment.keys();
         KeyReplay updates = null;
         try {
-            long checkedFrom = checkedFrom(segment, mark);
+            long syncedEnd = syncedEnd(segment, mark);
             updates = new KeyReplay(keyDirectory, id, keys.end());
-            if (mark != null && checkedFrom == mark.syncedEnd()) {
+            if (mark != null && syncedEnd == mark.syncedEnd()) {
                 marks.confirmed(mark);
             }
-            SegmentReplay.Replayed replayed = new SegmentReplay(segment, last, readOnly, checkedFrom, nowMillis,
+            SegmentReplay.Replayed replayed = new SegmentReplay(segment, last, readOnly, syncedEnd, nowMillis,
                     updates).run();
             updates.finish();
             if (readOnly) {
@@ -91,16 +91,16 @@ final class SegmentRecovery {
             KeyLog keys = segment.keys();
             // The last segment may have been cut after the index file was written, and have grown back to the same
             // length since: it must still end with the same record.
-            if (last && !endsWith(values, extent.lastRecord(), extent.valueEnd(), extent.lastRecordCrc())) {
+            if (last && !endsWith(values, extent.lastRecord(), extent.valueLogEnd(), extent.lastRecordCrc())) {
                 throw new CorruptStoreException(values.file(), Math.max(0, extent.lastRecord()),
                         "the value log does not end with the record the index file names as its last");
             }
-            if (mark != null && mark.syncedEnd() == extent.valueEnd()) {
+            if (mark != null && mark.syncedEnd() == extent.valueLogEnd()) {
                 marks.confirmed(mark);
             }
             if (readOnly) {
-                values.stopAt(extent.valueEnd());
-                keys.stopAt(extent.keyEnd(), Long.MAX_VALUE);
+                values.stopAt(extent.valueLogEnd());
+                keys.stopAt(extent.keyLogEnd(), Long.MAX_VALUE);
             } else if (last) {
                 values.resumeAppending(extent.lastRecord(), extent.lastRecordCrc());
                 keys.resumeAppending(values);
@@ -141,7 +141,7 @@ final class SegmentRecovery {
         if (start < 0) {
             return end == FileHeader.SIZE;
         }
-        return start < end && end <= data.limit() && DataRecord.check(data, (int) start, (int) end) == end - start
+        return start < end && end <= data.limit() && DataRecord.inspect(data, (int) start, (int) end) == end - start
                 && RecordHeader.storedCrc(data, (int) start) == crc;
     }
 
@@ -150,7 +150,7 @@ final class SegmentRecovery {
      * value log holds the record it names, whole, ending there, with the checksum it names; otherwise the start of the
      * data, so that every record is checked.
      */
-    private static long checkedFrom(Segment segment, SyncMark mark) {
+    private static long syncedEnd(Segment segment, SyncMark mark) {
         if (mark == null) {
             return FileHeader.SIZE;
         }
@@ -180,7 +180,7 @@ final class SegmentRecovery {
         KeyLog.Replay hints = replayed.hints();
         if (hints.outcome() == KeyLog.Outcome.NO_HEADER) {
             keys.rewriteHeader(segment.id());
-        } else if (hints.outcome() != KeyLog.Outcome.CLEAN || replayed.keyLogEnd() != hints.validEnd()) {
+        } else if (hints.outcome() != KeyLog.Outcome.CLEAN || replayed.keyLogEnd() != hints.soundEnd()) {
             keys.truncate(replayed.keyLogEnd());
         }
         if (last || !replayed.unhinted().isEmpty()) {

@@ -5,6 +5,7 @@ import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.RecordVerdict;
 import io.viperdb.engine.index.KeyReplay;
 import io.viperdb.engine.log.KeyLog;
 import io.viperdb.engine.log.Segment;
@@ -23,9 +24,9 @@ import java.util.List;
  *
  * <p>The replay reads in two parts: the key log's hints, taking each record as its hint describes it, and then, from
  * where the hints stopped, the value log's records themselves, until the data ends or a record cannot be taken. Where
- * it stands is a position in both logs ({@link #end}, {@link #keyLogEnd}, {@link #lastRecord}, {@link #unhinted}) and
- * the batch it is inside, if any; why the hints stopped is a {@link HintsStop}. The replay changes no file: it returns
- * what it decided, and {@link SegmentRecovery} carries that out.
+ * it stands is a position in both logs ({@link #valueLogEnd}, {@link #keyLogEnd}, {@link #lastRecord},
+ * {@link #unhinted}) and the batch it is inside, if any; why the hints stopped is a {@link HintsStop}. The replay
+ * changes no file: it returns what it decided, and {@link SegmentRecovery} carries that out.
  */
 final class SegmentReplay {
 
@@ -79,7 +80,7 @@ final class SegmentReplay {
     private final Segment segment;
     private final Path file;
     private final ByteBuffer data;
-    private final int dataEnd;
+    private final int fileSize;
     /** Whether the store is opened read-only: then the log lines say that nothing is rebuilt on disk. */
     private final boolean readOnly;
     private final long now;
@@ -88,7 +89,7 @@ final class SegmentReplay {
 
     // Where the replay stands in the two logs, and the batch it is inside.
     /** The end of the last record taken: where the next must start. */
-    private long end = FileHeader.SIZE;
+    private long valueLogEnd = FileHeader.SIZE;
     /** The end of the last hint taken. */
     private long keyLogEnd = FileHeader.SIZE;
     /** Where the last record taken starts, -1 before the first. */
@@ -103,18 +104,18 @@ final class SegmentReplay {
     private long unsoundHintedRecord = -1;
 
     /**
-     * A replay of {@code segment} into {@code updates}, checking records from {@code checkedFrom} on as their hints
+     * A replay of {@code segment} into {@code updates}, checking records from {@code syncedEnd} on as their hints
      * are read if it is the {@code last} segment, and judging expiry by {@code now}.
      */
-    SegmentReplay(Segment segment, boolean last, boolean readOnly, long checkedFrom, long now, KeyReplay updates) {
+    SegmentReplay(Segment segment, boolean last, boolean readOnly, long syncedEnd, long now, KeyReplay updates) {
         this.segment = segment;
         this.file = segment.values().file();
         this.data = segment.values().mappedForRecovery();
-        this.dataEnd = data.limit();
+        this.fileSize = data.limit();
         this.readOnly = readOnly;
         this.now = now;
         this.updates = updates;
-        this.cuts = new CutRules(file, data, last, readOnly, checkedFrom);
+        this.cuts = new CutRules(file, data, last, readOnly, syncedEnd);
     }
 
     /**
@@ -125,22 +126,22 @@ final class SegmentReplay {
     Replayed run() {
         KeyLog.Replay hints = segment.keys().replay(segment.id(), this::takeContiguousHint);
         endTheHints(hints);
-        long hintedEnd = end;
+        long hintedEnd = valueLogEnd;
         takeRecordsPastTheHints();
-        return new Replayed((int) end, hints, keyLogEnd, hintedEnd, unhinted, lastRecord);
+        return new Replayed((int) valueLogEnd, hints, keyLogEnd, hintedEnd, unhinted, lastRecord);
     }
 
     /** Settles where the hints stopped, and why, once the key log's replay has ended as {@code hints} says. */
     private void endTheHints(KeyLog.Replay hints) {
         // The end of the last hint taken, or 0 if the file header was refused: nothing of that file is kept.
-        keyLogEnd = hints.validEnd();
+        keyLogEnd = hints.soundEnd();
         if (hintsStop == null) {
             hintsStop = hints.outcome() == KeyLog.Outcome.CLEAN || hints.outcome() == KeyLog.Outcome.TORN
                     ? HintsStop.END_OF_KEY_LOG : HintsStop.DAMAGED;
         }
         if (hintsStop == HintsStop.VALUE_LOG_SHORT) {
-            cuts.neverCutASealedSegment(dataEnd, () -> "the value log of sealed segment " + segment.id() + " ends at "
-                    + dataEnd + " but its key log lists records beyond that");
+            cuts.neverCutASealedSegment(fileSize, () -> "the value log of sealed segment " + segment.id() + " ends at "
+                    + fileSize + " but its key log lists records beyond that");
         }
         if (batch != null) {
             // The hints end inside a batch: read it again from the value log, where it may be whole.
@@ -148,12 +149,12 @@ final class SegmentReplay {
         }
         if (!hintsStop.trusted()) {
             LOG.log(Level.WARNING, "Key log {0} is {1} at offset {2}; {3}", segment.keys().file(),
-                    hintsStop.distrust, hints.validEnd(), readOnly
+                    hintsStop.distrust, hints.soundEnd(), readOnly
                             ? "reading the value log instead (read-only: the file is left as it is)"
                             : "rebuilding it from the value log");
         } else if (hintsStop == HintsStop.VALUE_LOG_SHORT) {
             LOG.log(Level.WARNING, "Value log {0} ends at {1}, before records its key log lists; the store keeps the "
-                    + "records before that point", file, dataEnd);
+                    + "records before that point", file, fileSize);
         }
     }
 
@@ -167,14 +168,14 @@ final class SegmentReplay {
     private boolean takeContiguousHint(ByteBuffer hint, int start, int length, long hintOffset) {
         long offset = HintRecord.recordOffset(hint, start);
         int recordLength = HintRecord.recordLength(hint, start);
-        if (offset != end) {
+        if (offset != valueLogEnd) {
             return stopHints(HintsStop.OUT_OF_STEP);
         }
         if (valueLogLostItsTail(offset, recordLength)) {
             return stopHints(HintsStop.VALUE_LOG_SHORT);
         }
         if (cuts.checkedAsHinted(offset, recordLength)
-                && DataRecord.check(data, (int) offset, (int) offset + recordLength) != recordLength) {
+                && DataRecord.inspect(data, (int) offset, (int) offset + recordLength) != recordLength) {
             unsoundHintedRecord = offset;
             return stopHints(HintsStop.UNSOUND_RECORD);
         }
@@ -196,7 +197,7 @@ final class SegmentReplay {
      * damage: rule 5).
      */
     private boolean valueLogLostItsTail(long offset, int recordLength) {
-        return offset + recordLength > dataEnd;
+        return offset + recordLength > fileSize;
     }
 
     /**
@@ -205,12 +206,11 @@ final class SegmentReplay {
      * inside is cut off whole (rule 7).
      */
     private void takeRecordsPastTheHints() {
-        while (end < dataEnd) {
-            int position = (int) end;
-            int length = DataRecord.check(data, position, dataEnd);
-            if (length < 0 || !take(data, position, RecordHeader.SIZE, position, length)) {
-                cuts.endDataAt(position, length < 0 ? length : DataRecord.INVALID,
-                        position == unsoundHintedRecord, hintsStop.trusted());
+        while (valueLogEnd < fileSize) {
+            int position = (int) valueLogEnd;
+            int verdict = DataRecord.inspect(data, position, fileSize);
+            if (!RecordVerdict.isSound(verdict) || !take(data, position, RecordHeader.SIZE, position, verdict)) {
+                cuts.endDataAt(position, verdict, position == unsoundHintedRecord, hintsStop.trusted());
                 break;
             }
             unhinted.add(position);
@@ -255,7 +255,7 @@ final class SegmentReplay {
                     RecordHeader.expiry(bytes, start), offset, length);
         }
         lastRecord = offset;
-        end = offset + length;
+        valueLogEnd = offset + length;
         return true;
     }
 
@@ -282,7 +282,7 @@ final class SegmentReplay {
      * that the data ends inside is cut off whole, from its begin record.
      */
     private void goBackBeforeTheOpenBatch() {
-        end = batch.start;
+        valueLogEnd = batch.start;
         keyLogEnd = batch.keyLogEnd;
         lastRecord = batch.lastRecordBefore;
         unhinted.subList(batch.unhintedBefore, unhinted.size()).clear();

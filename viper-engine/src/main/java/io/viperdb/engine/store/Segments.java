@@ -85,7 +85,7 @@ final class Segments {
         return listing.segments();
     }
 
-    /** Where syncs of the active segment are noted, so that the next open need not check what they covered. */
+    /** Where syncs of the active segment are noted, so that the next open need not check what they synced. */
     SyncMarkFile syncMarks() {
         return syncMarks;
     }

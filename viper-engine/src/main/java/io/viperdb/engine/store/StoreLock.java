@@ -99,12 +99,14 @@ final class StoreLock {
     }
 
     private static StoreLock lockExclusive(StoreDirectory directory, Path real) {
-        Path file = directory.lockFile();
-        FileChannel channel = null;
-        boolean acquired = false;
+        FileChannel opened;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            opened = FileChannel.open(directory.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new StoreIOException(directory.lockFile(), "locking", e);
+        }
+        return lockOrClose(directory, opened, channel -> {
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 throw new StoreLockedException(directory.path(), heldBy(channel));
@@ -112,42 +114,50 @@ final class StoreLock {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
                     0);
-            acquired = true;
             return new StoreLock(real, false, channel, lock);
-        } catch (OverlappingFileLockException e) {
-            throw new StoreLockedException(directory.path(), "in this JVM");
-        } catch (IOException e) {
-            throw new StoreIOException(file, "locking", e);
-        } finally {
-            if (!acquired) {
-                closeQuietly(channel);
-            }
-        }
+        });
     }
 
     private static StoreLock lockShared(StoreDirectory directory, Path real) {
         Path file = directory.lockFile();
-        FileChannel channel;
+        FileChannel opened;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
+            opened = FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException | AccessDeniedException e) {
             // No lock file to lock without creating one, or one this user may not read: the table alone, as documented.
             return new StoreLock(real, true, null, null);
         } catch (IOException e) {
             throw new StoreIOException(file, "opening the lock file", e);
         }
-        boolean acquired = false;
-        try {
+        return lockOrClose(directory, opened, channel -> {
             FileLock lock = channel.tryLock(0, Long.MAX_VALUE, true);
             if (lock == null) {
                 throw new StoreLockedException(directory.path(), "for writing by another process" + pid(channel));
             }
-            acquired = true;
             return new StoreLock(real, true, channel, lock);
+        });
+    }
+
+    /** A way to take the lock on the open lock file; throws what {@link FileChannel#tryLock} throws. */
+    @FunctionalInterface
+    private interface Locking {
+        StoreLock lock(FileChannel channel) throws IOException;
+    }
+
+    /**
+     * Takes the lock on {@code channel} by {@code locking}, with the one mapping of what locking throws, and closes
+     * the channel unless the lock was taken.
+     */
+    private static StoreLock lockOrClose(StoreDirectory directory, FileChannel channel, Locking locking) {
+        boolean acquired = false;
+        try {
+            StoreLock taken = locking.lock(channel);
+            acquired = true;
+            return taken;
         } catch (OverlappingFileLockException e) {
             throw new StoreLockedException(directory.path(), "in this JVM");
         } catch (IOException e) {
-            throw new StoreIOException(file, "locking", e);
+            throw new StoreIOException(directory.lockFile(), "locking", e);
         } finally {
             if (!acquired) {
                 closeQuietly(channel);

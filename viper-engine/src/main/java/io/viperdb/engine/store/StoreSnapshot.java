@@ -19,10 +19,10 @@ record StoreSnapshot(Manifest manifest, List<Part> segments) {
      * One segment of a snapshot.
      *
      * @param segment the segment
-     * @param valueEnd where its value log ended
-     * @param keyEnd where its key log ended
+     * @param valueLogEnd where its value log ended
+     * @param keyLogEnd where its key log ended
      */
-    record Part(Segment segment, long valueEnd, long keyEnd) {
+    record Part(Segment segment, long valueLogEnd, long keyLogEnd) {
     }
 
     /** Takes a snapshot of {@code segments}; the caller holds the write lock. */

@@ -20,7 +20,7 @@ import java.time.Duration;
  *
  * <p>It keeps the store's {@link SyncPolicy}: under {@link SyncPolicy#always()} each write waits for its sync
  * ({@link #afterWrite}); under {@link SyncPolicy#every(Duration)} a background thread syncs what is pending at that
- * interval, from {@link #start()} on; and unless every write is synced anyway, a {@link Writeback} starts syncs early
+ * interval, from {@link #start()} on; and unless every write is synced anyway, a {@link BackgroundSync} starts syncs early
  * as writes pile up. A read-only store syncs nothing.
  */
 final class Syncer {
@@ -36,7 +36,7 @@ final class Syncer {
     /** The thread of the periodic policy; null under another policy. */
     private final BackgroundThread periodic;
     /** Null when every write is synced anyway, and in a read-only store. */
-    private final Writeback writeback;
+    private final BackgroundSync backgroundSync;
     /** The sequence of the last write appended; guarded by the write lock. */
     private long appended;
     /** The sequence up to which writes are on the device; guarded by this. */
@@ -54,8 +54,8 @@ final class Syncer {
         this.interval = writes && policy instanceof SyncPolicy.Periodic every ? every.interval() : null;
         Path directory = segments.directory().path();
         this.periodic = interval == null ? null : new BackgroundThread("viperdb-sync " + directory);
-        this.writeback = !writes || syncEveryWrite ? null
-                : new Writeback(() -> this::syncPending, "viperdb-writeback " + directory);
+        this.backgroundSync = !writes || syncEveryWrite ? null
+                : new BackgroundSync(() -> this::syncPending, "viperdb-writeback " + directory);
     }
 
     /** Starts the periodic policy's syncs, once the store is open. */
@@ -67,8 +67,8 @@ final class Syncer {
 
     /** Numbers a write of {@code bytes} just appended. The caller holds the write lock. */
     long appended(long bytes) {
-        if (writeback != null) {
-            writeback.appended(bytes);
+        if (backgroundSync != null) {
+            backgroundSync.appended(bytes);
         }
         return ++appended;
     }
@@ -125,7 +125,7 @@ final class Syncer {
     }
 
     /** What one sync covers: the flushed segment, and the last write appended when it was flushed. */
-    private record Round(Segment.SyncPoint point, long target) {
+    private record Round(Segment.PendingSync point, long target) {
     }
 
     private long syncOnce() {
@@ -143,7 +143,7 @@ final class Syncer {
 
     /**
      * Syncs what was written since the last sync, if anything; on a background thread, for the periodic policy and
-     * the writeback.
+     * the backgroundSync.
      */
     private void syncPending() {
         long last = gate.holdingWriteLock(() -> appended);
@@ -165,8 +165,8 @@ final class Syncer {
 
     /** Stops the background syncs, letting one under way finish; before close seals the active segment. */
     void stop() {
-        if (writeback != null) {
-            writeback.stop();
+        if (backgroundSync != null) {
+            backgroundSync.stop();
         }
         if (periodic != null) {
             periodic.stop();

@@ -6,6 +6,7 @@ import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.RecordVerdict;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.index.Entry;
 import io.viperdb.engine.index.Place;
@@ -56,7 +57,7 @@ final class Verifier {
     }
 
     private void segment(StoreSnapshot.Part part) {
-        Mapping mapping = enter(part.segment(), part.valueEnd());
+        Mapping mapping = enter(part.segment(), part.valueLogEnd());
         try {
             segment(part, mapping.buffer());
         } finally {
@@ -84,14 +85,14 @@ final class Verifier {
     private void segment(StoreSnapshot.Part part, ByteBuffer data) {
         Segment segment = part.segment();
         Path valueFile = segment.values().file();
-        int end = (int) part.valueEnd();
+        int end = (int) part.valueLogEnd();
         try {
             FileHeader.decode(data.slice(0, Math.min(end, FileHeader.SIZE)), FileHeader.Kind.VALUE_LOG, valueFile);
         } catch (RuntimeException e) {
             problem(valueFile, 0, e.getMessage());
             return;
         }
-        Hints hints = hints(segment, part.keyEnd(), data, end);
+        Hints hints = hints(segment, part.keyLogEnd(), data, end);
         int found = 0;
         long listedBelow = segment.keys().listsRecordsBelow();
         boolean inBatch = false;
@@ -103,11 +104,11 @@ final class Verifier {
                         + hints.recordOffsets[nextHint] + " of the value log, where no record starts");
                 nextHint++;
             }
-            int length = DataRecord.check(data, position, end);
-            if (length < 0) {
+            int length = DataRecord.inspect(data, position, end);
+            if (!RecordVerdict.isSound(length)) {
                 int resume = hints.firstAfter(position);
                 damagedRecords.put(new RecordAt(valueFile, position), problems.size());
-                problem(valueFile, position, DataRecord.problem(data, position, end) + (resume < 0
+                problem(valueFile, position, DataRecord.describe(length, data, position, end) + (resume < 0
                         ? "; no hint lists a record after it, so the rest of the file cannot be read"
                         : "; checking goes on at the next record its key log lists, at offset " + resume));
                 if (resume < 0) {
@@ -140,7 +141,7 @@ final class Verifier {
             problem(valueFile, end, "the value log ends inside a batch");
         }
         if (hints.outcome == KeyLog.Outcome.CLEAN && hints.count < found) {
-            problem(segment.keys().file(), hints.validEnd, "the key log lists " + hints.count
+            problem(segment.keys().file(), hints.soundEnd, "the key log lists " + hints.count
                     + " records; the value log holds " + found);
         }
     }
@@ -151,7 +152,7 @@ final class Verifier {
         long[] fileOffsets = new long[64];
         int count;
         KeyLog.Outcome outcome;
-        long validEnd;
+        long soundEnd;
 
         void add(int recordOffset, long fileOffset) {
             if (count == recordOffsets.length) {
@@ -186,15 +187,15 @@ final class Verifier {
      * Reads a segment's key log: each sound hint is checked against the value log record it describes, if that record
      * is sound (a damaged record is the value log walk's to report).
      */
-    private Hints hints(Segment segment, long keyEnd, ByteBuffer data, int end) {
+    private Hints hints(Segment segment, long keyLogEnd, ByteBuffer data, int end) {
         Path keyFile = segment.keys().file();
         Hints hints = new Hints();
-        if (keyEnd == 0) {
+        if (keyLogEnd == 0) {
             // Opened read-only over a key log without a sound header: the index was read from the value log alone.
             hints.outcome = KeyLog.Outcome.STOPPED;
             return hints;
         }
-        KeyLog.Replay replay = KeyLog.replay(keyFile, keyEnd, segment.id(), (hint, start, length, fileOffset) -> {
+        KeyLog.Replay replay = KeyLog.replay(keyFile, keyLogEnd, segment.id(), (hint, start, length, fileOffset) -> {
             records++;
             bytes += length;
             long offset = HintRecord.recordOffset(hint, start);
@@ -205,8 +206,8 @@ final class Verifier {
             }
             int record = (int) offset;
             hints.add(record, fileOffset);
-            int recordLength = DataRecord.check(data, record, end);
-            if (recordLength >= 0 && (HintRecord.recordLength(hint, start) != recordLength
+            int recordLength = DataRecord.inspect(data, record, end);
+            if (RecordVerdict.isSound(recordLength) && (HintRecord.recordLength(hint, start) != recordLength
                     || RecordHeader.type(hint, start) != RecordHeader.type(data, record)
                     || RecordHeader.timestamp(hint, start) != RecordHeader.timestamp(data, record)
                     || RecordHeader.expiry(hint, start) != RecordHeader.expiry(data, record))) {
@@ -215,11 +216,11 @@ final class Verifier {
             return true;
         });
         hints.outcome = replay.outcome();
-        hints.validEnd = replay.validEnd();
+        hints.soundEnd = replay.soundEnd();
         if (replay.outcome() == KeyLog.Outcome.NO_HEADER) {
             problem(keyFile, 0, "the key log is missing or its header is damaged");
         } else if (replay.outcome() == KeyLog.Outcome.TORN || replay.outcome() == KeyLog.Outcome.DAMAGED) {
-            problem(keyFile, replay.validEnd(), "the hint at this offset is damaged");
+            problem(keyFile, replay.soundEnd(), "the hint at this offset is damaged");
         }
         return hints;
     }
@@ -229,7 +230,7 @@ final class Verifier {
         for (Entry entry : index.entries()) {
             Place place = entry.place();
             StoreSnapshot.Part part = parts.get(place.segment());
-            if (part == null || place.end() > part.valueEnd()) {
+            if (part == null || place.end() > part.valueLogEnd()) {
                 continue; // Written after the snapshot.
             }
             Segment segment = part.segment();

@@ -43,6 +43,21 @@ final class WriteGate {
         return !closed;
     }
 
+    /**
+     * Throws {@link IllegalStateException} if this thread holds the write lock: it is inside a function that an
+     * atomic operation runs under the lock (see {@link ByteStore#update}), and calls the store back. A read would
+     * see the store as before the operation, a write would land before the operation's and be lost under it, and a
+     * reclaim, backup, sync or close would wait for locks and threads that wait for this one; so every call is
+     * refused alike.
+     */
+    void refuseCallFromUpdate() {
+        if (writeLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("Store at " + directory + " was called from inside a function given to "
+                    + "compute, computeIfAbsent, computeIfPresent or merge, which runs under the store's write lock: "
+                    + "such a function must not call the store");
+        }
+    }
+
     /** Throws {@link StoreClosedException} if the store is closed. */
     void ensureOpen() {
         if (closed) {

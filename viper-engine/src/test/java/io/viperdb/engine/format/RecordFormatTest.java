@@ -10,6 +10,7 @@ import io.viperdb.UnsupportedFormatException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class RecordFormatTest {
         return new String(ByteBuffer.allocate(4).putInt(kind.magic()).array(), StandardCharsets.US_ASCII);
     }
 
-    private static ByteBuffer record(String key, String value) {
+    static ByteBuffer record(String key, String value) {
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
         byte[] v = value.getBytes(StandardCharsets.UTF_8);
         ByteBuffer header = ByteBuffer.allocate(RecordHeader.SIZE);
@@ -46,18 +47,18 @@ class RecordFormatTest {
     void aRecordReadsBackAndEveryFlippedBitIsCaught() {
         ByteBuffer record = record("clé", "valeur");
         int length = record.limit();
-        assertEquals(length, DataRecord.check(record, 0, length));
-        assertEquals("valeur", StandardCharsets.UTF_8.decode(DataRecord.value(record, 0, length, "clé".getBytes(StandardCharsets.UTF_8), FILE))
+        assertEquals(length, DataRecord.inspect(record, 0, length));
+        assertEquals("valeur", StandardCharsets.UTF_8.decode(DataRecord.value(record, 0, length, utf8("clé"), FILE))
                 .toString());
         for (int offset = 0; offset < length; offset++) {
             for (int bit = 0; bit < 8; bit++) {
                 ByteBuffer damaged = ByteBuffer.allocate(length).put(record.duplicate()).flip();
                 damaged.put(offset, (byte) (damaged.get(offset) ^ (1 << bit)));
-                int check = DataRecord.check(damaged, 0, length);
+                int check = DataRecord.inspect(damaged, 0, length);
                 assertTrue(check < 0, "flip at " + offset + " bit " + bit + " passed the check");
                 int at = offset;
                 CorruptStoreException e = assertThrows(CorruptStoreException.class,
-                        () -> DataRecord.value(damaged, 0, length, "clé".getBytes(StandardCharsets.UTF_8), FILE), () -> "read with flip at " + at);
+                        () -> DataRecord.value(damaged, 0, length, utf8("clé"), FILE), () -> "read with flip at " + at);
                 assertEquals(0, e.offset());
                 assertEquals(FILE, e.file());
             }
@@ -68,15 +69,31 @@ class RecordFormatTest {
     void aSoundRecordOfAnotherKeyIsNeverReturned() {
         ByteBuffer record = record("alice", "secret");
         CorruptStoreException e = assertThrows(CorruptStoreException.class,
-                () -> DataRecord.value(record, 0, record.limit(), "alicf".getBytes(StandardCharsets.UTF_8), FILE));
+                () -> DataRecord.value(record, 0, record.limit(), utf8("alicf"), FILE));
         assertTrue(e.getMessage().contains("holds key \"alice\""), e.getMessage());
+    }
+
+    @Test
+    void aBlockIsWalkedRecordByRecordByTheLengthsInTheirHeaders() {
+        ByteBuffer first = record("a", "1");
+        ByteBuffer second = record("bb", "");
+        ByteBuffer third = record("ccc", "a longer value");
+        int prefix = 5;
+        ByteBuffer block = ByteBuffer.allocate(prefix + first.limit() + second.limit() + third.limit())
+                .position(prefix).put(first).put(second).put(third).flip();
+        List<Integer> starts = new ArrayList<>();
+        int last = DataRecord.walkBlock(block, prefix, block.limit() - prefix, starts::add);
+        int secondStart = prefix + first.limit();
+        int thirdStart = secondStart + second.limit();
+        assertEquals(List.of(prefix, secondStart, thirdStart), starts);
+        assertEquals(thirdStart, last);
     }
 
     @Test
     void aRecordCutShortIsIncompleteNotInvalid() {
         ByteBuffer record = record("k", "some value");
         for (int limit = 0; limit < record.limit(); limit++) {
-            assertEquals(DataRecord.INCOMPLETE, DataRecord.check(record, 0, limit), "limit " + limit);
+            assertTrue(RecordVerdict.isIncomplete(DataRecord.inspect(record, 0, limit)), "limit " + limit);
         }
     }
 
@@ -86,7 +103,7 @@ class RecordFormatTest {
         ByteBuffer hint = ByteBuffer.allocate(HintRecord.length(3));
         HintRecord.writeFor(hint, record, 0, 4242);
         hint.flip();
-        assertEquals(hint.limit(), HintRecord.check(hint, 0, hint.limit()));
+        assertEquals(hint.limit(), HintRecord.inspect(hint, 0, hint.limit()));
         assertEquals(4242, HintRecord.recordOffset(hint, 0));
         assertEquals(record.limit(), HintRecord.recordLength(hint, 0));
         ByteBuffer direct = ByteBuffer.allocate(HintRecord.length(3));
@@ -96,7 +113,7 @@ class RecordFormatTest {
         for (int offset = 0; offset < hint.limit(); offset++) {
             ByteBuffer damaged = ByteBuffer.allocate(hint.limit()).put(hint.duplicate()).flip();
             damaged.put(offset, (byte) ~damaged.get(offset));
-            assertTrue(HintRecord.check(damaged, 0, damaged.limit()) < 0, "flip at " + offset);
+            assertTrue(HintRecord.inspect(damaged, 0, damaged.limit()) < 0, "flip at " + offset);
         }
     }
 
@@ -131,5 +148,9 @@ class RecordFormatTest {
                 () -> FileHeader.decode(header, FileHeader.Kind.VALUE_LOG, FILE));
         assertTrue(e.getMessage().contains("not a ViperDB value log"), e.getMessage());
         assertNotEquals(FileHeader.Kind.KEY_LOG.magic(), FileHeader.Kind.VALUE_LOG.magic());
+    }
+
+    private static byte[] utf8(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
     }
 }

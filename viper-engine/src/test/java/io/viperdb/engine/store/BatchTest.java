@@ -204,7 +204,7 @@ class BatchTest {
         byte[] bytes = StoreFiles.read(vlog);
         // The records: a, begin, x, commit, begin, y, commit. Drop the first commit.
         List<Integer> starts = new ArrayList<>();
-        for (int at = FileHeader.SIZE; at < bytes.length; at += DataRecord.check(ByteBuffer.wrap(bytes), at,
+        for (int at = FileHeader.SIZE; at < bytes.length; at += DataRecord.inspect(ByteBuffer.wrap(bytes), at,
                 bytes.length)) {
             starts.add(at);
         }

@@ -78,7 +78,7 @@ class CorruptionCampaignTest {
         ByteBuffer data = ByteBuffer.wrap(valueLog);
         List<Long> recordEnds = new ArrayList<>();
         for (int position = FileHeader.SIZE; position < valueLog.length; ) {
-            int length = DataRecord.check(data, position, valueLog.length);
+            int length = DataRecord.inspect(data, position, valueLog.length);
             assertTrue(length > 0, "the undamaged value log is sound");
             position += length;
             recordEnds.add((long) position);

@@ -141,7 +141,7 @@ class DurabilityTest {
         // Unasked, but only sooner than the manual policy promises: what the writer does not sync itself may be lost.
         FaultyFileAccess access = new FaultyFileAccess(dir);
         String value = "v".repeat(1000);
-        int pastTheMark = (int) (Writeback.BYTES / 1000) + 1;
+        int pastTheMark = (int) (BackgroundSync.BYTES / 1000) + 1;
         KeyValueStore<String> store = StoreOpener.open(dir, options(SyncPolicy.manual()), access);
         long before = access.count(FaultyFileAccess.Operation.FORCE);
         for (int i = 0; i < pastTheMark; i++) {
@@ -162,7 +162,7 @@ class DurabilityTest {
         access.cutPower(null);
         // Each record takes less than 1,100 bytes (a header, a key of at most 7 bytes, the value), so all of these
         // were written before the mark that started the background sync.
-        int beforeTheMark = (int) (Writeback.BYTES / 1100);
+        int beforeTheMark = (int) (BackgroundSync.BYTES / 1100);
         try (KeyValueStore<String> reopened = KeyValueStore.open(dir, options(SyncPolicy.manual()))) {
             for (int i = 0; i < beforeTheMark; i++) {
                 assertEquals(value, reopened.get("k" + i), "k" + i + " after the power cut");

@@ -11,7 +11,10 @@ import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.testing.TestClock;
 import io.viperdb.engine.testing.TextCodec;
 import java.nio.file.Path;
+import io.viperdb.WriteBatch;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,6 +148,59 @@ class ExpiryTest {
             store.put("k", "v", Duration.ofSeconds(Long.MAX_VALUE));
             clock.advance(Duration.ofDays(365L * 1000));
             assertEquals("v", store.get("k"));
+        }
+    }
+
+    @Test
+    void expiresAtTellsWhenAKeyExpiresAndIsEmptyForAKeyWithoutExpiryOrAnAbsentOne() {
+        try (KeyValueStore<String> store = open()) {
+            store.put("session", "alice", Duration.ofMillis(1500).plusNanos(1));
+            store.put("forever", "bob");
+            assertEquals(Optional.of(Instant.ofEpochMilli(clock.millis() + 1501)), store.expiresAt("session"),
+                    "whole milliseconds, rounded up");
+            assertEquals(Optional.empty(), store.expiresAt("forever"));
+            assertEquals(Optional.empty(), store.expiresAt("absent"));
+            clock.advance(Duration.ofMillis(1501));
+            assertEquals(Optional.empty(), store.expiresAt("session"), "an expired key is absent");
+        }
+    }
+
+    @Test
+    void aPutWithAnInstantExpiresAtThatInstantAlsoAfterReopen() {
+        Instant at = Instant.ofEpochMilli(clock.millis() + 60_000).plusNanos(1);
+        try (KeyValueStore<String> store = open()) {
+            store.put("k", "v", at);
+            assertEquals(Optional.of(Instant.ofEpochMilli(clock.millis() + 60_001)), store.expiresAt("k"));
+            store.write(new WriteBatch<String>().put("b", "w", Instant.ofEpochMilli(clock.millis() + 1_000)));
+            assertEquals(Optional.of(Instant.ofEpochMilli(clock.millis() + 1_000)), store.expiresAt("b"));
+        }
+        try (KeyValueStore<String> store = open()) {
+            assertEquals(Optional.of(Instant.ofEpochMilli(clock.millis() + 60_001)), store.expiresAt("k"));
+            assertEquals("w", store.get("b"));
+            clock.advance(Duration.ofSeconds(1));
+            assertNull(store.get("b"));
+            assertEquals("v", store.get("k"));
+        }
+    }
+
+    @Test
+    void aPutWithAnInstantAlreadyPastLeavesTheKeyAbsentAndItsOldValueNeverComesBack() {
+        try (KeyValueStore<String> store = open()) {
+            store.put("k", "old");
+            store.put("k", "new", Instant.ofEpochMilli(clock.millis()));
+            assertNull(store.get("k"));
+            store.put("b", "old");
+            store.write(new WriteBatch<String>().put("b", "new", Instant.EPOCH.minusSeconds(1)));
+            assertNull(store.get("b"));
+            store.put("far", "v", Instant.MAX);
+            assertEquals(Optional.of(Instant.ofEpochMilli(RecordHeader.NO_EXPIRY - 1)), store.expiresAt("far"),
+                    "an instant too late to represent is the latest expiry there is");
+        }
+        try (KeyValueStore<String> store = open()) {
+            assertNull(store.get("k"));
+            assertNull(store.get("b"));
+            store.reclaim();
+            assertEquals(Set.of("far"), store.keys());
         }
     }
 }

@@ -116,7 +116,8 @@ class KeyValueStoreTest {
             assertThrows(NullPointerException.class, () -> store.put(null, "v"));
             assertThrows(NullPointerException.class, () -> store.put("k", null));
             assertThrows(NullPointerException.class, () -> store.put("k", null, Duration.ofSeconds(1)));
-            assertThrows(NullPointerException.class, () -> store.put("k", "v", null));
+            assertThrows(NullPointerException.class, () -> store.put("k", "v", (Duration) null));
+            assertThrows(NullPointerException.class, () -> store.put("k", "v", (java.time.Instant) null));
             assertThrows(NullPointerException.class, () -> store.get(null));
             assertThrows(NullPointerException.class, () -> store.getOrDefault(null, "d"));
             assertThrows(NullPointerException.class, () -> store.containsKey(null));

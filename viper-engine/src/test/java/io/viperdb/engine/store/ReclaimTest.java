@@ -241,7 +241,7 @@ class ReclaimTest {
     }
 
     /** About 48 MiB of live records: more than one background sync's worth of copying. */
-    private static Map<String, String> fillPastTheWritebackStep(KeyValueStore<String> store) {
+    private static Map<String, String> fillPastTheBackgroundSyncStep(KeyValueStore<String> store) {
         Map<String, String> expected = new HashMap<>();
         String filler = "x".repeat(16 << 10);
         for (int i = 0; i < 3000; i++) {
@@ -259,11 +259,11 @@ class ReclaimTest {
 
     @Test
     void aLargeReclaimHasTheDeviceWriteItsCopyWhileItCopies() {
-        assertTrue(3000L * (16 << 10) > Writeback.BYTES, "the copy must pass one background sync's worth");
+        assertTrue(3000L * (16 << 10) > BackgroundSync.BYTES, "the copy must pass one background sync's worth");
         FaultyFileAccess access = new FaultyFileAccess(dir).withRealSync();
         Map<String, String> expected;
         try (KeyValueStore<String> store = StoreOpener.open(dir, options(64 << 20), access)) {
-            expected = fillPastTheWritebackStep(store);
+            expected = fillPastTheBackgroundSyncStep(store);
             ReclaimResult result = store.reclaim();
             assertEquals(expected.size(), result.recordsKept());
             assertTrue(access.forcesOnThreads("viperdb-reclaim-writeback") > 0,
@@ -280,7 +280,7 @@ class ReclaimTest {
         FaultyFileAccess access = new FaultyFileAccess(dir).failForcesOnThreads("viperdb-reclaim-writeback");
         Map<String, String> expected;
         try (KeyValueStore<String> store = StoreOpener.open(dir, options(64 << 20), access)) {
-            expected = fillPastTheWritebackStep(store);
+            expected = fillPastTheBackgroundSyncStep(store);
             List<Path> before = StoreFiles.withSuffix(dir, ".vlog");
             StoreIOException failure = assertThrows(StoreIOException.class, store::reclaim);
             assertTrue(failure.getCause().getMessage().contains("injected failure of a force"), failure::toString);

@@ -156,9 +156,9 @@ class RecoveryTest {
         ByteBuffer buffer = ByteBuffer.wrap(hints);
         int start = FileHeader.SIZE;
         for (int hint = 0; hint < 10; hint++) {
-            start += HintRecord.check(buffer, start, hints.length);
+            start += HintRecord.inspect(buffer, start, hints.length);
         }
-        int length = HintRecord.check(buffer, start, hints.length);
+        int length = HintRecord.inspect(buffer, start, hints.length);
         byte[] withoutOne = new byte[hints.length - length];
         System.arraycopy(hints, 0, withoutOne, 0, start);
         System.arraycopy(hints, start + length, withoutOne, start, hints.length - start - length);
@@ -256,8 +256,8 @@ class RecoveryTest {
         // The first batch's begin record and first put: a cut after them ends the value log inside that batch.
         ByteBuffer data = ByteBuffer.wrap(StoreFiles.read(sealed));
         int begin = FileHeader.SIZE;
-        int insideBatch = begin + DataRecord.check(data, begin, data.limit());
-        insideBatch += DataRecord.check(data, insideBatch, data.limit());
+        int insideBatch = begin + DataRecord.inspect(data, begin, data.limit());
+        insideBatch += DataRecord.inspect(data, insideBatch, data.limit());
         for (String damage : new String[] {"cut short", "garbage appended", "cut inside a batch, key log lost"}) {
             Path copy = root.resolve("copy");
             StoreFiles.deleteTree(copy);

@@ -68,7 +68,7 @@ class SyncMarkTest {
         List<Integer> starts = new ArrayList<>();
         for (int position = FileHeader.SIZE; position < bytes.length; ) {
             starts.add(position);
-            int length = DataRecord.check(ByteBuffer.wrap(bytes), position, bytes.length);
+            int length = DataRecord.inspect(ByteBuffer.wrap(bytes), position, bytes.length);
             assertTrue(length > 0);
             position += length;
         }
@@ -150,7 +150,7 @@ class SyncMarkTest {
     private static int recordEnd(byte[] bytes) {
         int position = FileHeader.SIZE;
         while (true) {
-            int length = DataRecord.check(ByteBuffer.wrap(bytes), position, bytes.length);
+            int length = DataRecord.inspect(ByteBuffer.wrap(bytes), position, bytes.length);
             if (length <= 0) {
                 return position;
             }

@@ -12,10 +12,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
@@ -44,6 +47,37 @@ public final class StoreModel<V> {
     }
 
     public record Advance<V>(long millis) implements Step<V> {
+    }
+
+    /** A put that expires {@code offsetMillis} from now: at once or already past when not positive. */
+    public record PutAt<V>(String key, V value, long offsetMillis) implements Step<V> {
+    }
+
+    /** {@code putIfAbsent}, with a time to live when {@code ttlMillis} is positive. */
+    public record PutIfAbsent<V>(String key, V value, long ttlMillis) implements Step<V> {
+    }
+
+    public record Replace<V>(String key, V value) implements Step<V> {
+    }
+
+    /**
+     * {@code replace(key, expected, value)}, or {@code remove(key, expected)} when {@code value} is null; the
+     * expected value is the key's current one when {@code expectCurrent}, {@code other} otherwise.
+     */
+    public record CompareAnd<V>(String key, boolean expectCurrent, V other, V value) implements Step<V> {
+    }
+
+    public record GetAndRemove<V>(String key) implements Step<V> {
+    }
+
+    /** The compute-like operations, by {@link Compute.Kind}; the function returns what {@code result} says. */
+    public record Compute<V>(String key, V value, Kind kind, Result result) implements Step<V> {
+
+        /** Which operation. */
+        public enum Kind { COMPUTE, IF_ABSENT, IF_PRESENT, MERGE }
+
+        /** What the function returns: {@code value}, null, or the current value again. */
+        public enum Result { VALUE, NULL, CURRENT }
     }
 
     public record Flush<V>() implements Step<V> {
@@ -77,6 +111,16 @@ public final class StoreModel<V> {
         Gen<Step<V>> put = keys.zip(values, Put::new);
         Gen<Step<V>> putWithTtl = keys.zip(values, SourceDSL.longs().between(1, 5_000), PutWithTtl::new);
         Gen<Step<V>> remove = keys.map(Remove::new);
+        Gen<Long> offsets = SourceDSL.longs().between(-2_000, 5_000);
+        Gen<Step<V>> putAt = keys.zip(values, offsets, PutAt::new);
+        Gen<Step<V>> putIfAbsent = keys.zip(values, SourceDSL.longs().between(-1, 5_000),
+                (k, v, ttl) -> new PutIfAbsent<>(k, v, Math.max(ttl, 0)));
+        Gen<Step<V>> replace = keys.zip(values, Replace::new);
+        Gen<Step<V>> compareAnd = keys.zip(SourceDSL.booleans().all(), values, values.toOptionals(30),
+                (k, current, other, value) -> new CompareAnd<>(k, current, other, value.orElse(null)));
+        Gen<Step<V>> getAndRemove = keys.map(GetAndRemove::new);
+        Gen<Step<V>> compute = keys.zip(values, Generate.enumValues(Compute.Kind.class),
+                Generate.enumValues(Compute.Result.class), Compute::new);
         Gen<Step<V>> advance = SourceDSL.longs().between(1, 3_000).map(Advance::new);
         Gen<Step<V>> flush = Generate.constant(new Flush<>());
         Gen<Step<V>> reopen = Generate.constant(new Reopen<>());
@@ -88,6 +132,12 @@ public final class StoreModel<V> {
                 org.quicktheories.api.Pair.of(10, put),
                 org.quicktheories.api.Pair.of(4, putWithTtl),
                 org.quicktheories.api.Pair.of(4, remove),
+                org.quicktheories.api.Pair.of(2, putAt),
+                org.quicktheories.api.Pair.of(2, putIfAbsent),
+                org.quicktheories.api.Pair.of(2, replace),
+                org.quicktheories.api.Pair.of(3, compareAnd),
+                org.quicktheories.api.Pair.of(2, getAndRemove),
+                org.quicktheories.api.Pair.of(4, compute),
                 org.quicktheories.api.Pair.of(3, advance),
                 org.quicktheories.api.Pair.of(1, flush),
                 org.quicktheories.api.Pair.of(2, reopen),
@@ -170,6 +220,33 @@ public final class StoreModel<V> {
             boolean wasLive = live().containsKey(remove.key());
             assertEquals(wasLive, store.remove(remove.key()), "remove(\"" + remove.key() + "\")");
             model.remove(remove.key());
+        } else if (step instanceof PutAt<V> put) {
+            store.put(put.key(), put.value(), Instant.ofEpochMilli(now + put.offsetMillis()));
+            model.put(put.key(), new Entry<>(put.value(), now + put.offsetMillis()));
+        } else if (step instanceof PutIfAbsent<V> put) {
+            V current = live().get(put.key());
+            V returned = put.ttlMillis() > 0
+                    ? store.putIfAbsent(put.key(), put.value(), Duration.ofMillis(put.ttlMillis()))
+                    : store.putIfAbsent(put.key(), put.value());
+            assertDecoded(current, returned, "putIfAbsent(\"" + put.key() + "\")");
+            if (current == null) {
+                model.put(put.key(), new Entry<>(put.value(), put.ttlMillis() > 0 ? now + put.ttlMillis()
+                        : Long.MAX_VALUE));
+            }
+        } else if (step instanceof Replace<V> replace) {
+            V current = live().get(replace.key());
+            assertDecoded(current, store.replace(replace.key(), replace.value()), "replace(\"" + replace.key() + "\")");
+            if (current != null) {
+                model.put(replace.key(), new Entry<>(replace.value(), Long.MAX_VALUE));
+            }
+        } else if (step instanceof CompareAnd<V> step2) {
+            compareAnd(step2);
+        } else if (step instanceof GetAndRemove<V> remove) {
+            V current = live().get(remove.key());
+            assertDecoded(current, store.getAndRemove(remove.key()), "getAndRemove(\"" + remove.key() + "\")");
+            model.remove(remove.key());
+        } else if (step instanceof Compute<V> compute) {
+            compute(compute);
         } else if (step instanceof Advance<V> advance) {
             clock.advance(Duration.ofMillis(advance.millis()));
         } else if (step instanceof Flush<V>) {
@@ -200,6 +277,87 @@ public final class StoreModel<V> {
         }
     }
 
+    /**
+     * A compare-and-set or compare-and-remove. The store compares with {@code equals} of the decoded value, so the
+     * model predicts with the value the store's get decodes (which {@link #verify} checked is the model's): for an
+     * array value, whose equals is identity, nothing ever matches.
+     */
+    private void compareAnd(CompareAnd<V> step) {
+        V decoded = store.get(step.key());
+        V expected = step.expectCurrent() && decoded != null ? store.get(step.key()) : step.other();
+        boolean matches = decoded != null && decoded.equals(expected);
+        if (step.value() == null) {
+            assertEquals(matches, store.remove(step.key(), expected), "remove(\"" + step.key() + "\", expected)");
+            if (matches) {
+                model.remove(step.key());
+            }
+        } else {
+            assertEquals(matches, store.replace(step.key(), expected, step.value()),
+                    "replace(\"" + step.key() + "\", expected, value)");
+            if (matches) {
+                model.put(step.key(), new Entry<>(step.value(), Long.MAX_VALUE));
+            }
+        }
+    }
+
+    /** The compute-like operations: what each calls its function with, writes and returns, against the model. */
+    private void compute(Compute<V> step) {
+        String key = step.key();
+        V current = live().get(key);
+        int[] calls = {0};
+        BiFunction<V, V, V> function = (old, given) -> {
+            calls[0]++;
+            return switch (step.result()) {
+                case VALUE -> step.value();
+                case NULL -> null;
+                case CURRENT -> old;
+            };
+        };
+        boolean called;
+        V next;
+        V returned;
+        switch (step.kind()) {
+            case COMPUTE -> {
+                returned = store.compute(key, (k, old) -> function.apply(old, null));
+                called = true;
+                next = step.result() == Compute.Result.VALUE ? step.value()
+                        : step.result() == Compute.Result.NULL ? null : current;
+            }
+            case IF_ABSENT -> {
+                returned = store.computeIfAbsent(key, k -> function.apply(null, null));
+                called = current == null;
+                next = current != null ? current : step.result() == Compute.Result.VALUE ? step.value() : null;
+            }
+            case IF_PRESENT -> {
+                returned = store.computeIfPresent(key, (k, old) -> function.apply(old, null));
+                called = current != null;
+                next = current == null || step.result() == Compute.Result.NULL ? null
+                        : step.result() == Compute.Result.VALUE ? step.value() : current;
+            }
+            default -> {
+                returned = store.merge(key, step.value(), function);
+                called = current != null;
+                next = current == null ? step.value() : step.result() == Compute.Result.VALUE ? step.value()
+                        : step.result() == Compute.Result.NULL ? null : current;
+            }
+        }
+        assertEquals(called ? 1 : 0, calls[0], () -> step + ": calls of the function");
+        assertTrue(Objects.deepEquals(next, returned), () -> step + " returned " + returned + ", expected " + next);
+        if (next == null) {
+            model.remove(key);
+        } else if (called || current == null) {
+            // Whatever the function returns is written anew, with no expiry; a present key it was not called for
+            // keeps its value and its expiry.
+            model.put(key, new Entry<>(next, Long.MAX_VALUE));
+        }
+    }
+
+    /** Asserts that an operation returned a value equal to the model's ({@code deepEquals}, for arrays). */
+    private static void assertDecoded(Object expected, Object returned, String operation) {
+        assertTrue(Objects.deepEquals(expected, returned), () -> operation + " returned " + returned + ", expected "
+                + expected);
+    }
+
     private Map<String, V> live() {
         long now = clock.millis();
         return model.entrySet().stream().filter(e -> now < e.getValue().expiry())
@@ -214,6 +372,10 @@ public final class StoreModel<V> {
             assertTrue(Objects.deepEquals(expected, actual),
                     () -> context + ": get(\"" + key + "\") was " + actual + ", expected " + expected);
             assertEquals(expected != null, store.containsKey(key), () -> context + ": containsKey(\"" + key + "\")");
+            Entry<V> entry = model.get(key);
+            Optional<Instant> expiry = expected == null || entry.expiry() == Long.MAX_VALUE ? Optional.empty()
+                    : Optional.of(Instant.ofEpochMilli(entry.expiry()));
+            assertEquals(expiry, store.expiresAt(key), () -> context + ": expiresAt(\"" + key + "\")");
         }
         assertEquals(live.size(), store.size(), () -> context + ": size()");
         assertEquals(live.keySet(), store.keys(), () -> context + ": keys()");

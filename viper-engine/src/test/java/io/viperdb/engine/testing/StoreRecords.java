@@ -67,8 +67,8 @@ public final class StoreRecords {
             ByteBuffer hints = ByteBuffer.wrap(StoreFiles.read(keyLog));
             int hint = FileHeader.SIZE;
             for (int offset = FileHeader.SIZE; offset < values.limit(); ) {
-                int length = DataRecord.check(values, offset, values.limit());
-                int hintLength = HintRecord.check(hints, hint, hints.limit());
+                int length = DataRecord.inspect(values, offset, values.limit());
+                int hintLength = HintRecord.inspect(hints, hint, hints.limit());
                 if (length <= 0 || hintLength <= 0 || HintRecord.recordOffset(hints, hint) != offset) {
                     throw new IllegalStateException(valueLog + " is not sound at " + offset + " (or its hint at "
                             + hint + ")");

@@ -1,4 +1,4 @@
-package io.viperdb.engine.store;
+package io.viperdb.engine.salvage;
 
 import io.viperdb.CorruptStoreException;
 import io.viperdb.SalvageReport.Damage;
@@ -7,6 +7,7 @@ import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.format.Keys;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.RecordVerdict;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,7 +25,7 @@ import java.util.stream.IntStream;
  * a record there, and of what kind (see {@link SegmentScan}). The hints are kept as their places in the mapped key
  * log; their keys are decoded only for such records.
  */
-final class HintScan {
+public final class HintScan {
 
     private final ByteBuffer bytes;
     /** Where each sound hint starts in the key log, in the order of the records they describe. */
@@ -41,7 +42,7 @@ final class HintScan {
      * @param tornTailAllowed whether the segment may end in an interrupted append (a partial hint, or zeros): the
      *     store's last segment. Such a tail is cut by recovery without a word, so it is not reported here either.
      */
-    static HintScan read(ReadOnlyFile keyLog, long segmentId, boolean tornTailAllowed, List<Damage> damage) {
+    public static HintScan read(ReadOnlyFile keyLog, long segmentId, boolean tornTailAllowed, List<Damage> damage) {
         Path file = keyLog.path();
         ByteBuffer bytes = keyLog.bytes();
         int size = bytes.limit();
@@ -56,7 +57,7 @@ final class HintScan {
         int count = 0;
         int position = FileHeader.SIZE;
         while (position < size) {
-            int length = HintRecord.check(bytes, position, size);
+            int length = HintRecord.inspect(bytes, position, size);
             if (length > 0) {
                 if (plausibleOffset(bytes, position)) {
                     if (count == starts.length) {
@@ -72,11 +73,11 @@ final class HintScan {
             }
             int next = nextSoundHint(bytes, position + 1, size);
             if (next < 0 && tornTailAllowed
-                    && (length == HintRecord.INCOMPLETE || SegmentScan.onlyZeros(bytes, position, size))) {
+                    && (RecordVerdict.isIncomplete(length) || SegmentScan.onlyZeros(bytes, position, size))) {
                 break; // an interrupted append, as recovery sees it
             }
             int rangeEnd = next < 0 ? size : next;
-            damage.add(new Damage(file, position, rangeEnd - position, length == HintRecord.INCOMPLETE
+            damage.add(new Damage(file, position, rangeEnd - position, RecordVerdict.isIncomplete(length)
                     ? "a hint runs past the end of the file" : "unreadable hints (a type, length or checksum that is "
                             + "not a hint's)" + (next < 0 ? "; no sound hint follows" : "")));
             if (next < 0) {
@@ -106,7 +107,7 @@ final class HintScan {
             }
             return true;
         } catch (CorruptStoreException e) {
-            damage.add(new Damage(file, 0, FileHeader.SIZE, Salvage.problemOf(e)
+            damage.add(new Damage(file, 0, FileHeader.SIZE, Problems.of(e)
                     + "; the hints after it are read all the same"));
             return true;
         } catch (UnsupportedFormatException e) {
@@ -123,7 +124,7 @@ final class HintScan {
 
     private static int nextSoundHint(ByteBuffer bytes, int from, int size) {
         for (int position = from; size - position >= HintRecord.KEY_OFFSET; position++) {
-            if (HintRecord.check(bytes, position, size) > 0) {
+            if (RecordVerdict.isSound(HintRecord.inspect(bytes, position, size))) {
                 return position;
             }
         }
@@ -191,7 +192,7 @@ final class HintScan {
     }
 
     /** Where the record that the last sound hint describes ends; the end of the file header if there is none. */
-    long recordsEnd() {
+    public long recordsEnd() {
         int last = starts.length - 1;
         return last < 0 ? FileHeader.SIZE : (long) recordOffset(last) + recordLength(last);
     }

@@ -1,4 +1,4 @@
-package io.viperdb.engine.store;
+package io.viperdb.engine.salvage;
 
 import io.viperdb.StoreIOException;
 import io.viperdb.engine.io.FileAccess;
@@ -14,7 +14,7 @@ import java.nio.file.StandardOpenOption;
  * A file of a damaged store as salvage reads it: opened with {@link StandardOpenOption#READ} alone and mapped
  * read-only, so that nothing can write to it, cut it or create it. A missing file reads as empty, and says so.
  */
-final class ReadOnlyFile implements AutoCloseable {
+public final class ReadOnlyFile implements AutoCloseable {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
@@ -34,9 +34,10 @@ final class ReadOnlyFile implements AutoCloseable {
      * Maps {@code path} read-only: its first {@link Integer#MAX_VALUE} bytes, the most one mapping holds (no value log
      * is larger; what lies beyond is {@link #unmappedBytes()}).
      *
+     * @return the mapped file; one that holds no bytes if the file does not exist
      * @throws StoreIOException if the file exists but cannot be read
      */
-    static ReadOnlyFile map(Path path) {
+    public static ReadOnlyFile map(Path path) {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
             long mapped = Math.min(size, Integer.MAX_VALUE);
@@ -50,7 +51,8 @@ final class ReadOnlyFile implements AutoCloseable {
         }
     }
 
-    Path path() {
+    /** The file's path. */
+    public Path path() {
         return path;
     }
 
@@ -59,7 +61,7 @@ final class ReadOnlyFile implements AutoCloseable {
     }
 
     /** The bytes mapped, position 0, read by absolute index; empty for a missing file. */
-    ByteBuffer bytes() {
+    public ByteBuffer bytes() {
         return region == null ? EMPTY : region.buffer();
     }
 

@@ -1,10 +1,11 @@
-package io.viperdb.engine.store;
+package io.viperdb.engine.salvage;
 
 import io.viperdb.CorruptStoreException;
 import io.viperdb.SalvageReport.Damage;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.format.RecordVerdict;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  * is skipped and reported, and the records the key log lists in a damaged range are handed on as lost.
  *
  * <p>The walk starts after the 20-byte file header, also when the header is damaged (that is reported). At a record
- * that fails its check ({@link DataRecord#check}) a damaged range starts; it ends where the next sound record starts,
+ * that fails its check ({@link DataRecord#inspect}) a damaged range starts; it ends where the next sound record starts,
  * found by resynchronising:
  * <ul>
  *   <li>if a sound hint names the failed record, it gives the record's length, and the next record starts after it
@@ -41,7 +42,7 @@ import java.util.List;
  *       records there.</li>
  * </ul>
  */
-final class SegmentScan {
+public final class SegmentScan {
 
     /**
      * Candidates from the byte scan longer than this are checked only when a record header, zeros or the end of the
@@ -108,7 +109,7 @@ final class SegmentScan {
      * @return what was read
      * @throws io.viperdb.UnsupportedFormatException if the value log is of another format version
      */
-    static Scanned scan(ReadOnlyFile values, long segmentId, HintScan hints, boolean tornTailAllowed, int rank,
+    public static Scanned scan(ReadOnlyFile values, long segmentId, HintScan hints, boolean tornTailAllowed, int rank,
             LatestRecords latest, List<Damage> damage) {
         SegmentScan scan = new SegmentScan(values, hints, tornTailAllowed, rank, latest, damage);
         if (!values.exists()) {
@@ -129,7 +130,7 @@ final class SegmentScan {
      * @param recordsRead the records that passed their check
      * @param soundEnd where the last of them ends
      */
-    record Scanned(long recordsRead, int soundEnd) {
+    public record Scanned(long recordsRead, int soundEnd) {
     }
 
     /** Checks the file header, reporting it if damaged, and returns where the records start. */
@@ -147,7 +148,7 @@ final class SegmentScan {
                         + "same"));
             }
         } catch (CorruptStoreException e) {
-            damage.add(new Damage(file, 0, FileHeader.SIZE, Salvage.problemOf(e)
+            damage.add(new Damage(file, 0, FileHeader.SIZE, Problems.of(e)
                     + "; the records after it are read all the same"));
         }
         return FileHeader.SIZE;
@@ -156,8 +157,8 @@ final class SegmentScan {
     private void walk(int start) {
         int position = start;
         while (position < end) {
-            int length = DataRecord.check(data, position, end);
-            if (length > 0) {
+            int length = DataRecord.inspect(data, position, end);
+            if (RecordVerdict.isSound(length)) {
                 take(position, length);
                 position += length;
                 soundEnd = position;
@@ -168,7 +169,7 @@ final class SegmentScan {
                         + "device, or damage");
                 return;
             }
-            String problem = DataRecord.problem(data, position, end);
+            String problem = DataRecord.describe(length, data, position, end);
             int next = nextSoundRecord(position);
             if (next < 0) {
                 damageToTheEnd(position, problem + "; no sound record follows it" + (tornTailAllowed
@@ -266,23 +267,23 @@ final class SegmentScan {
     }
 
     /**
-     * The end of the data at {@code dataEnd}, after the last sound record, with nothing or zeros after it. Records the
+     * The end of the data at {@code soundEnd}, after the last sound record, with nothing or zeros after it. Records the
      * key log lists past it were lost ({@code problem} says how); a batch left open there is an interrupted write.
      */
-    private void endOfData(int dataEnd, String problem) {
-        if (hintedEnd(dataEnd) > dataEnd) {
-            damageToTheEnd(dataEnd, problem);
+    private void endOfData(int soundEnd, String problem) {
+        if (hintedEnd(soundEnd) > soundEnd) {
+            damageToTheEnd(soundEnd, problem);
             return;
         }
         if (batch == null) {
             return;
         }
         if (tornTailAllowed) {
-            damage.add(new Damage(file, batch.start, dataEnd - batch.start, "a batch without its commit record at "
+            damage.add(new Damage(file, batch.start, soundEnd - batch.start, "a batch without its commit record at "
                     + "the end of the data: an interrupted write, dropped whole as opening the store drops it"));
             batch = null;
         } else {
-            damage.add(new Damage(file, dataEnd, 0, "the value log ends inside the batch begun at offset "
+            damage.add(new Damage(file, soundEnd, 0, "the value log ends inside the batch begun at offset "
                     + batch.start + ", without its commit record; " + keepBatch()));
         }
     }
@@ -339,7 +340,7 @@ final class SegmentScan {
             if (after >= end) {
                 return -1;
             }
-            if (DataRecord.check(data, (int) after, end) > 0) {
+            if (RecordVerdict.isSound(DataRecord.inspect(data, (int) after, end))) {
                 return (int) after;
             }
             position = (int) after; // damaged too; its own hint may tell its length
@@ -353,7 +354,7 @@ final class SegmentScan {
     private int nextSoundHinted(int position) {
         for (int i = hints.firstAtOrAfter(position + 1L); i < hints.count(); i++) {
             int offset = hints.recordOffset(i);
-            if (offset < end && DataRecord.check(data, offset, end) > 0) {
+            if (offset < end && RecordVerdict.isSound(DataRecord.inspect(data, offset, end))) {
                 return offset;
             }
         }
@@ -376,7 +377,7 @@ final class SegmentScan {
                     || (length > LONG_CANDIDATE && !recordOrNothingAt((int) (position + length)))) {
                 continue;
             }
-            if (DataRecord.check(data, position, end) > 0) {
+            if (RecordVerdict.isSound(DataRecord.inspect(data, position, end))) {
                 return position;
             }
         }

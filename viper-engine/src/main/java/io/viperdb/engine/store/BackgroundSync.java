@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * <p>One thread appends (the store's writers hold its write lock; a reclaim copies on one thread): {@link #appended}
  * is not thread-safe.
  */
-final class Writeback {
+final class BackgroundSync {
 
     private static final System.Logger LOG = System.getLogger("io.viperdb");
 
@@ -43,7 +43,7 @@ final class Writeback {
      *     flush of the write buffers); returns the sync to run in the background
      * @param threadName the name of the background thread
      */
-    Writeback(Supplier<Runnable> prepare, String threadName) {
+    BackgroundSync(Supplier<Runnable> prepare, String threadName) {
         this.prepare = prepare;
         this.threadName = threadName;
     }

@@ -1,4 +1,4 @@
-package io.viperdb.engine.store;
+package io.viperdb.engine.salvage;
 
 import io.viperdb.engine.format.Keys;
 import io.viperdb.engine.format.RecordHeader;
@@ -24,10 +24,10 @@ import java.util.Map;
  * record, or a put that has expired), or a lost record: one the key log lists in a damaged range of the value log.
  * A key whose latest record is lost is left out of the new store, never given the value of an older record.
  */
-final class LatestRecords {
+public final class LatestRecords {
 
     /** What a key's latest record says. */
-    enum Kind {
+    public enum Kind {
         /** The key holds the value of a sound put record. */
         PUT,
         /** The key is absent: removed, or its put has expired. */
@@ -45,13 +45,15 @@ final class LatestRecords {
      * @param length the length of the record (a put)
      * @param expiry when the key expires (a put)
      */
-    record Latest(Kind kind, long timestamp, long place, int length, long expiry) {
+    public record Latest(Kind kind, long timestamp, long place, int length, long expiry) {
 
-        int rank() {
+        /** The rank of the record's segment in replay order. */
+        public int rank() {
             return (int) (place >>> 32);
         }
 
-        int offset() {
+        /** Where the record starts in its value log. */
+        public int offset() {
             return (int) place;
         }
 
@@ -66,7 +68,7 @@ final class LatestRecords {
      * @param key the key
      * @param record its latest record, a put
      */
-    record Live(String key, Latest record) {
+    public record Live(String key, Latest record) {
     }
 
     private final boolean byTimestamp;
@@ -77,7 +79,7 @@ final class LatestRecords {
      * @param byTimestamp whether records are ordered by timestamp (the manifest is lost) rather than by place alone
      * @param now the time that decides which puts have expired, epoch milliseconds
      */
-    LatestRecords(boolean byTimestamp, long now) {
+    public LatestRecords(boolean byTimestamp, long now) {
         this.byTimestamp = byTimestamp;
         this.now = now;
     }
@@ -112,7 +114,7 @@ final class LatestRecords {
     }
 
     /** The keys whose latest record is lost, sorted. */
-    List<String> lostKeys() {
+    public List<String> lostKeys() {
         List<String> lost = new ArrayList<>();
         latest.forEach((key, record) -> {
             if (record.kind() == Kind.LOST) {
@@ -124,7 +126,7 @@ final class LatestRecords {
     }
 
     /** The keys whose latest record is a put, in the order of their records' places (so the copy reads in order). */
-    List<Live> live() {
+    public List<Live> live() {
         List<Live> live = new ArrayList<>();
         latest.forEach((key, record) -> {
             if (record.kind() == Kind.PUT) {
