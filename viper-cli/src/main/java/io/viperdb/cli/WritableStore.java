@@ -110,7 +110,7 @@ final class WritableStore implements AutoCloseable {
         try {
             try (Stream<Path> files = Files.list(directory)) {
                 for (Path file : files.toList()) {
-                    if (file.getFileName().toString().matches("viper\\.(manifest|lock|synced)|\\d+\\.(vlog|klog)"
+                    if (file.getFileName().toString().matches("viper\\.(manifest|lock|synced|index)|\\d+\\.(vlog|klog)"
                             + "|.*\\.tmp")) {
                         Files.deleteIfExists(file);
                     }

@@ -158,7 +158,7 @@ public final class ClientChecks {
         }
         try (Stream<Path> files = Files.list(dir)) {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
-            expectEqual(List.of("00000001.klog", "00000001.vlog", "viper.lock", "viper.manifest",
+            expectEqual(List.of("00000001.klog", "00000001.vlog", "viper.index", "viper.lock", "viper.manifest",
                     "viper.synced"), names, "files");
         }
     }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -36,7 +37,9 @@ import java.util.SplittableRandom;
  * compiled, then measures the heap after GC, opens the filled store and reads one key (the first reopen), the heap
  * after GC again (the difference per key is {@code heap.per.key}; direct buffers allocated meanwhile are added as
  * {@code direct.per.key}), then two more reopens ({@code reopen.median.millis} is the median of the three) and
- * three rounds of 1,048,576 random gets. The store files go under {@code viper-bench/target/index-data} and are
+ * three rounds of 1,048,576 random gets. A third JVM opens the store, overwrites a key, flushes and halts without
+ * closing (what a SIGKILL leaves), and a fourth, warmed up the same way, opens it and reads a key
+ * ({@code reopen.after.kill.millis}). The store files go under {@code viper-bench/target/index-data} and are
  * deleted afterwards. Extra arguments are given to both child JVMs (for example a flight recording).
  */
 public final class IndexHarness {
@@ -50,7 +53,7 @@ public final class IndexHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length >= 1 && (args[0].equals("fill") || args[0].equals("measure"))) {
+        if (args.length >= 1 && List.of("fill", "measure", "kill", "after-kill").contains(args[0])) {
             child(args);
             return;
         }
@@ -67,7 +70,7 @@ public final class IndexHarness {
             Path directory = data.resolve("store");
             Directories.delete(directory);
             try {
-                for (String phase : List.of("fill", "measure")) {
+                for (String phase : List.of("fill", "measure", "kill", "after-kill")) {
                     for (Map.Entry<String, Double> e : runChild(flags, phase, keys, valueSize, directory).entrySet()) {
                         all.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
                     }
@@ -115,10 +118,11 @@ public final class IndexHarness {
         int keys = Integer.parseInt(args[1]);
         Workload workload = new Workload(keys, Integer.parseInt(args[2]));
         Path directory = Paths.get(args[3]);
-        if (args[0].equals("fill")) {
-            fill(workload, directory);
-        } else {
-            measure(workload, directory);
+        switch (args[0]) {
+            case "fill" -> fill(workload, directory);
+            case "measure" -> measure(workload, directory);
+            case "kill" -> kill(workload, directory);
+            default -> afterKill(workload, directory);
         }
     }
 
@@ -135,6 +139,28 @@ public final class IndexHarness {
             store.flush();
             double seconds = (System.nanoTime() - start) / 1e9;
             report("fill.puts.per.s", workload.keyCount() / seconds);
+        }
+    }
+
+    /**
+     * Opens the store, overwrites a key, flushes and halts without closing: what a SIGKILL leaves (the write is in the
+     * files, the store was never closed).
+     */
+    private static void kill(Workload workload, Path directory) {
+        KeyValueStore<byte[]> store = open(directory);
+        store.put(Workload.keyText(0), workload.value(0, 0));
+        store.flush();
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    /** Times the open (and a first read) of a store whose process was killed, in a JVM warmed up as for a reopen. */
+    private static void afterKill(Workload workload, Path directory) {
+        warmUp(workload.valueSize());
+        long start = System.nanoTime();
+        try (KeyValueStore<byte[]> store = open(directory)) {
+            check(store, workload, 0);
+            report("reopen.after.kill.millis", millisSince(start));
         }
     }
 
@@ -180,14 +206,20 @@ public final class IndexHarness {
             sequence[i] = Workload.keyText(indexes[i]);
         }
         double[] rates = new double[GET_ROUNDS];
+        double[] cpuPerGet = new double[GET_ROUNDS];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long sink = 0;
         for (int round = 0; round < GET_ROUNDS; round++) {
             start = System.nanoTime();
+            long cpuStart = threads.getCurrentThreadCpuTime();
             for (String key : sequence) {
                 sink += store.get(key).length;
             }
+            cpuPerGet[round] = (double) (threads.getCurrentThreadCpuTime() - cpuStart) / sequence.length;
             rates[round] = sequence.length / ((System.nanoTime() - start) / 1e9);
         }
+        // The reading thread's CPU time per get, which other processes on a shared machine disturb less than the rate.
+        report("get.cpu.nanos", median(cpuPerGet));
         for (int i = 0; i < 1000; i++) {
             check(store, workload, indexes[i]);
         }

@@ -2,6 +2,7 @@ package io.viperdb.engine.format;
 
 import io.viperdb.CorruptStoreException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -115,7 +116,7 @@ public final class DataRecord {
      *
      * @throws CorruptStoreException naming {@code file} and the offset if any check fails
      */
-    public static ByteBuffer value(ByteBuffer bytes, int start, int length, String key, Path file) {
+    public static ByteBuffer value(ByteBuffer bytes, int start, int length, byte[] key, Path file) {
         int found = inspectPut(bytes, start, length, key);
         if (found == PUT_OF_ANOTHER_KEY && !checksumMatches(bytes, start, length)) {
             // Damaged bytes may spell another key: the damage is what to report.
@@ -132,7 +133,8 @@ public final class DataRecord {
             default:
                 int keyLength = RecordHeader.keyLength(bytes, start);
                 throw new CorruptStoreException(file, start, "the record holds key \""
-                        + Keys.decode(bytes, start + RecordHeader.SIZE, keyLength) + "\", not the key \"" + key
+                        + Keys.decode(bytes, start + RecordHeader.SIZE, keyLength) + "\", not the key \""
+                        + new String(key, StandardCharsets.UTF_8)
                         + "\" that was read");
         }
     }
@@ -142,7 +144,7 @@ public final class DataRecord {
      * bytes (the checks of {@link #value}), or null if it is not, for whatever reason; throws nothing. For a read that
      * does not know yet whether the record is meant to be {@code key}'s: a record of another key is no damage.
      */
-    public static ByteBuffer valueIfSound(ByteBuffer bytes, int start, int length, String key) {
+    public static ByteBuffer valueIfSound(ByteBuffer bytes, int start, int length, byte[] key) {
         return inspectPut(bytes, start, length, key) == PUT_SOUND ? valueView(bytes, start, length) : null;
     }
 
@@ -152,7 +154,7 @@ public final class DataRecord {
      * bounds the key and value lengths that inspect checks against the maxima) and a put; and the record must hold
      * the key that was read.
      */
-    private static int inspectPut(ByteBuffer bytes, int start, int length, String key) {
+    private static int inspectPut(ByteBuffer bytes, int start, int length, byte[] key) {
         int keyLength = RecordHeader.keyLength(bytes, start);
         int valueLength = RecordHeader.valueLength(bytes, start);
         if (RecordHeader.type(bytes, start) != RecordHeader.PUT || valueLength < 0

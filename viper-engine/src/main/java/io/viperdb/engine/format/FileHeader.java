@@ -10,11 +10,11 @@ import java.nio.file.Path;
  *
  * <pre>
  * header := magic:u32 version:u16 reserved:u16 id:u64 crc:u32          (20 bytes, big-endian)
- *   magic    "VIPV" value log, "VIPK" key log, "VIPM" manifest, "VIPS" sync mark file
+ *   magic    "VIPV" value log, "VIPK" key log, "VIPM" manifest, "VIPS" sync mark file, "VIPI" index file
  *   version  {@value #FORMAT_VERSION}
  *   reserved 0
  *   id       the segment id for log files (the file's name says it too, so a renamed file is caught);
- *            the manifest's generation for the manifest; 0 for the sync mark file
+ *            the manifest's generation for the manifest and for the index file; 0 for the sync mark file
  *   crc      CRC32C of the 16 bytes before it
  * </pre>
  */
@@ -34,7 +34,8 @@ public final class FileHeader {
         VALUE_LOG("VIPV", "value log"),
         KEY_LOG("VIPK", "key log"),
         MANIFEST("VIPM", "manifest"),
-        SYNC_MARK("VIPS", "sync mark file");
+        SYNC_MARK("VIPS", "sync mark file"),
+        INDEX("VIPI", "index file");
 
         private final int magic;
         private final String description;

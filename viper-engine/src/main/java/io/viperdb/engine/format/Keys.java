@@ -1,6 +1,8 @@
 package io.viperdb.engine.format;
 
 import io.viperdb.KeyValueStore;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,10 @@ import java.util.Objects;
  * with {@code '?'}, so two different keys would share one record); such keys are refused.
  */
 public final class Keys {
+
+    private static final VarHandle BIG_ENDIAN_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.BIG_ENDIAN);
+
     private Keys() {
     }
 
@@ -63,69 +69,27 @@ public final class Keys {
     }
 
     /**
-     * Returns true if {@code bytes[offset, offset + length)} is exactly the UTF-8 encoding of {@code key}, without
-     * encoding the key into a new array (this runs on every read). The key must have passed {@link #check}.
+     * Returns true if {@code bytes[offset, offset + length)} is exactly {@code key} (this runs on every read): eight
+     * bytes at a time where the buffer's order allows, since on a direct buffer every single-byte get has its own
+     * index and scope checks.
      */
-    public static boolean matches(String key, ByteBuffer bytes, int offset, int length) {
-        int n = key.length();
-        if (length < n) {
-            return false; // UTF-8 takes at least one byte per char
+    public static boolean matches(byte[] key, ByteBuffer bytes, int offset, int length) {
+        if (length != key.length) {
+            return false;
         }
         int i = 0;
         if (bytes.order() == ByteOrder.BIG_ENDIAN) {
-            // Eight ASCII chars at a time against one word of the bytes rather than byte by byte: most keys are
-            // ASCII, and on a direct buffer every single-byte get has its own index and scope checks.
-            words:
-            for (; i + Long.BYTES <= n; i += Long.BYTES) {
-                long word = 0;
-                for (int j = 0; j < Long.BYTES; j++) {
-                    char c = key.charAt(i + j);
-                    if (c >= 0x80) {
-                        break words;
-                    }
-                    word = word << 8 | c;
-                }
-                if (bytes.getLong(offset + i) != word) {
+            for (; i + Long.BYTES <= length; i += Long.BYTES) {
+                if (bytes.getLong(offset + i) != (long) BIG_ENDIAN_LONGS.get(key, i)) {
                     return false;
                 }
             }
         }
-        int p = offset + i;
-        int end = offset + length;
-        for (; i < n; i++) {
-            int c = key.charAt(i);
-            if (c < 0x80) {
-                if (p >= end || bytes.get(p++) != (byte) c) {
-                    return false;
-                }
-                continue;
-            }
-            int width;
-            if (c < 0x800) {
-                width = 2;
-            } else if (Character.isHighSurrogate((char) c)) {
-                c = Character.toCodePoint((char) c, key.charAt(++i));
-                width = 4;
-            } else {
-                width = 3;
-            }
-            if (end - p < width) {
+        for (; i < length; i++) {
+            if (bytes.get(offset + i) != key[i]) {
                 return false;
-            }
-            int lead = switch (width) {
-                case 2 -> 0xC0 | (c >>> 6);
-                case 3 -> 0xE0 | (c >>> 12);
-                default -> 0xF0 | (c >>> 18);
-            };
-            if (bytes.get(p++) != (byte) lead) {
-                return false;
-            }
-            for (int shift = 6 * (width - 2); shift >= 0; shift -= 6) {
-                if (bytes.get(p++) != (byte) (0x80 | ((c >>> shift) & 0x3F))) {
-                    return false;
-                }
             }
         }
-        return p == end;
+        return true;
     }
 }

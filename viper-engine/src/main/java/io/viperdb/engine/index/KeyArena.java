@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * The keys of a {@link KeyDirectory} table, as UTF-8 bytes appended to pages of 256 KiB, and the expiry of the
+ * The keys of a {@link KeyDirectory} table, as bytes appended to pages of 256 KiB, and the expiry of the
  * keys that have one. (Pages are small enough that G1 never takes one for a humongous object, which would give it a
  * region of its own: a 1 MiB page took 2 MiB of a 4 GiB heap.) An entry never spans two
  * pages, and is addressed by a reference: its page number times the page size plus its offset in the page.
@@ -50,6 +50,26 @@ final class KeyArena {
     private int pageCount;
     private int tail = PAGE_SIZE;
     private long usedBytes;
+
+    /** An empty arena. */
+    KeyArena() {
+    }
+
+    /** The arena of a table read from a file: {@code pageCount} full pages, the last used up to {@code tail}. */
+    KeyArena(byte[][] pages, int pageCount, int tail, long usedBytes) {
+        this.pages = pages;
+        this.pageCount = pageCount;
+        this.tail = tail;
+        this.usedBytes = usedBytes;
+    }
+
+    int pageCount() {
+        return pageCount;
+    }
+
+    int tail() {
+        return tail;
+    }
 
     /**
      * A copy of this arena, garbage and all, in which every reference of this one names the same entry: for a table

@@ -3,13 +3,10 @@ package io.viperdb.engine.index;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
- * The 64-bit hash of a key's UTF-8 bytes, the same whether the key is given as a {@code String} (a lookup) or as
- * bytes (a hint being replayed, a key copied when the table is rebuilt), so that neither has to be converted into
- * the other. The bytes are taken eight at a time as little-endian words; the last, partial word is zero-padded and
- * the length is mixed in at the end.
+ * The 64-bit hash of a key's bytes. The bytes are taken eight at a time as little-endian words; the last, partial
+ * word is zero-padded and the length is mixed in at the end.
  */
 final class KeyHash {
 
@@ -17,30 +14,6 @@ final class KeyHash {
     private static final long SEED = 0x243F6A8885A308D3L;
 
     private KeyHash() {
-    }
-
-    /** The hash of the UTF-8 encoding of {@code key}, which must have passed {@code Keys.check}. */
-    static long of(String key) {
-        long h = SEED;
-        long word = 0;
-        int shift = 0;
-        int n = key.length();
-        for (int i = 0; i < n; i++) {
-            char c = key.charAt(i);
-            if (c >= 0x80) {
-                // Rare: hash the encoded bytes rather than encode on the fly.
-                byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-                return of(bytes, 0, bytes.length);
-            }
-            word |= (long) c << shift;
-            shift += 8;
-            if (shift == 64) {
-                h = step(h, word);
-                word = 0;
-                shift = 0;
-            }
-        }
-        return finish(h, word, n);
     }
 
     /** The hash of {@code bytes[offset, offset + length)}. */

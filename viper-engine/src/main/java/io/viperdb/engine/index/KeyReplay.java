@@ -1,6 +1,5 @@
 package io.viperdb.engine.index;
 
-import io.viperdb.engine.log.Segment;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -27,22 +26,22 @@ public final class KeyReplay {
     static final long PARALLEL_FROM_BYTES = 4L << 20;
 
     private final KeyDirectory index;
-    private final Segment segment;
+    private final long segment;
     private final Applier applier;
     private Batch filling = new Batch();
 
     /**
-     * Updates of {@code index} from the records of {@code segment}, whose key log holds {@code keyLogBytes} (used to
-     * decide whether a second thread pays).
+     * Updates of {@code index} from the records of segment {@code segment}, whose key log holds {@code keyLogBytes}
+     * (used to decide whether a second thread pays).
      */
-    public KeyReplay(KeyDirectory index, Segment segment, long keyLogBytes) {
+    public KeyReplay(KeyDirectory index, long segment, long keyLogBytes) {
         this.index = index;
         this.segment = segment;
         this.applier = keyLogBytes >= PARALLEL_FROM_BYTES && Runtime.getRuntime().availableProcessors() > 1
                 ? new Applier() : null;
     }
 
-    /** Maps the key whose UTF-8 bytes are {@code bytes[keyStart, keyStart + keyLength)} to the given record. */
+    /** Maps the key whose bytes are {@code bytes[keyStart, keyStart + keyLength)} to the given record. */
     public void put(ByteBuffer bytes, int keyStart, int keyLength, long offset, int length, long expiry) {
         filling.add(bytes, keyStart, keyLength, offset, length, expiry);
         if (filling.count == BATCH) {
@@ -50,7 +49,7 @@ public final class KeyReplay {
         }
     }
 
-    /** Removes the key whose UTF-8 bytes are {@code bytes[keyStart, keyStart + keyLength)}. */
+    /** Removes the key whose bytes are {@code bytes[keyStart, keyStart + keyLength)}. */
     public void remove(ByteBuffer bytes, int keyStart, int keyLength) {
         put(bytes, keyStart, keyLength, -1, -1, -1);
     }
@@ -166,7 +165,7 @@ public final class KeyReplay {
 
         Applier() {
             empty.add(new Batch());
-            thread = new Thread(this, "viperdb-replay " + segment);
+            thread = new Thread(this, "viperdb-replay segment " + segment);
             thread.setDaemon(true);
             thread.start();
         }

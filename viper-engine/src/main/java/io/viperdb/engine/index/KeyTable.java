@@ -1,43 +1,46 @@
 package io.viperdb.engine.index;
 
-import io.viperdb.engine.format.Keys;
 import io.viperdb.engine.format.RecordHeader;
-import io.viperdb.engine.log.Segment;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.AbstractMap;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
- * One generation of a {@link KeyDirectory}'s hash table: slots in a {@code long[]}, two words each, and the keys in a
- * {@link KeyArena}. Linear probing from the slot {@link #home} gives; a removed entry leaves a tombstone.
+ * One generation of a {@link KeyDirectory}'s hash table, and the one class that knows its slot layout: slots in a
+ * {@code long[]}, two words each, and the keys in a {@link KeyArena}. Linear probing from the slot {@link #home}
+ * gives; a removed entry leaves a tombstone.
  * <pre>
  * word 0  fingerprint:8 | segment handle:18 | arena reference:38     0 = empty slot, 1 = tombstone
  * word 1  record offset:32 | expires:1 | record length:31
  * </pre>
- * {@code expires} is set when the key has an expiry (kept in the arena): a reader that finds it clear knows the key
- * never expires without reading the arena. Only the current generation is written, and only by the directory's writer;
- * a reader may be reading any generation. Reader methods ({@link #find}, {@link #readEntry}) check every reference against the arrays they hold and
- * return a sentinel rather than throw when what they read cannot be consistent; writer methods trust the table.
+ * The fingerprint is the top byte of the key's {@link KeyHash hash}; the segment handle is a small number that
+ * {@link SegmentHandles} gives a segment id; {@code expires} is set when the key has an expiry (kept in its arena
+ * entry), so that a reader that finds it clear knows the key never expires without reading the arena.
+ *
+ * <p>Only the current generation is written, and only by the directory's writer, inside a write of its sequence
+ * lock; a reader may be reading any generation. Reader methods ({@link #candidate}, {@link #find}, {@link #entryAt},
+ * {@link #placeAt}) check every reference against the arrays they hold and return {@link #RETRY} (or
+ * {@link #RETRY_ENTRY}) rather than throw when what they read cannot be consistent; the directory reads again. Writer
+ * methods trust the table.
  */
 final class KeyTable {
 
     static final double MAX_LOAD = 0.75;
 
-    static final int REF_BITS = KeyArena.REF_BITS;
-    static final long REF_MASK = (1L << REF_BITS) - 1;
-    static final int HANDLE_SHIFT = REF_BITS;
-    static final long HANDLE_MASK = (1L << SegmentHandles.BITS) - 1;
-    static final int FINGERPRINT_SHIFT = REF_BITS + SegmentHandles.BITS;
-    static final long EMPTY = 0;
-    static final long TOMBSTONE = 1;
-    /** Word 1's flag: the key has an expiry. A record is shorter than 2^31 bytes, so its length leaves the bit free. */
-    static final long EXPIRES = 1L << 31;
-    static final int LENGTH_MASK = (int) EXPIRES - 1;
+    /** What a reader's probe returns when what it read cannot be consistent: the directory reads again. */
+    static final Place RETRY = new Place(SegmentHandles.FREE, -1, -1, -1);
+    /** {@link #entryAt}'s {@link #RETRY}. */
+    static final Entry RETRY_ENTRY = new Entry(null, RETRY);
 
-    /** What a reader's probe ({@link #find}, {@link #read}) returns when what it read cannot be consistent. */
-    static final Location RETRY = new Location(null, -1, -1, -1);
+    private static final int REF_BITS = KeyArena.REF_BITS;
+    private static final long REF_MASK = (1L << REF_BITS) - 1;
+    private static final int HANDLE_SHIFT = REF_BITS;
+    private static final long HANDLE_MASK = (1L << SegmentHandles.BITS) - 1;
+    private static final int FINGERPRINT_SHIFT = REF_BITS + SegmentHandles.BITS;
+    private static final long EMPTY = 0;
+    private static final long TOMBSTONE = 1;
+    /** Word 1's flag: the key has an expiry. A record is shorter than 2^31 bytes, so its length leaves the bit free. */
+    private static final long EXPIRES = 1L << 31;
+    private static final int LENGTH_MASK = (int) EXPIRES - 1;
+    private static final long NEVER = RecordHeader.NO_EXPIRY;
 
     static {
         if (FINGERPRINT_SHIFT + 8 != Long.SIZE) {
@@ -58,10 +61,17 @@ final class KeyTable {
     final KeyArena arena;
     /** One more than the table it was rebuilt from: a slot number means the same entry only in the same generation. */
     final long generation;
-    /** The segment of each handle, as of the last write to this table (see {@link SegmentHandles}). */
-    Segment[] segments;
+    /** The segment id of each handle, as of the last write to this table (see {@link SegmentHandles}). */
+    long[] segments;
 
-    KeyTable(int capacity, KeyArena arena, Segment[] segments, long generation) {
+    // The writer's counts, carried over by a rebuild; readers read live only, under the sequence lock.
+    int live;
+    int tombstones;
+    long expiring;
+    /** Bytes of arena entries no slot refers to any more. */
+    long garbageBytes;
+
+    KeyTable(int capacity, KeyArena arena, long[] segments, long generation) {
         this.generation = generation;
         this.slots = new long[2 * capacity];
         this.hashes = new int[capacity];
@@ -71,106 +81,109 @@ final class KeyTable {
         this.segments = segments;
     }
 
-    /** A reader's probe: the location, null if absent, or {@link #RETRY}. */
-    Location find(String key, long hash) {
-        byte[][] pages = arena.pages();
-        long fingerprint = hash >>> FINGERPRINT_SHIFT;
-        int i = home(hash, capacity);
-        for (int probes = 0; probes < capacity; probes++) {
-            long word = slots[2 * i];
-            if (word == EMPTY) {
-                return null;
-            }
-            if (word >>> FINGERPRINT_SHIFT == fingerprint && word != TOMBSTONE) {
-                long ref = word & REF_MASK;
-                int pageIndex = (int) (ref >>> KeyArena.PAGE_SHIFT);
-                byte[] page = pageIndex < pages.length ? pages[pageIndex] : null;
-                int offset = KeyArena.offset(ref);
-                if (page == null || offset + KeyArena.HEADER > page.length) {
-                    return RETRY;
-                }
-                int header = KeyArena.header(page, offset);
-                if (!KeyArena.fits(page, offset, header)) {
-                    return RETRY;
-                }
-                int keyLength = KeyArena.keyLength(header);
-                if (matches(key, page, offset + KeyArena.HEADER, keyLength)) {
-                    int handle = (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
-                    Segment[] bySegment = segments; // read once: the writer may replace it meanwhile
-                    Segment segment = handle < bySegment.length ? bySegment[handle] : null;
-                    if (segment == null) {
-                        return RETRY;
-                    }
-                    long where = slots[2 * i + 1];
-                    long expiry = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, keyLength)
-                            : RecordHeader.NO_EXPIRY;
-                    return new Location(segment, where >>> 32, length(where), expiry);
-                }
-            }
-            i = next(i, capacity);
-        }
-        return RETRY;
-    }
+    // ---------------------------------------------------------------------------------------------------- reads
 
     /**
-     * A reader's probe that hands {@code reader} the record of each entry that may be {@code key}'s (see
-     * {@link RecordReader}), with every slot read under {@code directory}'s {@code version}: what the reader returns,
-     * null if the key is absent, or {@link #RETRY} if the version moved or what was read cannot be consistent.
-     *
-     * <p>An entry whose fingerprint matches goes to the reader without a look at the arena, unless the key has an
-     * expiry (which the arena holds). Should its record not be the key's, the arena tells whether the entry is
-     * another key's (probing goes on) or the key's own, with a damaged record (the reader reports it). Every decision
-     * rests on slots read while the version did not move, as in {@link #find}: the probe goes on after a reader
-     * returns only if no update was made meanwhile, so the entries it passes over are those of one moment.
+     * A reader's probe for the first entry on the key's probe path that may be the key's: its place, null if the key
+     * is absent, or {@link #RETRY}. An entry whose fingerprint matches is taken without a look at the arena, unless
+     * the key has an expiry (which the arena holds): the record holds the key too, and the store compares that one.
      */
-    <C> Object read(String key, long hash, C context, RecordReader<C> reader, KeyDirectory directory,
-            long version) {
+    Place candidate(byte[] key, int start, int length, long hash) {
         byte[][] pages = arena.pages();
         long fingerprint = hash >>> FINGERPRINT_SHIFT;
         int i = home(hash, capacity);
         for (int probes = 0; probes < capacity; probes++, i = next(i, capacity)) {
             long word = slots[2 * i];
             if (word == EMPTY) {
-                return directory.unchangedSince(version) ? null : RETRY;
+                return null;
             }
             if (word >>> FINGERPRINT_SHIFT != fingerprint || word == TOMBSTONE) {
                 continue;
             }
             long where = slots[2 * i + 1];
-            int handle = (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
-            Segment[] bySegment = segments; // read once: the writer may replace it meanwhile
-            Segment segment = handle < bySegment.length ? bySegment[handle] : null;
-            if (segment == null) {
-                return RETRY;
+            if ((where & EXPIRES) == 0) {
+                return place(word, where, NEVER);
             }
-            boolean keyChecked = (where & EXPIRES) != 0;
-            long expiry = RecordHeader.NO_EXPIRY;
-            if (keyChecked) {
-                int owner = owner(key, word, pages);
-                if (owner == OTHER) {
-                    continue;
-                }
-                if (owner == TORN) {
-                    return RETRY;
-                }
-                expiry = expiryOf(word, pages);
-            }
-            if (!directory.unchangedSince(version)) {
-                return RETRY;
-            }
-            Object result = reader.read(key, context, segment, where >>> 32, length(where), expiry, keyChecked);
-            if (result != RecordReader.OTHER_KEY) {
-                return result;
-            }
-            int owner = owner(key, word, pages);
-            if (owner == TORN || !directory.unchangedSince(version)) {
+            int owner = owner(word, pages, key, start, length);
+            if (owner == TORN) {
                 return RETRY;
             }
             if (owner == KEY) {
-                return reader.read(key, context, segment, where >>> 32, length(where), expiry, true);
+                return place(word, where, expiryOf(word, pages));
             }
         }
         return RETRY;
+    }
+
+    /** A reader's probe that compares the keys in the arena: the key's place, null if it is absent, or {@link #RETRY}. */
+    Place find(byte[] key, int start, int length, long hash) {
+        byte[][] pages = arena.pages();
+        long fingerprint = hash >>> FINGERPRINT_SHIFT;
+        int i = home(hash, capacity);
+        for (int probes = 0; probes < capacity; probes++, i = next(i, capacity)) {
+            long word = slots[2 * i];
+            if (word == EMPTY) {
+                return null;
+            }
+            if (word >>> FINGERPRINT_SHIFT != fingerprint || word == TOMBSTONE) {
+                continue;
+            }
+            int owner = owner(word, pages, key, start, length);
+            if (owner == TORN) {
+                return RETRY;
+            }
+            if (owner == KEY) {
+                long where = slots[2 * i + 1];
+                return place(word, where, (where & EXPIRES) != 0 ? expiryOf(word, pages) : NEVER);
+            }
+        }
+        return RETRY;
+    }
+
+    /** A reader's look at slot {@code i}: its key and place, null if it holds no entry, or {@link #RETRY_ENTRY}. */
+    Entry entryAt(int i) {
+        long word = slots[2 * i];
+        if (word == EMPTY || word == TOMBSTONE) {
+            return null;
+        }
+        byte[][] pages = arena.pages();
+        if (!readable(word, pages)) {
+            return RETRY_ENTRY;
+        }
+        byte[] page = pageOf(word, pages);
+        byte[] key = Arrays.copyOfRange(page, keyStartOf(word), keyStartOf(word) + keyLengthOf(word, page));
+        long where = slots[2 * i + 1];
+        Place place = place(word, where, (where & EXPIRES) != 0 ? expiryOf(word, pages) : NEVER);
+        return place == RETRY ? RETRY_ENTRY : new Entry(key, place);
+    }
+
+    /**
+     * A reader's look at slot {@code i} without its key: its place, null if it holds no entry, or {@link #RETRY}.
+     * Only a key with an expiry needs its arena entry, which is in insertion order: a miss per entry in a pass in slot
+     * order, which was most of a reclaim's pass over a million keys.
+     */
+    Place placeAt(int i) {
+        long word = slots[2 * i];
+        if (word == EMPTY || word == TOMBSTONE) {
+            return null;
+        }
+        long where = slots[2 * i + 1];
+        if ((where & EXPIRES) == 0) {
+            return place(word, where, NEVER);
+        }
+        byte[][] pages = arena.pages();
+        return readable(word, pages) ? place(word, where, expiryOf(word, pages)) : RETRY;
+    }
+
+    /** The place slot words {@code word} and {@code where} name, or {@link #RETRY} if the handle is not a segment's. */
+    private Place place(long word, long where, long expiry) {
+        int handle = handle(word);
+        long[] ids = segments; // read once: the writer may replace it meanwhile
+        long segment = handle < ids.length ? ids[handle] : SegmentHandles.FREE;
+        if (segment == SegmentHandles.FREE) {
+            return RETRY;
+        }
+        return new Place(segment, where >>> 32, (int) where & LENGTH_MASK, expiry);
     }
 
     private static final int KEY = 1;
@@ -178,18 +191,32 @@ final class KeyTable {
     private static final int TORN = -1;
 
     /**
-     * Whether the arena entry of slot word {@code word} holds {@code key} ({@link #KEY}), another key
-     * ({@link #OTHER}), or cannot be read consistently ({@link #TORN}).
+     * Whether the arena entry of slot word {@code word} holds the key {@code key[start, start + length)} ({@link #KEY}),
+     * another key ({@link #OTHER}), or cannot be read consistently ({@link #TORN}).
      */
-    private static int owner(String key, long word, byte[][] pages) {
+    private static int owner(long word, byte[][] pages, byte[] key, int start, int length) {
         if (!readable(word, pages)) {
             return TORN;
         }
-        long ref = word & REF_MASK;
-        byte[] page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
-        int offset = KeyArena.offset(ref);
-        return matches(key, page, offset + KeyArena.HEADER, KeyArena.keyLength(KeyArena.header(page, offset)))
-                ? KEY : OTHER;
+        byte[] page = pageOf(word, pages);
+        int keyStart = keyStartOf(word);
+        return keyLengthOf(word, page) == length
+                && Arrays.equals(page, keyStart, keyStart + length, key, start, start + length) ? KEY : OTHER;
+    }
+
+    /** The arena page that holds the entry of slot word {@code word}, which {@link #readable} has found whole. */
+    private static byte[] pageOf(long word, byte[][] pages) {
+        return pages[(int) ((word & REF_MASK) >>> KeyArena.PAGE_SHIFT)];
+    }
+
+    /** Where the key of slot word {@code word} starts in its page. */
+    private static int keyStartOf(long word) {
+        return KeyArena.keyStart(word & REF_MASK);
+    }
+
+    /** The length of the key of slot word {@code word}, whose entry is in {@code page}. */
+    private static int keyLengthOf(long word, byte[] page) {
+        return KeyArena.keyLength(KeyArena.header(page, KeyArena.offset(word & REF_MASK)));
     }
 
     /**
@@ -211,125 +238,16 @@ final class KeyTable {
         byte[] page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
         int offset = KeyArena.offset(ref);
         int header = KeyArena.header(page, offset);
-        return KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, KeyArena.keyLength(header))
-                : RecordHeader.NO_EXPIRY;
+        return KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, KeyArena.keyLength(header)) : NEVER;
     }
+
+    // ---------------------------------------------------------------------------------------------------- writes
 
     /**
-     * Word 0 of a slot: the fingerprint, the top byte of {@code hashOrWord} (a key's hash, or the word being
-     * updated), then {@code handle} and {@code ref}.
-     */
-    static long word(long hashOrWord, int handle, long ref) {
-        return (hashOrWord >>> FINGERPRINT_SHIFT) << FINGERPRINT_SHIFT | (long) handle << HANDLE_SHIFT | ref;
-    }
-
-    static int home(long hash, int capacity) {
-        // Lemire's multiply-shift: a slot in [0, capacity) from the low 32 bits, for any capacity.
-        return (int) (((hash & 0xFFFFFFFFL) * capacity) >>> 32);
-    }
-
-    static int next(int i, int capacity) {
-        return i + 1 == capacity ? 0 : i + 1;
-    }
-
-    /** Whether {@code page[start, start + length)} is the UTF-8 encoding of {@code key}. */
-    static boolean matches(String key, byte[] page, int start, int length) {
-        int n = key.length();
-        if (length < n) {
-            return false; // UTF-8 takes at least one byte per char
-        }
-        if (length == n) {
-            int i = 0;
-            while (i < n) {
-                char c = key.charAt(i);
-                if (c >= 0x80 || page[start + i] != (byte) c) {
-                    break;
-                }
-                i++;
-            }
-            if (i == n) {
-                return true;
-            }
-            if (key.charAt(i) < 0x80) {
-                return false;
-            }
-        }
-        return Keys.matches(key, ByteBuffer.wrap(page), start, length);
-    }
-
-    static final Map.Entry<String, Location> RETRY_ENTRY = new AbstractMap.SimpleImmutableEntry<>(null, RETRY);
-
-    Map.Entry<String, Location> readEntry(int i, boolean withKey) {
-        long word = slots[2 * i];
-        if (word == EMPTY || word == TOMBSTONE) {
-            return null;
-        }
-        long ref = word & REF_MASK;
-        byte[][] pages = arena.pages();
-        int pageIndex = (int) (ref >>> KeyArena.PAGE_SHIFT);
-        byte[] page = pageIndex < pages.length ? pages[pageIndex] : null;
-        int offset = KeyArena.offset(ref);
-        if (page == null || offset + KeyArena.HEADER > page.length) {
-            return RETRY_ENTRY;
-        }
-        int header = KeyArena.header(page, offset);
-        int handle = (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
-        Segment[] bySegment = segments; // read once: the writer may replace it meanwhile
-        Segment segment = handle < bySegment.length ? bySegment[handle] : null;
-        if (segment == null || !KeyArena.fits(page, offset, header)) {
-            return RETRY_ENTRY;
-        }
-        int keyLength = KeyArena.keyLength(header);
-        String key = withKey ? new String(page, offset + KeyArena.HEADER, keyLength, StandardCharsets.UTF_8) : null;
-        long where = slots[2 * i + 1];
-        long expiry = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, keyLength)
-                : RecordHeader.NO_EXPIRY;
-        return new AbstractMap.SimpleImmutableEntry<>(key, new Location(segment, where >>> 32, length(where), expiry));
-    }
-
-    /** {@link #readPlace} results. */
-    static final int NO_ENTRY = 0;
-    static final int ENTRY = 1;
-    static final int RETRY_PLACE = -1;
-
-    /**
-     * A reader's look at slot {@code i} without its key: {@link #ENTRY} with the segment in {@code segmentOut[0]},
-     * the record's offset and length (as {@link #where}, without the expiry flag) in {@code placeOut[0]} and the
-     * expiry in {@code placeOut[1]}; {@link #NO_ENTRY}; or {@link #RETRY_PLACE} when what it read cannot be consistent.
-     */
-    int readPlace(int i, Segment[] segmentOut, long[] placeOut) {
-        long word = slots[2 * i];
-        if (word == EMPTY || word == TOMBSTONE) {
-            return NO_ENTRY;
-        }
-        int handle = (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
-        Segment[] bySegment = segments; // read once: the writer may replace it meanwhile
-        Segment segment = handle < bySegment.length ? bySegment[handle] : null;
-        if (segment == null) {
-            return RETRY_PLACE;
-        }
-        long where = slots[2 * i + 1];
-        long expiry = RecordHeader.NO_EXPIRY;
-        // Only a key with an expiry needs its arena entry, which is in insertion order: a miss per entry in a pass
-        // in slot order, which was most of a reclaim's pass over a million keys.
-        if ((where & EXPIRES) != 0) {
-            byte[][] pages = arena.pages();
-            if (!readable(word, pages)) {
-                return RETRY_PLACE;
-            }
-            expiry = expiryOf(word, pages);
-        }
-        segmentOut[0] = segment;
-        placeOut[0] = where & ~EXPIRES;
-        placeOut[1] = expiry;
-        return ENTRY;
-    }
-
-    /**
-     * The writer's probe, for a key given as a string or as bytes: the slot that holds it, or {@code -1 - s} where
+     * The writer's probe: the slot that holds the key {@code key[start, start + length)}, or {@code -1 - s} where
      * {@code s} is the slot to insert it in (the first tombstone on its probe path, else the empty slot that ends it).
      */
-    int writerFind(String key, byte[] bytes, int start, int length, long hash) {
+    int writerFind(byte[] key, int start, int length, long hash) {
         long fingerprint = hash >>> FINGERPRINT_SHIFT;
         int free = -1;
         int i = home(hash, capacity);
@@ -346,11 +264,9 @@ final class KeyTable {
                 long ref = word & REF_MASK;
                 byte[] page = arena.page(ref);
                 int offset = KeyArena.offset(ref);
-                int keyLength = KeyArena.keyLength(KeyArena.header(page, offset));
                 int keyStart = offset + KeyArena.HEADER;
-                if (key != null ? matches(key, page, keyStart, keyLength)
-                        : keyLength == length
-                                && Arrays.equals(page, keyStart, keyStart + length, bytes, start, start + length)) {
+                if (KeyArena.keyLength(KeyArena.header(page, offset)) == length
+                        && Arrays.equals(page, keyStart, keyStart + length, key, start, start + length)) {
                     return i;
                 }
             }
@@ -358,31 +274,130 @@ final class KeyTable {
         }
     }
 
-    /** The location in slot {@code slot}, from the writer's side. */
-    Location locationAt(int slot) {
+    /** The place in slot {@code slot}, which holds an entry, from the writer's side. */
+    Place placeOf(int slot) {
         long word = slots[2 * slot];
         long where = slots[2 * slot + 1];
+        long expiry = (where & EXPIRES) != 0 ? expiryOf(word, arena.pages()) : NEVER;
+        return new Place(segments[handle(word)], where >>> 32, (int) where & LENGTH_MASK, expiry);
+    }
+
+    /**
+     * Whether slot {@code slot} holds an entry at the record of {@code length} bytes at {@code offset} in segment
+     * {@code segment}. A record is named by its segment and offset (with its length), since no two records share them.
+     */
+    boolean holds(int slot, long segment, long offset, int length) {
+        long word = slots[2 * slot];
+        return word != EMPTY && word != TOMBSTONE
+                && (slots[2 * slot + 1] & ~EXPIRES) == where(offset, length, NEVER)
+                && segments[handle(word)] == segment;
+    }
+
+    /**
+     * Points the entry in slot {@code slot} at the record of {@code length} bytes at {@code offset} in segment
+     * {@code segment}, expiring at {@code expiry}. Inside a write.
+     */
+    void update(int slot, long segment, long offset, int length, long expiry, SegmentHandles handles) {
+        long word = slots[2 * slot];
+        long ref = word & REF_MASK;
+        byte[] page = arena.page(ref);
+        int entryOffset = KeyArena.offset(ref);
+        int header = KeyArena.header(page, entryOffset);
+        int keyLength = KeyArena.keyLength(header);
+        long oldExpiry = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, entryOffset, keyLength) : NEVER;
+        if (KeyArena.hasExpiryField(header)) {
+            arena.setExpiry(ref, keyLength, expiry);
+        } else if (expiry != NEVER) {
+            // No field for an expiry: a new entry that has one; the old one is garbage until the next rebuild.
+            long moved = arena.allocate(keyLength, true, expiry);
+            System.arraycopy(page, entryOffset + KeyArena.HEADER, arena.page(moved), KeyArena.keyStart(moved),
+                    keyLength);
+            garbageBytes += KeyArena.entrySize(keyLength, false);
+            ref = moved;
+        }
+        int handle = handles.acquire(segment);
+        handles.release(handle(word));
+        segments = handles.ids();
+        slots[2 * slot + 1] = where(offset, length, expiry);
+        slots[2 * slot] = word(word, handle, ref);
+        expiring += (expiry != NEVER ? 1 : 0) - (oldExpiry != NEVER ? 1 : 0);
+    }
+
+    /**
+     * Moves the entry in slot {@code slot} to the record of {@code length} bytes at {@code offset} in segment
+     * {@code segment}, keeping its key and expiry. Inside a write.
+     */
+    void move(int slot, long segment, long offset, int length, SegmentHandles handles) {
+        long word = slots[2 * slot];
+        int handle = handles.acquire(segment);
+        handles.release(handle(word));
+        segments = handles.ids();
+        // The key and its expiry stay: so does the flag that says it has one.
+        long expires = slots[2 * slot + 1] & EXPIRES;
+        slots[2 * slot + 1] = where(offset, length, NEVER) | expires;
+        slots[2 * slot] = word(word, handle, word & REF_MASK);
+    }
+
+    /**
+     * Puts a new entry for the key {@code key[start, start + keyLength)}, whose hash is {@code hash}, in the free slot
+     * {@code slot}, at the record {@link #update} says. Inside a write, with room for it.
+     */
+    void insert(int slot, long hash, byte[] key, int start, int keyLength, long segment, long offset, int length,
+            long expiry, SegmentHandles handles) {
+        boolean expires = expiry != NEVER;
+        long ref = arena.allocate(keyLength, expires, expiry);
+        System.arraycopy(key, start, arena.page(ref), KeyArena.keyStart(ref), keyLength);
+        int handle = handles.acquire(segment);
+        segments = handles.ids();
+        if (slots[2 * slot] == TOMBSTONE) {
+            tombstones--;
+        }
+        slots[2 * slot + 1] = where(offset, length, expiry);
+        slots[2 * slot] = word(hash, handle, ref);
+        hashes[slot] = (int) hash;
+        live++;
+        if (expires) {
+            expiring++;
+        }
+    }
+
+    /** Turns the entry in slot {@code slot} into a tombstone. Inside a write. */
+    void delete(int slot, SegmentHandles handles) {
+        long word = slots[2 * slot];
         long ref = word & REF_MASK;
         byte[] page = arena.page(ref);
         int offset = KeyArena.offset(ref);
         int header = KeyArena.header(page, offset);
-        long expiry = KeyArena.hasExpiryField(header)
-                ? KeyArena.expiry(page, offset, KeyArena.keyLength(header)) : RecordHeader.NO_EXPIRY;
-        return new Location(segments[(int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK)], where >>> 32, length(where),
-                expiry);
-    }
-
-    /** Word 1 of a slot. */
-    static long where(long offset, int length, long expiry) {
-        if (offset < 0 || offset > 0xFFFFFFFFL || length < 0) {
-            throw new IllegalArgumentException("A record at offset " + offset + " of length " + length
-                    + " does not fit the key directory");
+        int keyLength = KeyArena.keyLength(header);
+        if (KeyArena.hasExpiryField(header) && KeyArena.expiry(page, offset, keyLength) != NEVER) {
+            expiring--;
         }
-        return offset << 32 | (expiry != RecordHeader.NO_EXPIRY ? EXPIRES : 0) | length;
+        slots[2 * slot] = TOMBSTONE;
+        slots[2 * slot + 1] = 0;
+        handles.release(handle(word));
+        segments = handles.ids();
+        garbageBytes += KeyArena.entrySize(keyLength, KeyArena.hasExpiryField(header));
+        live--;
+        tombstones++;
     }
 
-    static int length(long where) {
-        return (int) where & LENGTH_MASK;
+    /**
+     * Reads the first slot a key of hash {@code hash} probes, and returns it, for the writer to touch several slots
+     * before it updates them, so that their cache misses overlap (see {@link KeyReplay}).
+     */
+    long touch(long hash) {
+        int home = home(hash, capacity);
+        return slots[2 * home] + hashes[home];
+    }
+
+    /** Reads the arena entry that the home slot of {@code hash} names, if its fingerprint is the key's. */
+    int touchEntry(long hash) {
+        long word = slots[2 * home(hash, capacity)];
+        if (word == EMPTY || word == TOMBSTONE || word >>> FINGERPRINT_SHIFT != hash >>> FINGERPRINT_SHIFT) {
+            return 0;
+        }
+        long ref = word & REF_MASK;
+        return arena.page(ref)[KeyArena.offset(ref)];
     }
 
     /**
@@ -401,14 +416,16 @@ final class KeyTable {
             int header = KeyArena.header(page, offset);
             int keyLength = KeyArena.keyLength(header);
             boolean expiryField = KeyArena.hasExpiryField(header);
-            long expiry = expiryField ? KeyArena.expiry(page, offset, keyLength) : RecordHeader.NO_EXPIRY;
+            long expiry = expiryField ? KeyArena.expiry(page, offset, keyLength) : NEVER;
             // An entry whose key no longer expires drops its expiry field.
-            boolean keepField = expiryField && expiry != RecordHeader.NO_EXPIRY;
+            boolean keepField = expiryField && expiry != NEVER;
             long copy = fresh.arena.allocate(keyLength, keepField, expiry);
             System.arraycopy(page, offset + KeyArena.HEADER, fresh.arena.page(copy), KeyArena.keyStart(copy),
                     keyLength);
             fresh.place((word & ~REF_MASK) | copy, slots[2 * i + 1], hashes[i]);
         }
+        fresh.live = live;
+        fresh.expiring = expiring;
     }
 
     /**
@@ -422,6 +439,9 @@ final class KeyTable {
                 fresh.place(word, slots[2 * i + 1], hashes[i]);
             }
         }
+        fresh.live = live;
+        fresh.expiring = expiring;
+        fresh.garbageBytes = garbageBytes;
     }
 
     /** Puts an entry in the first free slot from its home, in a table being filled by a rebuild. */
@@ -433,5 +453,35 @@ final class KeyTable {
         slots[2 * j] = word;
         slots[2 * j + 1] = where;
         hashes[j] = hash;
+    }
+
+    /**
+     * Word 0 of a slot: the fingerprint, the top byte of {@code hashOrWord} (a key's hash, or the word being
+     * updated), then {@code handle} and {@code ref}.
+     */
+    private static long word(long hashOrWord, int handle, long ref) {
+        return (hashOrWord >>> FINGERPRINT_SHIFT) << FINGERPRINT_SHIFT | (long) handle << HANDLE_SHIFT | ref;
+    }
+
+    private static int handle(long word) {
+        return (int) ((word >>> HANDLE_SHIFT) & HANDLE_MASK);
+    }
+
+    /** Word 1 of a slot. */
+    private static long where(long offset, int length, long expiry) {
+        if (offset < 0 || offset > 0xFFFFFFFFL || length < 0) {
+            throw new IllegalArgumentException("A record at offset " + offset + " of length " + length
+                    + " does not fit the key directory");
+        }
+        return offset << 32 | (expiry != NEVER ? EXPIRES : 0) | length;
+    }
+
+    static int home(long hash, int capacity) {
+        // Lemire's multiply-shift: a slot in [0, capacity) from the low 32 bits, for any capacity.
+        return (int) (((hash & 0xFFFFFFFFL) * capacity) >>> 32);
+    }
+
+    private static int next(int i, int capacity) {
+        return i + 1 == capacity ? 0 : i + 1;
     }
 }

@@ -38,6 +38,7 @@ public final class StoreDirectory {
     public static final String MANIFEST = "viper.manifest";
     public static final String LOCK = "viper.lock";
     public static final String SYNC_MARK = "viper.synced";
+    public static final String INDEX = "viper.index";
     public static final String VALUE_LOG_SUFFIX = ".vlog";
     public static final String KEY_LOG_SUFFIX = ".klog";
     public static final String TEMP_SUFFIX = ".tmp";
@@ -76,6 +77,11 @@ public final class StoreDirectory {
 
     public Path lockFile() {
         return path.resolve(LOCK);
+    }
+
+    /** The index file, a cache of the logs (see {@code IndexFile}). */
+    public Path indexFile() {
+        return path.resolve(INDEX);
     }
 
     public Path syncMark() {

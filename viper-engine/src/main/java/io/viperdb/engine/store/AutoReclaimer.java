@@ -4,7 +4,7 @@ import io.viperdb.AutoReclaim;
 import io.viperdb.CorruptStoreException;
 import io.viperdb.ReclaimResult;
 import io.viperdb.ViperException;
-import io.viperdb.engine.index.Location;
+import io.viperdb.engine.index.Place;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.concurrent.RejectedExecutionException;
@@ -63,7 +63,7 @@ final class AutoReclaimer implements IndexChanges {
     }
 
     @Override
-    public void replaced(Location before, Location after) {
+    public void replaced(Place before, Place after) {
         space.replaced(before, after);
         consider();
     }

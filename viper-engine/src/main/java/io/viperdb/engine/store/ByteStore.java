@@ -12,14 +12,15 @@ import io.viperdb.VerifyReport;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.index.Entry;
 import io.viperdb.engine.index.KeyDirectory;
-import io.viperdb.engine.index.Location;
-import io.viperdb.engine.index.RecordReader;
+import io.viperdb.engine.index.Place;
 import io.viperdb.engine.log.Mapping;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.ValueLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,7 +80,6 @@ final class ByteStore {
     private final AutoReclaimer autoReclaimer;
     /** Told of every change of the index: the automatic reclaim, or no one. */
     private final IndexChanges changes;
-    private final RecordReader<BiFunction<String, ByteBuffer, ?>> recordReader = this::readRecord;
 
     ByteStore(Path directory, KeyDirectory index, Segments segments, ReentrantLock writeLock, Clock clock,
             StoreLock lock, SyncPolicy syncPolicy, AutoReclaim autoReclaim, boolean readOnly) {
@@ -112,55 +113,68 @@ final class ByteStore {
     }
 
     /**
-     * Reads the stored value bytes of {@code key}, checked against their checksum, and returns what {@code decoder}
-     * makes of them, or null when the key is absent or expired. The bytes are a read-only view of the memory mapping,
-     * valid only while {@code decoder} runs: it must not keep the buffer (see {@link io.viperdb.spi.ValueCodec}).
+     * Reads the stored value bytes of {@code key}, whose bytes are {@code keyBytes}, checked against their checksum,
+     * and returns what {@code decoder} makes of them, or null when the key is absent or expired. The bytes are a
+     * read-only view of the memory mapping, valid only while {@code decoder} runs: it must not keep the buffer (see
+     * {@link io.viperdb.spi.ValueCodec}).
      *
      * @throws StoreClosedException if the store is closed, also when it closes during the read
      */
-    <T> T read(String key, BiFunction<String, ByteBuffer, T> decoder) {
+    <T> T read(String key, byte[] keyBytes, BiFunction<String, ByteBuffer, T> decoder) {
         ensureOpen();
-        @SuppressWarnings("unchecked") // the reader returns what the decoder made, or null
-        T value = (T) index.read(key, decoder, recordReader);
-        return value;
+        return read(key, keyBytes, decoder, false);
     }
 
     /**
-     * Reads a record the index hands over for {@code key} (see {@link RecordReader}): the decoded value, null if the
-     * key has expired, {@link RecordReader#OTHER_KEY} if the index has not compared the key and the record is not a
-     * sound put of it, {@link RecordReader#RELEASED} if the segment is gone.
+     * Reads the record at the place the index gives for {@code keyBytes}. Unless {@code keyChecked}, that is the
+     * index's {@link KeyDirectory#candidate candidate}, whose key the index has not compared: a record there that is
+     * not a sound put of the key is another key's or the key's own, damaged, and the read is made again with the place
+     * the index finds comparing keys, whose record must be the key's (or the read throws: the store is damaged).
      */
-    private Object readRecord(String key, BiFunction<String, ByteBuffer, ?> decoder, Segment segment, long offset,
-            int length, long expiry, boolean keyChecked) {
-        if (expiry != RecordHeader.NO_EXPIRY && clock.millis() >= expiry) {
-            return null;
-        }
-        ValueLog values = segment.values();
-        Mapping mapping = values.enter(offset + length);
-        if (mapping == null) {
-            // The segment is released: the store closed (ensureOpen throws), or a reclaim moved the record and
-            // deleted the segment after it updated the index, so the index finds the key elsewhere now.
-            ensureOpen();
-            return RecordReader.RELEASED;
-        }
-        try {
-            ByteBuffer bytes = mapping.buffer();
-            ByteBuffer value = keyChecked ? DataRecord.value(bytes, (int) offset, length, key, values.file())
-                    : DataRecord.valueIfSound(bytes, (int) offset, length, key);
-            return value == null ? RecordReader.OTHER_KEY : decoder.apply(key, value);
-        } finally {
-            mapping.exit();
+    private <T> T read(String key, byte[] keyBytes, BiFunction<String, ByteBuffer, T> decoder, boolean keyChecked) {
+        while (true) {
+            long version = index.version();
+            Place place = keyChecked ? index.get(keyBytes) : index.candidate(keyBytes);
+            if (place == null || expired(place)) {
+                return null;
+            }
+            Segment segment = segments.segment(place.segment());
+            Mapping mapping = segment == null ? null : segment.values().enter(place.end());
+            if (mapping == null) {
+                // The segment is released: the store closed (ensureOpen throws), or a reclaim moved the record and
+                // deleted the segment after it updated the index, so the index finds the key elsewhere now.
+                ensureOpen();
+                if ((version & 1) == 0 && index.version() == version) {
+                    throw new IllegalStateException("The index, unchanged, still points key \""
+                            + new String(keyBytes, StandardCharsets.UTF_8) + "\" into released segment "
+                            + place.segment());
+                }
+                continue;
+            }
+            try {
+                ByteBuffer bytes = mapping.buffer();
+                int offset = (int) place.offset();
+                ByteBuffer value = keyChecked
+                        ? DataRecord.value(bytes, offset, place.length(), keyBytes, segment.values().file())
+                        : DataRecord.valueIfSound(bytes, offset, place.length(), keyBytes);
+                if (value != null) {
+                    return decoder.apply(key, value);
+                }
+            } finally {
+                mapping.exit();
+            }
+            return read(key, keyBytes, decoder, true);
         }
     }
 
-    boolean contains(String key) {
+    boolean contains(byte[] keyBytes) {
         ensureOpen();
-        Location location = index.get(key);
-        return location != null && !expired(location);
+        Place place = index.get(keyBytes);
+        return place != null && !expired(place);
     }
 
-    private boolean expired(Location location) {
-        return location.expires() && location.expiredAt(clock.millis());
+    private boolean expired(Place place) {
+        return place.expires() && place.expiredAt(clock.millis());
     }
 
     long size() {
@@ -172,7 +186,18 @@ final class ByteStore {
     Set<String> keys() {
         ensureOpen();
         long now = clock.millis();
-        return Collections.unmodifiableSet(readAcrossKeys(() -> index.liveKeys(now)));
+        return Collections.unmodifiableSet(readAcrossKeys(() -> liveKeys(now)));
+    }
+
+    /** The keys that have not expired at {@code nowMillis}, as strings. */
+    private Set<String> liveKeys(long nowMillis) {
+        Set<String> keys = new HashSet<>(Math.max(16, (int) (index.size() / 0.75f) + 1));
+        for (Entry entry : index.entries()) {
+            if (!entry.place().expiredAt(nowMillis)) {
+                keys.add(new String(entry.key(), StandardCharsets.UTF_8));
+            }
+        }
+        return keys;
     }
 
     /**
@@ -218,15 +243,15 @@ final class ByteStore {
     private long appendPut(byte[] keyBytes, byte[] value, long now, long expiry) {
         Segment active = activeWithRoom(DataRecord.length(keyBytes.length, value.length));
         long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
-        Location location = new Location(active, offset, DataRecord.length(keyBytes.length, value.length), expiry);
-        changes.replaced(index.put(keyBytes, location), location);
-        return syncer.appended(location.length());
+        Place place = new Place(active.id(), offset, DataRecord.length(keyBytes.length, value.length), expiry);
+        changes.replaced(index.put(keyBytes, place), place);
+        return syncer.appended(place.length());
     }
 
-    /** Writes a delete record if {@code key} is live; returns whether it was. */
-    boolean remove(String key, byte[] keyBytes) {
+    /** Writes a delete record of the key {@code keyBytes} if it is live; returns whether it was. */
+    boolean remove(byte[] keyBytes) {
         holdBackIfOverfull();
-        OptionalLong sequence = gate.underWriteLock("remove", () -> appendDelete(key, keyBytes));
+        OptionalLong sequence = gate.underWriteLock("remove", () -> appendDelete(keyBytes));
         sequence.ifPresent(syncer::afterWrite);
         return sequence.isPresent();
     }
@@ -284,14 +309,14 @@ final class ByteStore {
             Decision<T, R> decision) {
         holdBackIfOverfull();
         Updated<R> updated = gate.underWriteLock(operation, () -> {
-            T current = read(key, decoder);
+            T current = read(key, keyBytes, decoder);
             long now = clock.millis();
             Change<R> change = decision.decide(current, now);
             if (change.value() != null) {
                 return new Updated<>(change.result(), appendPut(keyBytes, change.value(), now, change.expiry()));
             }
             if (change.remove() && current != null) {
-                return new Updated<>(change.result(), appendDelete(key, keyBytes).orElse(NOTHING_WRITTEN));
+                return new Updated<>(change.result(), appendDelete(keyBytes).orElse(NOTHING_WRITTEN));
             }
             return new Updated<>(change.result(), NOTHING_WRITTEN);
         });
@@ -312,30 +337,30 @@ final class ByteStore {
      * When {@code key} expires, epoch milliseconds: empty if it has no expiry, is absent or has expired. One look
      * into the index, as {@link #contains} takes.
      */
-    OptionalLong expiry(String key) {
+    OptionalLong expiry(byte[] keyBytes) {
         ensureOpen();
-        Location location = index.get(key);
-        if (location == null || !location.expires() || location.expiredAt(clock.millis())) {
+        Place place = index.get(keyBytes);
+        if (place == null || !place.expires() || place.expiredAt(clock.millis())) {
             return OptionalLong.empty();
         }
-        return OptionalLong.of(location.expiry());
+        return OptionalLong.of(place.expiry());
     }
 
-    /** Appends a delete record of {@code key} if it is live; empty if it is not, and nothing was written. */
-    private OptionalLong appendDelete(String key, byte[] keyBytes) {
-        Location location = index.get(key);
-        if (location == null) {
+    /** Appends a delete record of the key {@code keyBytes} if it is live; empty if not, and nothing was written. */
+    private OptionalLong appendDelete(byte[] keyBytes) {
+        Place place = index.get(keyBytes);
+        if (place == null) {
             return OptionalLong.empty();
         }
         long now = clock.millis();
-        if (location.expiredAt(now)) {
+        if (place.expiredAt(now)) {
             // Its record says it has expired, so recovery drops it too: no delete record needed.
-            changes.replaced(index.remove(key), null);
+            changes.replaced(index.remove(keyBytes), null);
             return OptionalLong.empty();
         }
         activeWithRoom(DataRecord.length(keyBytes.length, 0))
                 .append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, keyBytes, NO_VALUE);
-        changes.replaced(index.remove(key), null);
+        changes.replaced(index.remove(keyBytes), null);
         return OptionalLong.of(syncer.appended(DataRecord.length(keyBytes.length, 0)));
     }
 
@@ -367,29 +392,29 @@ final class ByteStore {
         Segment active = activeWithRoom(size);
         long now = clock.millis();
         active.append(RecordHeader.BATCH_BEGIN, now, RecordHeader.NO_EXPIRY, NO_VALUE, NO_VALUE);
-        Location[] locations = new Location[batch.size()];
-        for (int i = 0; i < locations.length; i++) {
+        Place[] places = new Place[batch.size()];
+        for (int i = 0; i < places.length; i++) {
             BatchEntry entry = batch.get(i);
             if (entry.value() == null) {
                 active.append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, entry.keyBytes(), NO_VALUE);
             } else {
                 long expiry = entry.timeToLive() == null ? entry.expiry() : expiryAfter(now, entry.timeToLive());
                 long offset = active.append(RecordHeader.PUT, now, expiry, entry.keyBytes(), entry.value());
-                locations[i] = new Location(active, offset, entry.recordLength(), expiry);
+                places[i] = new Place(active.id(), offset, entry.recordLength(), expiry);
             }
         }
         active.append(RecordHeader.BATCH_COMMIT, now, RecordHeader.NO_EXPIRY, NO_VALUE, NO_VALUE);
         // Only now, with every record appended, does the batch touch the index: a failed append leaves it as it was.
         // Room first, so that readers, who wait for the batch, never wait for the table to be rebuilt.
-        index.reserve(locations.length);
-        byte[][] keys = new byte[locations.length][];
+        index.reserve(places.length);
+        byte[][] keys = new byte[places.length][];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = batch.get(i).keyBytes();
         }
         index.applyAtomically(() -> {
-            Location[] previous = index.putAll(keys, locations);
-            for (int i = 0; i < locations.length; i++) {
-                changes.replaced(previous[i], locations[i]);
+            Place[] previous = index.putAll(keys, places);
+            for (int i = 0; i < places.length; i++) {
+                changes.replaced(previous[i], places[i]);
             }
         });
         return syncer.appended(size);
@@ -559,8 +584,8 @@ final class ByteStore {
     }
 
     /**
-     * Seals the active segment and marks how far it is synced, then lets go. After a failed write it still seals what
-     * it can, then throws.
+     * Seals the active segment, marks how far it is synced and saves the index (see {@link SavedIndex}), then lets
+     * go. After a failed write it still seals what it can, then throws.
      */
     private void seal(List<Segment> released) {
         try {
@@ -568,8 +593,10 @@ final class ByteStore {
             // is harmless (recovery cuts whatever partial record the failed write left).
             segments.active().seal();
             if (!gate.writesFailed()) {
-                // After a failure the tail may hold part of a batch, which recovery must be free to cut.
+                // After a failure the tail may hold part of a batch, which recovery must be free to cut; and the index
+                // may hold what the logs do not, so it is not saved either.
                 segments.active().markSynced(segments.syncMarks(), true);
+                SavedIndex.save(segments, index);
             }
         } catch (StoreIOException e) {
             segments.active().abandon();

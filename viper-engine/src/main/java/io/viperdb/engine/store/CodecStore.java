@@ -45,8 +45,7 @@ final class CodecStore<V> implements KeyValueStore<V> {
     @Override
     public V get(String key) {
         store.refuseCallFromUpdate();
-        Keys.check(key);
-        return store.read(key, decoder);
+        return store.read(key, Keys.encode(key), decoder);
     }
 
     @Override
@@ -89,14 +88,13 @@ final class CodecStore<V> implements KeyValueStore<V> {
         store.refuseCallFromUpdate();
         byte[] keyBytes = Keys.encode(key);
         store.refuseIfReadOnly("remove");
-        return store.remove(key, keyBytes);
+        return store.remove(keyBytes);
     }
 
     @Override
     public boolean containsKey(String key) {
         store.refuseCallFromUpdate();
-        Keys.check(key);
-        return store.contains(key);
+        return store.contains(Keys.encode(key));
     }
 
     @Override
@@ -168,8 +166,7 @@ final class CodecStore<V> implements KeyValueStore<V> {
     @Override
     public Optional<Instant> expiresAt(String key) {
         store.refuseCallFromUpdate();
-        Keys.check(key);
-        OptionalLong expiry = store.expiry(key);
+        OptionalLong expiry = store.expiry(Keys.encode(key));
         return expiry.isPresent() ? Optional.of(Instant.ofEpochMilli(expiry.getAsLong())) : Optional.empty();
     }
 

@@ -1,6 +1,6 @@
 package io.viperdb.engine.store;
 
-import io.viperdb.engine.index.Location;
+import io.viperdb.engine.index.Place;
 
 /**
  * What is told of each change of an index entry, under the write lock: the automatic reclaim, which keeps the live
@@ -14,5 +14,5 @@ interface IndexChanges {
     IndexChanges NONE = (before, after) -> { };
 
     /** The entry of a key went from {@code before} to {@code after}; either is null where there was, or is, none. */
-    void replaced(Location before, Location after);
+    void replaced(Place before, Place after);
 }

@@ -1,8 +1,7 @@
 package io.viperdb.engine.store;
 
 import io.viperdb.engine.index.KeyDirectory;
-import io.viperdb.engine.index.Location;
-import java.util.Map;
+import io.viperdb.engine.index.Place;
 
 /**
  * The two figures the automatic reclaim decides on: the bytes of every record in the value logs, live or dead, and
@@ -26,15 +25,12 @@ final class LiveSpace {
 
     /** Counts the live bytes from the index, as at open. The caller holds the write lock. */
     void count() {
-        long bytes = 0;
-        for (Map.Entry<String, Location> entry : index.entries()) {
-            bytes += entry.getValue().length();
-        }
-        liveBytes = bytes;
+        // Expired entries count too: none has expired at the earliest time there is.
+        liveBytes = index.liveBytes(Long.MIN_VALUE);
     }
 
     /** Counts the change of an index entry from {@code before} to {@code after}, either null where there is none. */
-    void replaced(Location before, Location after) {
+    void replaced(Place before, Place after) {
         liveBytes += (after == null ? 0 : after.length()) - (before == null ? 0 : before.length());
     }
 

@@ -9,7 +9,8 @@ import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.format.RecordVerdict;
 import io.viperdb.engine.index.KeyDirectory;
-import io.viperdb.engine.index.Location;
+import io.viperdb.engine.index.Entry;
+import io.viperdb.engine.index.Place;
 import io.viperdb.engine.log.Mapping;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.ValueLog;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +106,7 @@ final class Reclaimer {
     }
 
     /** A key to drop from the index because its record has expired. */
-    private record Expired(String key, Location at) {
+    private record Expired(byte[] key, Place at) {
     }
 
     /**
@@ -138,6 +140,32 @@ final class Reclaimer {
             }
             Arrays.sort(order);
             return order;
+        }
+    }
+
+    /**
+     * The {@link SegmentRecords} of each segment, found by the segment's id: a binary search in a few ids, which a
+     * pass over millions of places makes without boxing each id.
+     */
+    private static final class RecordsById {
+        private final long[] ids;
+        private final SegmentRecords[] records;
+
+        RecordsById(Map<Segment, SegmentRecords> bySegment) {
+            List<Segment> segments = new ArrayList<>(bySegment.keySet());
+            segments.sort(Comparator.comparingLong(Segment::id));
+            ids = new long[segments.size()];
+            records = new SegmentRecords[segments.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = segments.get(i).id();
+                records[i] = bySegment.get(segments.get(i));
+            }
+        }
+
+        /** The records of segment {@code id}, or null if it is not one of those sorted. */
+        SegmentRecords get(long id) {
+            int i = Arrays.binarySearch(ids, id);
+            return i >= 0 ? records[i] : null;
         }
     }
 
@@ -220,25 +248,27 @@ final class Reclaimer {
         for (Segment segment : segments) {
             records.put(segment, new SegmentRecords());
         }
+        RecordsById byId = new RecordsById(records);
+        long activeId = active == null ? -1 : active.id();
         long now = clock.millis();
-        long generation = index.forEachPlace((segment, offset, length, expiry, slot) -> {
-            SegmentRecords in = records.get(segment);
-            if (in == null || segment == active && offset >= activeEnd) {
+        long generation = index.forEachPlace((place, slot) -> {
+            SegmentRecords in = byId.get(place.segment());
+            if (in == null || place.segment() == activeId && place.offset() >= activeEnd) {
                 return;
             }
-            if (now >= expiry) {
+            if (place.expiredAt(now)) {
                 in.anyExpired = true;
             } else {
-                in.add(offset, length, slot);
+                in.add(place.offset(), place.length(), slot);
             }
         });
         if (records.values().stream().anyMatch(in -> in.anyExpired)) {
-            for (Map.Entry<String, Location> entry : index.entries()) {
-                Location at = entry.getValue();
-                SegmentRecords in = records.get(at.segment());
+            for (Entry entry : index.entries()) {
+                Place at = entry.place();
+                SegmentRecords in = byId.get(at.segment());
                 // Expired now, so expired at the pass above too: never counted among the live ones there.
                 if (in != null && at.expiredAt(now) && in.anyExpired) {
-                    in.expired.add(new Expired(entry.getKey(), at));
+                    in.expired.add(new Expired(entry.key(), at));
                 }
             }
         }
@@ -443,8 +473,8 @@ final class Reclaimer {
             for (int i = 0; i < records.count; i++) {
                 long place = records.places[i];
                 Segment output = outputs.get(Copy.output(to[i]));
-                int result = index.moveAt(generation, records.slots[i], source, Source.offset(place),
-                        Source.length(place), output, Copy.offset(to[i]));
+                int result = index.moveAt(generation, records.slots[i], source.id(), Source.offset(place),
+                        Source.length(place), output.id(), Copy.offset(to[i]));
                 if (result == KeyDirectory.SLOT_UNKNOWN) {
                     if (mapping == null) {
                         mapping = source.values().enter(source.values().end());
@@ -456,8 +486,8 @@ final class Reclaimer {
                     ByteBuffer bytes = mapping.buffer();
                     int keyLength = RecordHeader.keyLength(bytes, Source.offset(place));
                     bytes.get(Source.offset(place) + RecordHeader.SIZE, key, 0, keyLength);
-                    result = index.move(key, 0, keyLength, source, Source.offset(place), Source.length(place), output,
-                            Copy.offset(to[i])) ? KeyDirectory.MOVED : KeyDirectory.NOT_MOVED;
+                    result = index.move(key, 0, keyLength, source.id(), Source.offset(place), Source.length(place),
+                            output.id(), Copy.offset(to[i])) ? KeyDirectory.MOVED : KeyDirectory.NOT_MOVED;
                 }
                 if (result == KeyDirectory.MOVED) {
                     moved++;

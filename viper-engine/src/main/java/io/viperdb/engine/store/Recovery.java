@@ -2,6 +2,7 @@ package io.viperdb.engine.store;
 
 import io.viperdb.engine.format.Manifest;
 import io.viperdb.engine.format.SyncMark;
+import io.viperdb.engine.index.IndexFile;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.StoreDirectory;
@@ -12,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
 
-/** Opens the segments a manifest lists, in order, and rebuilds the key directory from them. */
+/**
+ * Opens the segments a manifest lists, in order, with the index of their records: read from the index file when it
+ * covers them, else rebuilt from their logs.
+ */
 final class Recovery {
 
     private static final System.Logger LOG = System.getLogger("io.viperdb");
@@ -21,12 +25,20 @@ final class Recovery {
     }
 
     /**
-     * Deletes the files no manifest names, replays every segment into {@code index} (see {@link SegmentRecovery}),
-     * and returns the segments with the last one ready for appends. With {@code readOnly}, nothing is written, cut
-     * or deleted: the files are read as they are, and every segment is stopped where its data ends.
+     * The segments a recovery opened, with the last one ready for appends, and the index of their records, read from
+     * the index file if {@code fromIndexFile}, else rebuilt from the logs.
      */
-    static Segments recover(StoreDirectory directory, Manifest manifest, KeyDirectory index, Lock writeLock,
-            long logFileSize, long nowMillis, boolean readOnly) {
+    record Recovered(Segments segments, KeyDirectory index, boolean fromIndexFile) {
+    }
+
+    /**
+     * Deletes the files no manifest names, and opens every segment: from the index file if it covers the logs exactly
+     * (recovery rule 10), else replaying each into a new index (see {@link SegmentRecovery}). With {@code readOnly},
+     * nothing is written, cut or deleted: the files are read as they are, and every segment is stopped where its
+     * data ends.
+     */
+    static Recovered recover(StoreDirectory directory, Manifest manifest, Lock writeLock, long logFileSize,
+            long nowMillis, boolean readOnly) {
         if (readOnly) {
             List<Path> orphans = directory.unlisted(manifest.segmentIds());
             if (!orphans.isEmpty()) {
@@ -41,10 +53,26 @@ final class Recovery {
                         + "reclaim or segment creation: {1}", directory.path(), orphans);
             }
         }
-        List<Long> ids = manifest.segmentIds();
-        List<Segment> segments = new ArrayList<>(ids.size());
         SyncMark mark = SyncMarkFile.read(directory);
         SyncMarkFile marks = SyncMarkFile.continueFrom(directory, mark);
+        IndexFile.Loaded loaded = SavedIndex.load(directory, manifest);
+        if (!readOnly) {
+            SavedIndex.forget(directory);
+        }
+        if (loaded != null) {
+            try {
+                List<Segment> segments = openCovered(directory, loaded.extents(), writeLock, logFileSize, readOnly,
+                        mark, marks);
+                return new Recovered(segments(directory, manifest, writeLock, logFileSize, segments, marks, readOnly),
+                        loaded.index(), true);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not open " + directory.path() + " from its index file; rebuilding the"
+                        + " index from the logs", e);
+            }
+        }
+        KeyDirectory index = new KeyDirectory(IndexSizing.expectedKeys(directory, manifest.segmentIds()));
+        List<Long> ids = manifest.segmentIds();
+        List<Segment> segments = new ArrayList<>(ids.size());
         try {
             for (int i = 0; i < ids.size(); i++) {
                 boolean last = i == ids.size() - 1;
@@ -54,15 +82,39 @@ final class Recovery {
             }
             // Sized from the key logs, the table may be far larger than the live keys need (many were overwritten).
             index.trim();
-            long nextId = ids.stream().mapToLong(Long::longValue).max().orElse(0) + 1;
-            Segments result = new Segments(directory, writeLock, logFileSize, manifest, segments, nextId, marks);
-            if (!readOnly) {
-                result.startIfEmpty();
-            }
-            return result;
+            return new Recovered(segments(directory, manifest, writeLock, logFileSize, segments, marks, readOnly),
+                    index, false);
         } catch (RuntimeException e) {
             segments.forEach(Segment::abandon);
             throw e;
         }
+    }
+
+    /** Opens the segments the index file covers, each without a replay; all or none. */
+    private static List<Segment> openCovered(StoreDirectory directory, List<IndexFile.Extent> extents,
+            Lock writeLock, long logFileSize, boolean readOnly, SyncMark mark, SyncMarkFile marks) {
+        List<Segment> segments = new ArrayList<>(extents.size());
+        try {
+            for (int i = 0; i < extents.size(); i++) {
+                boolean last = i == extents.size() - 1;
+                IndexFile.Extent extent = extents.get(i);
+                segments.add(SegmentRecovery.openCovered(directory, extent, last, readOnly, writeLock, logFileSize,
+                        last && mark != null && mark.segmentId() == extent.segment() ? mark : null, marks));
+            }
+            return segments;
+        } catch (RuntimeException e) {
+            segments.forEach(Segment::abandon);
+            throw e;
+        }
+    }
+
+    private static Segments segments(StoreDirectory directory, Manifest manifest, Lock writeLock, long logFileSize,
+            List<Segment> segments, SyncMarkFile marks, boolean readOnly) {
+        long nextId = manifest.segmentIds().stream().mapToLong(Long::longValue).max().orElse(0) + 1;
+        Segments result = new Segments(directory, writeLock, logFileSize, manifest, segments, nextId, marks);
+        if (!readOnly) {
+            result.startIfEmpty();
+        }
+        return result;
     }
 }

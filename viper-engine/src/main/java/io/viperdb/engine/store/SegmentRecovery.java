@@ -1,9 +1,11 @@
 package io.viperdb.engine.store;
 
+import io.viperdb.CorruptStoreException;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.format.SyncMark;
+import io.viperdb.engine.index.IndexFile;
 import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.index.KeyReplay;
 import io.viperdb.engine.log.KeyLog;
@@ -42,21 +44,12 @@ final class SegmentRecovery {
     static Segment recover(StoreDirectory directory, long id, boolean last, boolean readOnly,
             KeyDirectory keyDirectory, long nowMillis, Lock appendLock, long logFileSize, SyncMark mark,
             SyncMarkFile marks) {
-        ValueLog values = readOnly ? ValueLog.openReadOnly(directory.access(), directory.valueLog(id), id, appendLock)
-                : ValueLog.open(directory.access(), directory.valueLog(id), id, appendLock, logFileSize);
-        KeyLog keys;
-        try {
-            keys = readOnly ? KeyLog.openReadOnly(directory.access(), directory.keyLog(id))
-                    : KeyLog.openForRecovery(directory.access(), directory.keyLog(id));
-        } catch (RuntimeException e) {
-            values.abandon();
-            throw e;
-        }
-        Segment segment = new Segment(id, values, keys);
+        Segment segment = open(directory, id, readOnly, appendLock, logFileSize);
+        KeyLog keys = segment.keys();
         KeyReplay updates = null;
         try {
             long syncedEnd = syncedEnd(segment, mark);
-            updates = new KeyReplay(keyDirectory, segment, keys.end());
+            updates = new KeyReplay(keyDirectory, id, keys.end());
             if (mark != null && syncedEnd == mark.syncedEnd()) {
                 marks.confirmed(mark);
             }
@@ -79,6 +72,80 @@ final class SegmentRecovery {
     }
 
     /**
+     * Opens a segment that the index file covers (recovery rule 10): its logs are as long as the index file says, so
+     * they hold what they held when it was written, and neither is replayed. The last segment must end with the
+     * record the index file names, and resumes appending after it; read-only, each log stops where the index file
+     * says it ends.
+     *
+     * @throws CorruptStoreException if the last segment does not end with that record (the caller replays instead)
+     *
+     * @param mark the sync mark that names this segment, or null
+     * @param marks told when {@code mark} is the index file's end of the segment
+     */
+    static Segment openCovered(StoreDirectory directory, IndexFile.Extent extent, boolean last, boolean readOnly,
+            Lock appendLock, long logFileSize, SyncMark mark, SyncMarkFile marks) {
+        long id = extent.segment();
+        Segment segment = open(directory, id, readOnly, appendLock, logFileSize);
+        try {
+            ValueLog values = segment.values();
+            KeyLog keys = segment.keys();
+            // The last segment may have been cut after the index file was written, and have grown back to the same
+            // length since: it must still end with the same record.
+            if (last && !endsWith(values, extent.lastRecord(), extent.valueLogEnd(), extent.lastRecordCrc())) {
+                throw new CorruptStoreException(values.file(), Math.max(0, extent.lastRecord()),
+                        "the value log does not end with the record the index file names as its last");
+            }
+            if (mark != null && mark.syncedEnd() == extent.valueLogEnd()) {
+                marks.confirmed(mark);
+            }
+            if (readOnly) {
+                values.stopAt(extent.valueLogEnd());
+                keys.stopAt(extent.keyLogEnd(), Long.MAX_VALUE);
+            } else if (last) {
+                values.resumeAppending(extent.lastRecord(), extent.lastRecordCrc());
+                keys.resumeAppending(values);
+            } else {
+                values.seal();
+                keys.seal();
+            }
+            return segment;
+        } catch (RuntimeException e) {
+            segment.abandon();
+            throw e;
+        }
+    }
+
+    /** Opens the files of segment {@code id}, for writing unless {@code readOnly}. */
+    private static Segment open(StoreDirectory directory, long id, boolean readOnly, Lock appendLock,
+            long logFileSize) {
+        ValueLog values = readOnly ? ValueLog.openReadOnly(directory.access(), directory.valueLog(id), id, appendLock)
+                : ValueLog.open(directory.access(), directory.valueLog(id), id, appendLock, logFileSize);
+        KeyLog keys;
+        try {
+            keys = readOnly ? KeyLog.openReadOnly(directory.access(), directory.keyLog(id))
+                    : KeyLog.openForRecovery(directory.access(), directory.keyLog(id));
+        } catch (RuntimeException e) {
+            values.abandon();
+            throw e;
+        }
+        return new Segment(id, values, keys);
+    }
+
+    /**
+     * Whether the value log holds a sound record at {@code start}, ending at {@code end}, whose checksum field is
+     * {@code crc}: the record a sync mark or the index file names as the last one written. With {@code start} -1 (no
+     * record), whether the data ends with the file header.
+     */
+    private static boolean endsWith(ValueLog values, long start, long end, int crc) {
+        ByteBuffer data = values.mappedForRecovery();
+        if (start < 0) {
+            return end == FileHeader.SIZE;
+        }
+        return start < end && end <= data.limit() && DataRecord.inspect(data, (int) start, (int) end) == end - start
+                && RecordHeader.storedCrc(data, (int) start) == crc;
+    }
+
+    /**
      * Where records of the last segment start being checked as their hints are read: the end of {@code mark} if the
      * value log holds the record it names, whole, ending there, with the checksum it names; otherwise the start of the
      * data, so that every record is checked.
@@ -88,11 +155,8 @@ final class SegmentRecovery {
             return FileHeader.SIZE;
         }
         long start = mark.lastRecordOffset();
-        long end = mark.syncedEnd();
-        ByteBuffer data = segment.values().mappedForRecovery();
-        if (end <= data.limit() && DataRecord.inspect(data, (int) start, (int) end) == end - start
-                && RecordHeader.storedCrc(data, (int) start) == mark.lastRecordCrc()) {
-            return end;
+        if (endsWith(segment.values(), start, mark.syncedEnd(), mark.lastRecordCrc())) {
+            return mark.syncedEnd();
         }
         LOG.log(Level.WARNING, "The sync mark of {0} names a record at offset {1} that its value log does not hold; "
                 + "checking every record of the segment", segment.values().file(), start);

@@ -6,6 +6,9 @@ import io.viperdb.engine.log.StoreDirectory;
 import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.log.SyncMarkFile;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,16 +30,25 @@ final class Segments {
 
     /**
      * The segments, and the bytes of the records of all but the active one, which never change once sealed: kept
-     * together so that a reader without the lock sees a total that belongs to its list.
+     * together so that a reader without the lock sees a total that belongs to its list. Beside them, for a reader that
+     * has a segment id from the index, the segments by id ({@code ids} sorted, {@code byId} in the same order): the
+     * listed ones and those the last reclaim replaced, which the index may point into until the reclaim has moved it.
      */
-    private record Listing(List<Segment> segments, long sealedRecordBytes) {
+    private record Listing(List<Segment> segments, long sealedRecordBytes, long[] ids, Segment[] byId) {
 
-        static Listing of(List<Segment> segments) {
+        static Listing of(List<Segment> segments, Collection<Segment> replaced) {
             long bytes = 0;
             for (int i = 0; i < segments.size() - 1; i++) {
                 bytes += recordBytes(segments.get(i));
             }
-            return new Listing(List.copyOf(segments), bytes);
+            List<Segment> all = new ArrayList<>(segments);
+            all.addAll(replaced);
+            all.sort(Comparator.comparingLong(Segment::id));
+            long[] ids = new long[all.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = all.get(i).id();
+            }
+            return new Listing(List.copyOf(segments), bytes, ids, all.toArray(new Segment[0]));
         }
     }
 
@@ -47,7 +59,7 @@ final class Segments {
         this.writeLock = writeLock;
         this.logFileSize = logFileSize;
         this.manifest = manifest;
-        this.listing = Listing.of(list);
+        this.listing = Listing.of(list, List.of());
         this.nextId = new AtomicLong(nextId);
     }
 
@@ -55,6 +67,17 @@ final class Segments {
     Segment active() {
         List<Segment> list = listing.segments();
         return list.get(list.size() - 1);
+    }
+
+    /**
+     * The segment of id {@code id}, for a reader that has the id from the index: a listed one, or one the last reclaim
+     * replaced (its files stay until the reclaim has moved the index out of it); null if there is none, and then the
+     * index no longer points there.
+     */
+    Segment segment(long id) {
+        Listing current = listing;
+        int i = Arrays.binarySearch(current.ids(), id);
+        return i >= 0 ? current.byId()[i] : null;
     }
 
     /** Every segment, oldest data first. */
@@ -88,7 +111,7 @@ final class Segments {
     void startIfEmpty() {
         if (listing.segments().isEmpty()) {
             Segment first = createSegment(writeLock);
-            publish(manifest.withSegments(List.of(first.id())), List.of(first));
+            publish(manifest.withSegments(List.of(first.id())), List.of(first), List.of());
         }
     }
 
@@ -102,7 +125,7 @@ final class Segments {
         active().seal();
         List<Segment> rolled = new ArrayList<>(listing.segments());
         rolled.add(next);
-        publish(manifest.withSegments(ids(rolled)), rolled);
+        publish(manifest.withSegments(ids(rolled)), rolled, List.of());
     }
 
     /**
@@ -120,13 +143,13 @@ final class Segments {
                 placed = true;
             }
         }
-        publish(manifest.afterReclaim(ids(replaced), nowMillis), replaced);
+        publish(manifest.afterReclaim(ids(replaced), nowMillis), replaced, rewritten);
     }
 
-    private void publish(Manifest next, List<Segment> segments) {
+    private void publish(Manifest next, List<Segment> segments, Collection<Segment> replaced) {
         directory.writeManifest(next);
         manifest = next;
-        listing = Listing.of(segments);
+        listing = Listing.of(segments, replaced);
     }
 
     /**

@@ -8,7 +8,6 @@ import io.viperdb.StoreOptions;
 import io.viperdb.UnknownCodecException;
 import io.viperdb.ViperException;
 import io.viperdb.engine.format.Manifest;
-import io.viperdb.engine.index.KeyDirectory;
 import io.viperdb.engine.io.FileAccess;
 import io.viperdb.engine.log.StoreDirectory;
 import io.viperdb.spi.ValueCodec;
@@ -106,11 +105,10 @@ public final class StoreOpener {
     private static <V> KeyValueStore<V> openRecords(StoreDirectory files, Manifest manifest, ValueCodec<?> codec,
             StoreLock lock, StoreOptions options) {
         ReentrantLock writeLock = new ReentrantLock();
-        KeyDirectory index = new KeyDirectory(IndexSizing.expectedKeys(files, manifest.segmentIds()));
-        Segments segments = Recovery.recover(files, manifest, index, writeLock, options.logFileSize(),
+        Recovery.Recovered recovered = Recovery.recover(files, manifest, writeLock, options.logFileSize(),
                 options.clock().millis(), options.readOnly());
-        ByteStore store = new ByteStore(files.path(), index, segments, writeLock, options.clock(), lock,
-                options.syncPolicy(), options.autoReclaim(), options.readOnly());
+        ByteStore store = new ByteStore(files.path(), recovered.index(), recovered.segments(), writeLock,
+                options.clock(), lock, options.syncPolicy(), options.autoReclaim(), options.readOnly());
         store.start();
         @SuppressWarnings("unchecked")
         ValueCodec<V> typed = (ValueCodec<V>) codec;

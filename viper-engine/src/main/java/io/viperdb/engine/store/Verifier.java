@@ -8,16 +8,17 @@ import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.format.RecordVerdict;
 import io.viperdb.engine.index.KeyDirectory;
-import io.viperdb.engine.index.Location;
+import io.viperdb.engine.index.Entry;
+import io.viperdb.engine.index.Place;
 import io.viperdb.engine.log.KeyLog;
 import io.viperdb.engine.log.Mapping;
 import io.viperdb.engine.log.Segment;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,23 +32,23 @@ import java.util.Map;
 final class Verifier {
 
     /** A record's place, by which the index check finds a damaged record that the value log walk reported. */
-    private record Place(Path file, long offset) {
+    private record RecordAt(Path file, long offset) {
     }
 
     private final List<VerifyReport.Problem> problems = new ArrayList<>();
     /** The damaged records that the value log walks reported, with the index of each one's problem. */
-    private final Map<Place, Integer> damagedRecords = new HashMap<>();
+    private final Map<RecordAt, Integer> damagedRecords = new HashMap<>();
     private long records;
     private long bytes;
 
     static VerifyReport verify(StoreSnapshot snapshot, KeyDirectory index) {
         Verifier verifier = new Verifier();
-        Map<Segment, Long> ends = new IdentityHashMap<>();
+        Map<Long, StoreSnapshot.Part> parts = new HashMap<>();
         for (StoreSnapshot.Part part : snapshot.segments()) {
             verifier.segment(part);
-            ends.put(part.segment(), part.valueLogEnd());
+            parts.put(part.segment().id(), part);
         }
-        verifier.index(index, ends);
+        verifier.index(index, parts);
         return new VerifyReport(verifier.records, verifier.bytes, verifier.problems);
     }
 
@@ -106,7 +107,7 @@ final class Verifier {
             int length = DataRecord.inspect(data, position, end);
             if (!RecordVerdict.isSound(length)) {
                 int resume = hints.firstAfter(position);
-                damagedRecords.put(new Place(valueFile, position), problems.size());
+                damagedRecords.put(new RecordAt(valueFile, position), problems.size());
                 problem(valueFile, position, DataRecord.describe(length, data, position, end) + (resume < 0
                         ? "; no hint lists a record after it, so the rest of the file cannot be read"
                         : "; checking goes on at the next record its key log lists, at offset " + resume));
@@ -224,25 +225,27 @@ final class Verifier {
         return hints;
     }
 
-    private void index(KeyDirectory index, Map<Segment, Long> ends) {
-        for (Map.Entry<String, Location> entry : index.entries()) {
-            Location location = entry.getValue();
-            Long end = ends.get(location.segment());
-            if (end == null || location.end() > end) {
+    /** Checks the record of every index entry among the snapshot's {@code parts} (by segment id). */
+    private void index(KeyDirectory index, Map<Long, StoreSnapshot.Part> parts) {
+        for (Entry entry : index.entries()) {
+            Place place = entry.place();
+            StoreSnapshot.Part part = parts.get(place.segment());
+            if (part == null || place.end() > part.valueLogEnd()) {
                 continue; // Written after the snapshot.
             }
-            Mapping mapping = enter(location.segment(), location.end());
+            Segment segment = part.segment();
+            Mapping mapping = enter(segment, place.end());
             try {
-                DataRecord.value(mapping.buffer(), (int) location.offset(), location.length(), entry.getKey(),
-                        location.segment().values().file());
+                DataRecord.value(mapping.buffer(), (int) place.offset(), place.length(), entry.key(),
+                        segment.values().file());
             } catch (CorruptStoreException e) {
-                Integer reported = damagedRecords.get(new Place(e.file(), e.offset()));
+                Integer reported = damagedRecords.get(new RecordAt(e.file(), e.offset()));
                 if (reported != null) {
                     VerifyReport.Problem problem = problems.get(reported);
                     problems.set(reported, new VerifyReport.Problem(problem.file(), problem.offset(),
-                            problem.description() + "; it holds the value of key \"" + entry.getKey() + "\""));
+                            problem.description() + "; it holds the value of key \"" + new String(entry.key(), StandardCharsets.UTF_8) + "\""));
                 } else {
-                    problem(e.file(), e.offset(), "the record of key \"" + entry.getKey() + "\" in the index: "
+                    problem(e.file(), e.offset(), "the record of key \"" + new String(entry.key(), StandardCharsets.UTF_8) + "\" in the index: "
                             + e.getMessage());
                 }
             } finally {

@@ -40,15 +40,13 @@ class KeysTest {
         qt().withExamples(2000).forAll(TEXT, TEXT).checkAssert((key, other) -> {
             ByteBuffer stored = ByteBuffer.wrap(("##" + other + "##").getBytes(StandardCharsets.UTF_8));
             int length = other.getBytes(StandardCharsets.UTF_8).length;
-            assertEquals(key.equals(other), Keys.matches(key, stored, 2, length), key + " vs " + other);
-            ByteBuffer own = ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8));
-            assertTrue(Keys.matches(key, own, 0, own.limit()));
+            assertEquals(key.equals(other), Keys.matches(utf8(key), stored, 2, length), key + " vs " + other);
+            ByteBuffer own = ByteBuffer.wrap(utf8(key));
+            assertTrue(Keys.matches(utf8(key), own, 0, own.limit()));
         });
     }
 
-    private static final List<String> OTHERS = List.of("\u00e9", "\u65e5", "\ud83e\udd8a", "\u007f");
-
-    /** Mostly ASCII, as keys mostly are, so that matches compares whole words and the text after them. */
+    /** Mostly ASCII, as keys mostly are, so that matches compares whole words and the bytes after them. */
     private static final Gen<String> MOSTLY_ASCII = SourceDSL.lists().of(SourceDSL.integers().between(0, 19)
             .map(i -> i < 16 ? String.valueOf((char) ('a' + i % 3)) : List.of("\u00e9", "\u65e5", "\ud83e\udd8a", "\u007f").get(i - 16)))
             .ofSizeBetween(0, 40)
@@ -62,18 +60,23 @@ class KeysTest {
             ByteBuffer direct = ByteBuffer.allocateDirect(utf8.length).put(0, utf8);
             for (ByteBuffer stored : List.of(ByteBuffer.wrap(utf8), direct, direct.asReadOnlyBuffer(),
                     ByteBuffer.wrap(utf8).order(ByteOrder.LITTLE_ENDIAN))) {
-                assertEquals(key.equals(other), Keys.matches(key, stored, 1, length), key + " vs " + other);
-                assertTrue(Keys.matches(other, stored, 1, length), other);
+                assertEquals(key.equals(other), Keys.matches(utf8(key), stored, 1, length), key + " vs " + other);
+                assertTrue(Keys.matches(utf8(other), stored, 1, length), other);
             }
         });
     }
 
     @Test
     void aPrefixOrExtensionDoesNotMatch() {
-        ByteBuffer stored = ByteBuffer.wrap("key1".getBytes(StandardCharsets.UTF_8));
-        assertFalse(Keys.matches("key", stored, 0, 4));
-        assertFalse(Keys.matches("key12", stored, 0, 4));
-        assertFalse(Keys.matches("🦊", ByteBuffer.wrap(new byte[] {(byte) 0xF0, (byte) 0x9F}), 0, 2));
+        ByteBuffer stored = ByteBuffer.wrap(utf8("key1"));
+        assertFalse(Keys.matches(utf8("key"), stored, 0, 4));
+        assertFalse(Keys.matches(utf8("key12"), stored, 0, 4));
+        assertFalse(Keys.matches(utf8("🦊"), ByteBuffer.wrap(new byte[] {(byte) 0xF0, (byte) 0x9F}), 0, 2));
+        assertTrue(Keys.matches(new byte[0], stored, 4, 0), "the empty key is a key like another");
+    }
+
+    private static byte[] utf8(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

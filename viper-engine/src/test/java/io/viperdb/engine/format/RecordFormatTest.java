@@ -48,7 +48,7 @@ class RecordFormatTest {
         ByteBuffer record = record("clé", "valeur");
         int length = record.limit();
         assertEquals(length, DataRecord.inspect(record, 0, length));
-        assertEquals("valeur", StandardCharsets.UTF_8.decode(DataRecord.value(record, 0, length, "clé", FILE))
+        assertEquals("valeur", StandardCharsets.UTF_8.decode(DataRecord.value(record, 0, length, utf8("clé"), FILE))
                 .toString());
         for (int offset = 0; offset < length; offset++) {
             for (int bit = 0; bit < 8; bit++) {
@@ -58,7 +58,7 @@ class RecordFormatTest {
                 assertTrue(check < 0, "flip at " + offset + " bit " + bit + " passed the check");
                 int at = offset;
                 CorruptStoreException e = assertThrows(CorruptStoreException.class,
-                        () -> DataRecord.value(damaged, 0, length, "clé", FILE), () -> "read with flip at " + at);
+                        () -> DataRecord.value(damaged, 0, length, utf8("clé"), FILE), () -> "read with flip at " + at);
                 assertEquals(0, e.offset());
                 assertEquals(FILE, e.file());
             }
@@ -69,7 +69,7 @@ class RecordFormatTest {
     void aSoundRecordOfAnotherKeyIsNeverReturned() {
         ByteBuffer record = record("alice", "secret");
         CorruptStoreException e = assertThrows(CorruptStoreException.class,
-                () -> DataRecord.value(record, 0, record.limit(), "alicf", FILE));
+                () -> DataRecord.value(record, 0, record.limit(), utf8("alicf"), FILE));
         assertTrue(e.getMessage().contains("holds key \"alice\""), e.getMessage());
     }
 
@@ -148,5 +148,9 @@ class RecordFormatTest {
                 () -> FileHeader.decode(header, FileHeader.Kind.VALUE_LOG, FILE));
         assertTrue(e.getMessage().contains("not a ViperDB value log"), e.getMessage());
         assertNotEquals(FileHeader.Kind.KEY_LOG.magic(), FileHeader.Kind.VALUE_LOG.magic());
+    }
+
+    private static byte[] utf8(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
     }
 }

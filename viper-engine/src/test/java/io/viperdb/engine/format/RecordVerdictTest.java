@@ -76,7 +76,7 @@ class RecordVerdictTest {
         assertEquals(Checksums.mismatch("record", stored, computed),
                 DataRecord.describe(RecordVerdict.CHECKSUM_MISMATCH, damaged, 0, length));
         CorruptStoreException e = assertThrows(CorruptStoreException.class,
-                () -> DataRecord.value(damaged, 0, length, "k", FILE));
+                () -> DataRecord.value(damaged, 0, length, utf8("k"), FILE));
         assertTrue(e.getMessage().contains(Checksums.mismatch("record", stored, computed)), e.getMessage());
     }
 
@@ -91,11 +91,15 @@ class RecordVerdictTest {
         ByteBuffer record = record("clé", "valeur");
         int length = record.limit();
         forEveryFlippedBit(record, (damaged, where) -> {
-            assertNull(DataRecord.valueIfSound(damaged, 0, length, "clé"), where);
-            assertThrows(CorruptStoreException.class, () -> DataRecord.value(damaged, 0, length, "clé", FILE), where);
+            assertNull(DataRecord.valueIfSound(damaged, 0, length, utf8("clé")), where);
+            assertThrows(CorruptStoreException.class, () -> DataRecord.value(damaged, 0, length, utf8("clé"), FILE), where);
         });
-        assertEquals("valeur", StandardCharsets.UTF_8.decode(DataRecord.valueIfSound(record, 0, length, "clé"))
+        assertEquals("valeur", StandardCharsets.UTF_8.decode(DataRecord.valueIfSound(record, 0, length, utf8("clé")))
                 .toString());
-        assertNull(DataRecord.valueIfSound(record, 0, length, "clf"));
+        assertNull(DataRecord.valueIfSound(record, 0, length, utf8("clf")));
+    }
+
+    private static byte[] utf8(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
     }
 }

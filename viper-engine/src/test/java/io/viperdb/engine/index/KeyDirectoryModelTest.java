@@ -4,28 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.QuickTheory.qt;
 
 import io.viperdb.engine.format.RecordHeader;
-import io.viperdb.engine.log.Segment;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.generators.SourceDSL;
 
 /**
- * Random sequences of puts (as strings and as replayed bytes), removes, conditional replaces and removes, batches,
- * reservations and trims agree with a {@code HashMap} at every step, through the rebuilds they cause. Each operation
+ * Random sequences of puts and removes (as the store makes them and as replayed from the middle of an array),
+ * conditional removes, batches, reservations and trims agree with a {@code HashMap} at every step, through the rebuilds they cause. Each operation
  * is one random int, so QuickTheories shrinks a failing sequence to a short one and prints its seed.
  */
 class KeyDirectoryModelTest {
 
-    private static final Segment[] SEGMENTS = {
-        new Segment(1, null, null), new Segment(2, null, null), new Segment(3, null, null), new Segment(4, null, null)
-    };
     private static final List<String> KEYS = keys();
 
     private static List<String> keys() {
@@ -48,117 +42,115 @@ class KeyDirectoryModelTest {
 
     private static void check(List<Integer> operations) {
         KeyDirectory index = new KeyDirectory();
-        Map<String, Location> model = new HashMap<>();
+        Map<String, Place> model = new HashMap<>();
         for (int i = 0; i < operations.size(); i++) {
             int r = operations.get(i);
             String key = KEYS.get((r >>> 4) % KEYS.size());
-            Location location = location(r >>> 12);
+            byte[] keyBytes = k(key);
+            Place place = place(r >>> 12);
             String step = "step " + i + " (" + r + ")";
             switch (r & 15) {
-                case 0, 1, 2, 3 -> assertEquals(model.put(key, location), index.put(key, location), step);
+                case 0, 1, 2, 3 -> assertEquals(model.put(key, place), index.put(keyBytes, place), step);
                 case 4, 5 -> {
-                    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
-                    ByteBuffer hint = ByteBuffer.allocate(utf8.length + 3).put(3, utf8);
-                    index.put(hint, 3, utf8.length, location.segment(), location.offset(), location.length(),
-                            location.expiry());
-                    model.put(key, location);
+                    byte[] hint = new byte[keyBytes.length + 3];
+                    System.arraycopy(keyBytes, 0, hint, 3, keyBytes.length);
+                    index.putBytes(hint, 3, keyBytes.length, KeyHash.of(hint, 3, keyBytes.length), place.segment(),
+                            place.offset(), place.length(), place.expiry());
+                    model.put(key, place);
                 }
-                case 6, 7 -> assertEquals(model.remove(key), index.remove(key), step);
+                case 6, 7 -> assertEquals(model.remove(key), index.remove(keyBytes), step);
                 case 8 -> {
-                    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
-                    index.remove(ByteBuffer.wrap(utf8), 0, utf8.length);
+                    index.removeBytes(keyBytes, 0, keyBytes.length, KeyHash.of(keyBytes, 0, keyBytes.length));
                     model.remove(key);
                 }
                 case 9 -> {
-                    // Expect the current location half of the time, another the other half.
-                    Location expected = (r & 1 << 30) != 0 ? model.get(key) : location(r >>> 8);
-                    if (expected != null) {
-                        boolean modelReplaced = expected.equals(model.get(key));
-                        if (modelReplaced) {
-                            model.put(key, location);
-                        }
-                        assertEquals(modelReplaced, index.replace(key, expected, location), step);
-                    }
-                }
-                case 10 -> {
-                    Location expected = (r & 1 << 30) != 0 ? model.get(key) : location(r >>> 8);
+                    // Expect the current place half of the time, another the other half.
+                    Place expected = (r & 1 << 30) != 0 ? model.get(key) : place(r >>> 8);
                     if (expected != null) {
                         boolean modelRemoved = expected.equals(model.get(key));
                         if (modelRemoved) {
                             model.remove(key);
                         }
-                        assertEquals(modelRemoved, index.remove(key, expected), step);
+                        assertEquals(modelRemoved, index.remove(keyBytes, expected), step);
                     }
                 }
-                case 11 -> {
+                case 10 -> {
                     int size = (r >>> 4) % 40;
+                    byte[][] keys = new byte[size][];
+                    Place[] places = new Place[size];
+                    Map<String, Place> before = new HashMap<>(model);
+                    Place[] expected = new Place[size];
+                    for (int b = 0; b < size; b++) {
+                        String batchKey = KEYS.get((int) ((r + b * 7919L) % KEYS.size()));
+                        keys[b] = k(batchKey);
+                        places[b] = b % 4 == 3 ? null : place((r >>> 12) + b);
+                        expected[b] = places[b] == null ? model.remove(batchKey) : model.put(batchKey, places[b]);
+                    }
                     index.reserve(size);
-                    index.applyAtomically(() -> {
-                        for (int b = 0; b < size; b++) {
-                            String batchKey = KEYS.get((int) ((r + b * 7919L) % KEYS.size()));
-                            if (b % 4 == 3) {
-                                index.remove(batchKey);
-                                model.remove(batchKey);
-                            } else {
-                                Location batchLocation = location((r >>> 12) + b);
-                                index.put(batchKey, batchLocation);
-                                model.put(batchKey, batchLocation);
-                            }
-                        }
-                    });
+                    long version = index.version();
+                    Place[][] previous = new Place[1][];
+                    index.applyAtomically(() -> previous[0] = index.putAll(keys, places));
+                    assertEquals(version + 2, index.version(), step);
+                    assertEquals(Arrays.asList(expected), Arrays.asList(previous[0]), step + " after " + before);
                 }
-                case 12 -> index.reserve((r >>> 4) % 2000);
-                case 13 -> index.trim();
+                case 11 -> index.reserve((r >>> 4) % 2000);
+                case 12 -> index.trim();
                 default -> {
-                    assertEquals(model.get(key), index.get(key), step);
-                    assertEquals(model.get(key), index.read(key, model, KeyDirectoryModelTest::readModel), step);
+                    assertEquals(model.get(key), index.get(keyBytes), step);
+                    assertEquals(model.get(key), readAsTheStore(index, key, model), step);
                 }
             }
             assertEquals(model.size(), index.size(), step);
         }
         for (String key : KEYS) {
-            assertEquals(model.get(key), index.get(key), key);
-            assertEquals(model.get(key), index.read(key, model, KeyDirectoryModelTest::readModel), key);
+            assertEquals(model.get(key), index.get(k(key)), key);
+            assertEquals(model.get(key), readAsTheStore(index, key, model), key);
         }
-        Map<String, Location> entries = new HashMap<>();
-        for (Map.Entry<String, Location> entry : index.entries()) {
-            assertEquals(null, entries.put(entry.getKey(), entry.getValue()), "twice: " + entry.getKey());
+        Map<String, Place> entries = new HashMap<>();
+        for (Entry entry : index.entries()) {
+            String key = new String(entry.key(), StandardCharsets.UTF_8);
+            assertEquals(null, entries.put(key, entry.place()), "twice: " + key);
         }
         assertEquals(model, entries);
         long now = 50_000;
-        Set<String> live = new HashSet<>();
+        long live = 0;
         long bytes = 0;
-        for (Map.Entry<String, Location> entry : model.entrySet()) {
-            if (!entry.getValue().expiredAt(now)) {
-                live.add(entry.getKey());
-                bytes += entry.getValue().length();
+        for (Place place : model.values()) {
+            if (!place.expiredAt(now)) {
+                live++;
+                bytes += place.length();
             }
         }
-        assertEquals(live, index.liveKeys(now));
-        assertEquals(live.size(), index.liveCount(now));
+        assertEquals(live, index.liveCount(now));
         assertEquals(bytes, index.liveBytes(now));
     }
 
     /**
-     * A reader whose records are the model's: the record at a location is the key's if the model maps the key to it.
-     * Returns the location it was handed, so that a read agrees with the model exactly when it finds the key's entry.
+     * Reads {@code key} as the store does, with the model as its records (the record at a place is the key's if the
+     * model maps the key to it): the candidate if its record is the key's, else the place {@code get} finds. A
+     * candidate that is not the key's must be another key's with the same fingerprint.
      */
-    private static Object readModel(String key, Map<String, Location> model, Segment segment, long offset, int length,
-            long expiry, boolean keyChecked) {
-        Location location = new Location(segment, offset, length, expiry);
-        if (location.equals(model.get(key))) {
-            return location;
+    private static Place readAsTheStore(KeyDirectory index, String key, Map<String, Place> model) {
+        Place candidate = index.candidate(k(key));
+        if (candidate == null || candidate.equals(model.get(key))) {
+            return candidate;
         }
-        if (keyChecked) {
-            throw new AssertionError("the directory says " + location + " is the entry of " + key);
+        long fingerprint = KeyHash.of(k(key), 0, k(key).length) >>> 56;
+        boolean another = model.entrySet().stream().anyMatch(e -> e.getValue().equals(candidate)
+                && KeyHash.of(k(e.getKey()), 0, k(e.getKey()).length) >>> 56 == fingerprint);
+        if (!another) {
+            throw new AssertionError("the candidate " + candidate + " of " + key + " is no key's with its fingerprint");
         }
-        // The key's own entry, handed over unchecked with its expiry lost, would come back checked and fail above.
-        return RecordReader.OTHER_KEY;
+        return index.get(k(key));
     }
 
-    /** A location from random bits: one of four segments, an offset, a length, an expiry one time in four. */
-    private static Location location(int bits) {
+    private static byte[] k(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A place from random bits: one of four segments, an offset, a length, an expiry one time in four. */
+    private static Place place(int bits) {
         long expiry = (bits & 3) == 0 ? (bits >>> 2) % 100_000 : RecordHeader.NO_EXPIRY;
-        return new Location(SEGMENTS[(bits >>> 2) & 3], (bits >>> 4) % 5000 + 20L, 27 + (bits >>> 6) % 300, expiry);
+        return new Place(1 + ((bits >>> 2) & 3), (bits >>> 4) % 5000 + 20L, 27 + (bits >>> 6) % 300, expiry);
     }
 }

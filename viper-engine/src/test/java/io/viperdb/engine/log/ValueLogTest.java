@@ -38,7 +38,7 @@ class ValueLogTest {
         Mapping mapping = log.enter(offset + length);
         try {
             assertEquals("v", StandardCharsets.UTF_8.decode(DataRecord.value(mapping.buffer(), (int) offset, length,
-                    "k", log.file())).toString());
+                    bytes("k"), log.file())).toString());
         } finally {
             mapping.exit();
         }

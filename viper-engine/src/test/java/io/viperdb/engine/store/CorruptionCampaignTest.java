@@ -10,6 +10,7 @@ import io.viperdb.StoreOptions;
 import io.viperdb.UnsupportedFormatException;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.FileHeader;
+import io.viperdb.engine.log.StoreDirectory;
 import io.viperdb.engine.testing.FaultWorkload;
 import io.viperdb.engine.testing.StoreFiles;
 import io.viperdb.engine.testing.TextCodec;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Campaign 3, corruption: a small store of puts, removes and batches, and every one of its files cut at every offset
- * and flipped at every offset. Each damaged copy either opens and holds, for every key, exactly its value, or the
+ * Campaign 3, corruption: a small store of puts, removes and batches, and every one of its files (the index file
+ * too, which the open then ignores and rebuilds, or finds sound and uses) cut at every offset and flipped at every
+ * offset. Each damaged copy either opens and holds, for every key, exactly its value, or the
  * state after a whole prefix of the writes (only when the value log is cut, so nothing is missing but records at or
  * after the cut), or refuses to open with {@link CorruptStoreException} naming the damaged file. Never a wrong value,
  * never another exception.
@@ -67,6 +69,8 @@ class CorruptionCampaignTest {
             }
         }
         stepEnds = stepEnds(StoreFiles.read(valueLog(original)));
+        assertTrue(StoreFiles.list(original).contains(original.resolve(StoreDirectory.INDEX)),
+                "the clean close saved the index file, which is damaged like every other file");
     }
 
     /** Where in the value log each step's records end, found by counting the records each step writes. */

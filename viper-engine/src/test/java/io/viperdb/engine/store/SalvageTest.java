@@ -306,7 +306,9 @@ class SalvageTest {
         List<Rec> records = StoreRecords.read(store);
         Rec victim = records.get(records.size() - 2);
         assertEquals(records.get(records.size() - 1).rank(), victim.rank(), "the record is in the active segment");
-        Files.delete(store.resolve("viper.synced")); // so that opening checks every record of the active segment
+        // So that opening replays the logs (rule 10) and checks every record of the active segment.
+        Files.delete(store.resolve("viper.index"));
+        Files.delete(store.resolve("viper.synced"));
         StoreFiles.flip(victim.valueLog(), victim.offset() + victim.length() - 1, 0x01);
         assertThrows(CorruptStoreException.class, () -> KeyValueStore.open(store, writing()).close(),
                 "the store does not open");

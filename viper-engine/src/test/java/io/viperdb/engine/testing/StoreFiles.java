@@ -100,6 +100,14 @@ public final class StoreFiles {
         }
     }
 
+    public static void delete(Path file) {
+        try {
+            Files.delete(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;

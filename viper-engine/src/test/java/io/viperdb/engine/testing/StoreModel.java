@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
+import io.viperdb.engine.log.StoreDirectory;
 import io.viperdb.spi.ValueCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,8 +83,12 @@ public final class StoreModel<V> {
     public record Flush<V>() implements Step<V> {
     }
 
-    /** Close and open again. */
+    /** Close and open again: from the index file the close saved. */
     public record Reopen<V>() implements Step<V> {
+    }
+
+    /** Close, delete the index file and open again: the index is rebuilt from the logs. */
+    public record ReopenRebuilt<V>() implements Step<V> {
     }
 
     /** Flush, then go on with a copy of the files as they are: what a crash right after a flush leaves. */
@@ -119,6 +124,7 @@ public final class StoreModel<V> {
         Gen<Step<V>> advance = SourceDSL.longs().between(1, 3_000).map(Advance::new);
         Gen<Step<V>> flush = Generate.constant(new Flush<>());
         Gen<Step<V>> reopen = Generate.constant(new Reopen<>());
+        Gen<Step<V>> rebuild = Generate.constant(new ReopenRebuilt<>());
         Gen<Step<V>> crash = Generate.constant(new CrashAfterFlush<>());
         Gen<Step<V>> reclaim = Generate.constant(new Reclaim<>());
         Gen<Step<V>> readOnly = Generate.constant(new ReadOnlyAfterCrash<>());
@@ -135,6 +141,7 @@ public final class StoreModel<V> {
                 org.quicktheories.api.Pair.of(3, advance),
                 org.quicktheories.api.Pair.of(1, flush),
                 org.quicktheories.api.Pair.of(2, reopen),
+                org.quicktheories.api.Pair.of(1, rebuild),
                 org.quicktheories.api.Pair.of(1, crash),
                 org.quicktheories.api.Pair.of(2, reclaim),
                 org.quicktheories.api.Pair.of(1, readOnly)));
@@ -246,6 +253,11 @@ public final class StoreModel<V> {
             store.flush();
         } else if (step instanceof Reopen<V>) {
             store.close();
+            assertTrue(Files.exists(dir.resolve(StoreDirectory.INDEX)), "a clean close saves the index file");
+            store = open();
+        } else if (step instanceof ReopenRebuilt<V>) {
+            store.close();
+            StoreFiles.delete(dir.resolve(StoreDirectory.INDEX));
             store = open();
         } else if (step instanceof CrashAfterFlush<V>) {
             store.flush();

@@ -1,0 +1,473 @@
+package io.viperdb.engine.index;
+
+import io.viperdb.CorruptStoreException;
+import io.viperdb.engine.format.FileHeader;
+import io.viperdb.engine.io.FileAccess;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The index written to a file, so that opening a store need not replay its key logs: a cache of the logs, like
+ * Bitcask's hint files. It is written when the store closes and read when it opens, and it is taken only if it
+ * covers exactly what the logs hold (see FORMAT.md, "Index file", and its recovery rule): one written for the
+ * manifest's generation, whose extents are the sizes of the segments' files. Anything else, or any damage, and the
+ * store rebuilds the index from the logs as it always could.
+ *
+ * <pre>
+ * index file := fileHeader(VIPI, id = manifest generation) metaLength:u32 meta metaCrc:u32 zero* section*
+ * meta       := segmentCount:u32 extent{segmentCount} sectionCount:u32 sectionEntry{sectionCount}
+ *   extent       := segment:u64 valueLogEnd:u64 keyLogEnd:u64 lastRecord:i64 lastRecordCrc:u32
+ *   sectionEntry := kind:u32 offset:u64 length:u64 crc:u32         (offset a multiple of 8; crc CRC32C of the section)
+ * sections, little-endian (the byte order of the arrays in memory on the usual machines, so they copy as they are):
+ *   1 counts   capacity:u32 live:u32 tombstones:u32 arenaPages:u32 arenaTail:u32 handles:u32
+ *              expiring:u64 garbageBytes:u64 arenaUsedBytes:u64
+ *   2 slots    (word0:u64 word1:u64){capacity}                the table's slots, as {@link KeyTable} lays them out
+ *   3 hashes   u32{capacity}                                  the low 32 bits of each slot's key hash
+ *   4 arena    byte{(arenaPages - 1) * 262144 + arenaTail}    the key arena's pages (see {@link KeyArena}), the
+ *                                                             last only as far as it is used
+ *   5 handles  segment:i64{handles} count:u32{handles}        handle h names segment[h] (-1: none), used count[h]
+ *                                                             times
+ * </pre>
+ * Meta is big-endian, as in the other files. A reader skips sections of kinds it does not know, so that a section can
+ * be added (an ordered index, say) without a new format version. The meta's checksum covers the extents and the
+ * section table, and each section's checksum its bytes: every byte of the file is checked before any is used.
+ */
+public final class IndexFile {
+
+    private static final int COUNTS = 1;
+    private static final int SLOTS = 2;
+    private static final int HASHES = 3;
+    private static final int ARENA = 4;
+    private static final int HANDLES = 5;
+    private static final int[] KINDS = {COUNTS, SLOTS, HASHES, ARENA, HANDLES};
+
+    private static final int COUNTS_SIZE = 6 * Integer.BYTES + 3 * Long.BYTES;
+    private static final int EXTENT_SIZE = 4 * Long.BYTES + Integer.BYTES;
+    private static final int SECTION_ENTRY_SIZE = Integer.BYTES + 2 * Long.BYTES + Integer.BYTES;
+    private static final int META_START = FileHeader.SIZE + Integer.BYTES;
+    /** More segments than any store has, for a bound on the meta a damaged length could ask to read. */
+    private static final int MAX_SEGMENTS = 1 << 20;
+    private static final int MAX_SECTIONS = 64;
+    private static final int CHUNK = 1 << 20;
+
+    /**
+     * How far the index file covers one segment: the lengths of its value log and key log, and the record the value
+     * log ends with (where it starts, -1 if none, and its checksum field), for a segment that goes on taking appends.
+     */
+    public record Extent(long segment, long valueLogEnd, long keyLogEnd, long lastRecord, int lastRecordCrc) {
+    }
+
+    /**
+     * An index file as read: the index, and what it covers.
+     *
+     * @param generation the manifest generation it was written for
+     * @param extents each segment it covers, in the manifest's order
+     * @param index the index, which the caller may use only if the extents are those of the files
+     */
+    public record Loaded(long generation, List<Extent> extents, KeyDirectory index) {
+    }
+
+    private IndexFile() {
+    }
+
+    /**
+     * Writes {@code index}, which covers {@code extents} of the segments of manifest {@code generation}, to
+     * {@code file}: to a temporary file renamed over it, so that a reader finds the old file or the new one whole. It
+     * is not synced: a file that a crash left short or damaged fails its checksums and is ignored. The caller holds
+     * the store's write lock, so that no update is made meanwhile.
+     *
+     * @throws IOException if it cannot be written (the caller logs it: the store opens without it)
+     */
+    public static void write(FileAccess access, Path file, long generation, List<Extent> extents, KeyDirectory index)
+            throws IOException {
+        KeyTable table = index.table();
+        SegmentHandles handles = index.handles();
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel channel = access.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            int metaLength = Integer.BYTES + extents.size() * EXTENT_SIZE + Integer.BYTES
+                    + KINDS.length * SECTION_ENTRY_SIZE;
+            long position = align(META_START + metaLength + Integer.BYTES);
+            ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            long[] offsets = new long[KINDS.length];
+            long[] lengths = new long[KINDS.length];
+            int[] crcs = new int[KINDS.length];
+            SectionWriter writer = new SectionWriter(channel, chunk);
+            for (int s = 0; s < KINDS.length; s++) {
+                offsets[s] = position;
+                writer.start(position);
+                writeSection(KINDS[s], table, handles, writer);
+                lengths[s] = writer.finish();
+                crcs[s] = writer.crc();
+                position = align(position + lengths[s]);
+            }
+            ByteBuffer head = ByteBuffer.allocate(META_START + metaLength + Integer.BYTES);
+            head.put(FileHeader.encode(FileHeader.Kind.INDEX, generation));
+            head.putInt(metaLength);
+            head.putInt(extents.size());
+            for (Extent extent : extents) {
+                head.putLong(extent.segment()).putLong(extent.valueLogEnd()).putLong(extent.keyLogEnd())
+                        .putLong(extent.lastRecord()).putInt(extent.lastRecordCrc());
+            }
+            head.putInt(KINDS.length);
+            for (int s = 0; s < KINDS.length; s++) {
+                head.putInt(KINDS[s]).putLong(offsets[s]).putLong(lengths[s]).putInt(crcs[s]);
+            }
+            head.putInt(crc(head, META_START, META_START + metaLength));
+            head.flip();
+            while (head.hasRemaining()) {
+                channel.write(head, head.position());
+            }
+        }
+        access.replace(temp, file);
+    }
+
+    private static void writeSection(int kind, KeyTable table, SegmentHandles handles, SectionWriter out)
+            throws IOException {
+        switch (kind) {
+            case COUNTS -> {
+                long[] ids = handles.ids();
+                out.room(COUNTS_SIZE).putInt(table.capacity).putInt(table.live).putInt(table.tombstones)
+                        .putInt(table.arena.pageCount()).putInt(table.arena.tail()).putInt(ids.length)
+                        .putLong(table.expiring).putLong(table.garbageBytes).putLong(table.arena.usedBytes());
+            }
+            case SLOTS -> out.array(table.slots.length, Long.BYTES,
+                    (bytes, from, n) -> bytes.asLongBuffer().put(table.slots, from, n));
+            case HASHES -> out.array(table.hashes.length, Integer.BYTES,
+                    (bytes, from, n) -> bytes.asIntBuffer().put(table.hashes, from, n));
+            case ARENA -> {
+                byte[][] pages = table.arena.pages();
+                int count = table.arena.pageCount();
+                for (int p = 0; p < count; p++) {
+                    out.bytes(pages[p], p == count - 1 ? table.arena.tail() : KeyArena.PAGE_SIZE);
+                }
+            }
+            case HANDLES -> {
+                long[] ids = handles.ids();
+                int[] counts = handles.counts();
+                out.array(ids.length, Long.BYTES, (bytes, from, n) -> bytes.asLongBuffer().put(ids, from, n));
+                out.array(ids.length, Integer.BYTES, (bytes, from, n) -> bytes.asIntBuffer().put(counts, from, n));
+            }
+            default -> throw new AssertionError(kind);
+        }
+    }
+
+    /**
+     * Reads the index file {@code file}, checking every byte against its checksums.
+     *
+     * @return what it holds, or null if there is no such file
+     * @throws CorruptStoreException if it is damaged: too short, a checksum that fails, a section missing or of the
+     *     wrong length, counts out of bounds
+     * @throws io.viperdb.UnsupportedFormatException if it is written in another format version
+     * @throws IOException if it cannot be read
+     */
+    public static Loaded read(FileAccess access, Path file) throws IOException {
+        FileChannel channel;
+        try {
+            channel = access.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        try (channel) {
+            return new Reader(file, channel).read();
+        }
+    }
+
+    /** Reads one index file: the header and meta, then each section it knows, checked before it is used. */
+    private static final class Reader {
+        private final Path file;
+        private final FileChannel channel;
+        private final long size;
+        private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        private final long[] offsets = new long[KINDS.length + 1];
+        private final long[] lengths = new long[KINDS.length + 1];
+        private final int[] crcs = new int[KINDS.length + 1];
+        private final boolean[] present = new boolean[KINDS.length + 1];
+
+        Reader(Path file, FileChannel channel) throws IOException {
+            this.file = file;
+            this.channel = channel;
+            this.size = channel.size();
+        }
+
+        Loaded read() throws IOException {
+            ByteBuffer header = readAt(0, META_START);
+            long generation = FileHeader.decode(header, FileHeader.Kind.INDEX, file);
+            long metaLength = Integer.toUnsignedLong(header.getInt(FileHeader.SIZE));
+            long metaMax = 2L * Integer.BYTES + (long) MAX_SEGMENTS * EXTENT_SIZE + MAX_SECTIONS * SECTION_ENTRY_SIZE;
+            if (metaLength > metaMax || META_START + metaLength + Integer.BYTES > size) {
+                throw damaged(FileHeader.SIZE, "a meta of " + metaLength + " bytes does not fit a file of " + size);
+            }
+            ByteBuffer meta = readAt(META_START, (int) metaLength + Integer.BYTES);
+            int stored = meta.getInt((int) metaLength);
+            int computed = crc(meta, 0, (int) metaLength);
+            if (stored != computed) {
+                throw damaged(META_START, String.format("meta checksum mismatch (stored 0x%08x, computed 0x%08x)",
+                        stored, computed));
+            }
+            List<Extent> extents = extents(meta, (int) metaLength);
+            KeyDirectory index = index();
+            return new Loaded(generation, extents, index);
+        }
+
+        /** The extents, and the section table noted in {@link #offsets}, {@link #lengths} and {@link #crcs}. */
+        private List<Extent> extents(ByteBuffer meta, int metaLength) {
+            int count = meta.getInt(0);
+            if (count < 0 || count > MAX_SEGMENTS || Integer.BYTES + (long) count * EXTENT_SIZE + Integer.BYTES
+                    > metaLength) {
+                throw damaged(META_START, "the meta names " + count + " segments");
+            }
+            List<Extent> extents = new ArrayList<>(count);
+            meta.position(Integer.BYTES);
+            for (int i = 0; i < count; i++) {
+                extents.add(new Extent(meta.getLong(), meta.getLong(), meta.getLong(), meta.getLong(),
+                        meta.getInt()));
+            }
+            int sections = meta.getInt();
+            if (sections < 0 || sections > MAX_SECTIONS
+                    || meta.position() + (long) sections * SECTION_ENTRY_SIZE != metaLength) {
+                throw damaged(META_START, "the meta names " + sections + " sections");
+            }
+            for (int i = 0; i < sections; i++) {
+                int kind = meta.getInt();
+                long offset = meta.getLong();
+                long length = meta.getLong();
+                int crc = meta.getInt();
+                if (offset < META_START || offset % Long.BYTES != 0 || length < 0 || offset + length > size) {
+                    throw damaged(META_START, "section " + kind + " at " + offset + " of " + length
+                            + " bytes does not fit a file of " + size);
+                }
+                if (kind >= 1 && kind <= KINDS.length) {
+                    offsets[kind] = offset;
+                    lengths[kind] = length;
+                    crcs[kind] = crc;
+                    present[kind] = true;
+                }
+            }
+            for (int kind : KINDS) {
+                if (!present[kind]) {
+                    throw damaged(META_START, "section " + kind + " is missing");
+                }
+            }
+            return extents;
+        }
+
+        private KeyDirectory index() throws IOException {
+            if (lengths[COUNTS] != COUNTS_SIZE) {
+                throw damaged(offsets[COUNTS], "a counts section of " + lengths[COUNTS] + " bytes");
+            }
+            ByteBuffer counts = readAt(offsets[COUNTS], COUNTS_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+            check(COUNTS, counts);
+            int capacity = counts.getInt(0);
+            int live = counts.getInt(4);
+            int tombstones = counts.getInt(8);
+            int pageCount = counts.getInt(12);
+            int tail = counts.getInt(16);
+            int handleCount = counts.getInt(20);
+            if (capacity < 1 || capacity > KeyDirectory.MAX_CAPACITY || live < 0 || tombstones < 0
+                    || (long) live + tombstones > capacity || pageCount < 0 || pageCount > KeyArena.MAX_PAGES
+                    || tail < 0 || tail > KeyArena.PAGE_SIZE || handleCount < 1
+                    || handleCount > SegmentHandles.MAX + 1) {
+                throw damaged(offsets[COUNTS], "counts out of bounds: capacity " + capacity + ", live " + live
+                        + ", tombstones " + tombstones + ", arena pages " + pageCount + ", handles " + handleCount);
+            }
+            expectLength(SLOTS, 2L * capacity * Long.BYTES);
+            expectLength(HASHES, (long) capacity * Integer.BYTES);
+            expectLength(ARENA, pageCount == 0 ? 0 : (pageCount - 1L) * KeyArena.PAGE_SIZE + tail);
+            expectLength(HANDLES, (long) handleCount * (Long.BYTES + Integer.BYTES));
+
+            byte[][] pages = new byte[Math.max(4, Integer.highestOneBit(Math.max(1, pageCount)) * 2)][];
+            CRC32C crc = new CRC32C();
+            for (int p = 0; p < pageCount; p++) {
+                pages[p] = new byte[KeyArena.PAGE_SIZE];
+                int length = p == pageCount - 1 ? tail : KeyArena.PAGE_SIZE;
+                readFully(ByteBuffer.wrap(pages[p], 0, length), offsets[ARENA] + (long) p * KeyArena.PAGE_SIZE);
+                crc.update(pages[p], 0, length);
+            }
+            check(ARENA, crc);
+            KeyArena arena = new KeyArena(pages, pageCount, pageCount == 0 ? KeyArena.PAGE_SIZE : tail,
+                    counts.getLong(40));
+            long[] ids = new long[handleCount];
+            int[] handleCounts = new int[handleCount];
+            crc = new CRC32C();
+            readArray(offsets[HANDLES], handleCount, Long.BYTES, crc,
+                    (bytes, from, n) -> bytes.asLongBuffer().get(ids, from, n));
+            readArray(offsets[HANDLES] + (long) handleCount * Long.BYTES, handleCount, Integer.BYTES, crc,
+                    (bytes, from, n) -> bytes.asIntBuffer().get(handleCounts, from, n));
+            check(HANDLES, crc);
+            KeyTable table = new KeyTable(capacity, arena, ids, 0);
+            crc = new CRC32C();
+            readArray(offsets[SLOTS], table.slots.length, Long.BYTES, crc,
+                    (bytes, from, n) -> bytes.asLongBuffer().get(table.slots, from, n));
+            check(SLOTS, crc);
+            crc = new CRC32C();
+            readArray(offsets[HASHES], table.hashes.length, Integer.BYTES, crc,
+                    (bytes, from, n) -> bytes.asIntBuffer().get(table.hashes, from, n));
+            check(HASHES, crc);
+            table.live = live;
+            table.tombstones = tombstones;
+            table.expiring = counts.getLong(24);
+            table.garbageBytes = counts.getLong(32);
+            long used = 0;
+            for (int count : handleCounts) {
+                used += count;
+            }
+            if (used != live) {
+                throw damaged(offsets[HANDLES], "the handles are used " + used + " times, by " + live + " entries");
+            }
+            return new KeyDirectory(table, ids, handleCounts);
+        }
+
+        private void expectLength(int kind, long length) {
+            if (lengths[kind] != length) {
+                throw damaged(offsets[kind], "section " + kind + " is " + lengths[kind] + " bytes, not " + length);
+            }
+        }
+
+        private void check(int kind, ByteBuffer bytes) {
+            CRC32C crc = new CRC32C();
+            crc.update(bytes.duplicate().clear());
+            check(kind, crc);
+        }
+
+        private void check(int kind, CRC32C crc) {
+            int computed = (int) crc.getValue();
+            if (computed != crcs[kind]) {
+                throw damaged(offsets[kind], String.format(
+                        "section %d checksum mismatch (stored 0x%08x, computed 0x%08x)", kind, crcs[kind], computed));
+            }
+        }
+
+        /**
+         * Reads {@code count} elements of {@code width} bytes from {@code position}, a chunk at a time, into the
+         * checksum and through {@code copy} into an array.
+         */
+        private void readArray(long position, int count, int width, CRC32C crc, ArrayCopy copy) throws IOException {
+            for (int done = 0; done < count; ) {
+                int n = Math.min(count - done, CHUNK / width);
+                ByteBuffer bytes = chunk.clear().limit(n * width);
+                readFully(bytes, position + (long) done * width);
+                crc.update(bytes.flip());
+                copy.copy(bytes.flip(), done, n);
+                done += n;
+            }
+        }
+
+        private ByteBuffer readAt(long position, int length) throws IOException {
+            if (position + length > size) {
+                throw damaged(position, "the file is " + size + " bytes long; " + length + " bytes at " + position
+                        + " run past its end");
+            }
+            ByteBuffer bytes = ByteBuffer.allocate(length);
+            readFully(bytes, position);
+            return bytes.clear();
+        }
+
+        private void readFully(ByteBuffer into, long position) throws IOException {
+            long at = position;
+            while (into.hasRemaining()) {
+                int read = channel.read(into, at);
+                if (read < 0) {
+                    throw damaged(at, "the file ends at " + at);
+                }
+                at += read;
+            }
+        }
+
+        private CorruptStoreException damaged(long offset, String what) {
+            return new CorruptStoreException(file, offset, what);
+        }
+    }
+
+    /** Copies {@code n} elements from index {@code from} of an array to {@code bytes} at its position, or back. */
+    @FunctionalInterface
+    private interface ArrayCopy {
+        void copy(ByteBuffer bytes, int from, int n);
+    }
+
+    /** Writes a section through a chunk, keeping its checksum and length. */
+    private static final class SectionWriter {
+        private final FileChannel channel;
+        private final ByteBuffer chunk;
+        private CRC32C crc;
+        private long start;
+        private long position;
+
+        SectionWriter(FileChannel channel, ByteBuffer chunk) {
+            this.channel = channel;
+            this.chunk = chunk;
+        }
+
+        void start(long at) {
+            crc = new CRC32C();
+            start = at;
+            position = at;
+            chunk.clear();
+        }
+
+        /** The chunk, with at least {@code bytes} free. */
+        ByteBuffer room(int bytes) throws IOException {
+            if (chunk.remaining() < bytes) {
+                drain();
+            }
+            return chunk;
+        }
+
+        /** Writes {@code count} elements of {@code width} bytes, a chunk at a time, put by {@code copy}. */
+        void array(int count, int width, ArrayCopy copy) throws IOException {
+            for (int done = 0; done < count; ) {
+                int n = Math.min(count - done, room(width).remaining() / width);
+                copy.copy(chunk, done, n);
+                chunk.position(chunk.position() + n * width);
+                done += n;
+            }
+        }
+
+        void bytes(byte[] values, int length) throws IOException {
+            drain();
+            crc.update(values, 0, length);
+            write(ByteBuffer.wrap(values, 0, length));
+        }
+
+        long finish() throws IOException {
+            drain();
+            return position - start;
+        }
+
+        int crc() {
+            return (int) crc.getValue();
+        }
+
+        private void drain() throws IOException {
+            chunk.flip();
+            crc.update(chunk);
+            chunk.flip();
+            write(chunk);
+            chunk.clear();
+        }
+
+        private void write(ByteBuffer bytes) throws IOException {
+            while (bytes.hasRemaining()) {
+                position += channel.write(bytes, position);
+            }
+        }
+    }
+
+    private static long align(long position) {
+        return (position + Long.BYTES - 1) & -Long.BYTES;
+    }
+
+    private static int crc(ByteBuffer bytes, int from, int to) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.duplicate().limit(to).position(from));
+        return (int) crc.getValue();
+    }
+}
