@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.viperdb.KeyValueStore;
-import io.viperdb.StoreOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,33 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code salvage}: its output and exit codes on sound and damaged stores, and the targets it refuses. */
 class SalvageCommandTest {
 
-    private static final int KEYS = 300;
+    private static final int KEYS = SegmentedStore.KEYS;
 
     @TempDir
     Path tmp;
 
     /** A store of several segments (small log files), closed. */
     private Path storeOfSegments() {
-        Path dir = tmp.resolve("db");
-        try (KeyValueStore<Object> store = KeyValueStore.open(dir,
-                StoreOptions.builder().logFileSize(StoreOptions.MIN_LOG_FILE_SIZE).build())) {
-            for (int i = 0; i < KEYS; i++) {
-                store.put("key:" + i, "value number " + i + " " + "x".repeat(40));
-            }
-        }
-        return dir;
-    }
-
-    private static List<Path> valueLogs(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".vlog")).sorted().toList();
-        }
-    }
-
-    private static void flipByte(Path file, long offset) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[(int) offset] ^= 0x5a;
-        Files.write(file, bytes);
+        return SegmentedStore.create(tmp.resolve("db"));
     }
 
     @Test
@@ -66,8 +46,8 @@ class SalvageCommandTest {
     @Test
     void aDamagedRecordIsReportedWithFileAndOffsetItsKeyListedAndExitCodeOne() throws IOException {
         Path dir = storeOfSegments();
-        Path first = valueLogs(dir).get(0);
-        flipByte(first, 100);
+        Path first = SegmentedStore.valueLogs(dir).get(0);
+        SegmentedStore.flipByte(first, 100);
         Path copy = tmp.resolve("salvaged");
 
         Cli.Run run = Cli.run("salvage", dir.toString(), copy.toString());
@@ -123,7 +103,7 @@ class SalvageCommandTest {
     @Test
     void aLostManifestNeedsTheCodecNamed() throws IOException {
         Path dir = storeOfSegments();
-        flipByte(dir.resolve("viper.manifest"), 30);
+        SegmentedStore.flipByte(dir.resolve("viper.manifest"), 30);
         Path copy = tmp.resolve("salvaged");
 
         Cli.Run unnamed = Cli.run("salvage", dir.toString(), copy.toString());

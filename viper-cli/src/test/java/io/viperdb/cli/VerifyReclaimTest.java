@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.viperdb.KeyValueStore;
-import io.viperdb.StoreOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,26 +23,7 @@ class VerifyReclaimTest {
 
     /** A store of several segments (small log files), closed. */
     private Path storeOfSegments() {
-        Path dir = tmp.resolve("db");
-        try (KeyValueStore<Object> store = KeyValueStore.open(dir,
-                StoreOptions.builder().logFileSize(StoreOptions.MIN_LOG_FILE_SIZE).build())) {
-            for (int i = 0; i < 300; i++) {
-                store.put("key:" + i, "value number " + i + " " + "x".repeat(40));
-            }
-        }
-        return dir;
-    }
-
-    private static List<Path> valueLogs(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".vlog")).sorted().toList();
-        }
-    }
-
-    private static void flipByte(Path file, long offset) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[(int) offset] ^= 0x5a;
-        Files.write(file, bytes);
+        return SegmentedStore.create(tmp.resolve("db"));
     }
 
     @Test
@@ -59,8 +39,8 @@ class VerifyReclaimTest {
     @Test
     void damageInASealedSegmentIsReportedWithFileAndOffset() throws IOException {
         Path dir = storeOfSegments();
-        Path first = valueLogs(dir).get(0);
-        flipByte(first, 100);
+        Path first = SegmentedStore.valueLogs(dir).get(0);
+        SegmentedStore.flipByte(first, 100);
         Cli.Run run = Cli.run("verify", dir.toString());
         assertEquals(ExitCodes.DAMAGED, run.exitCode(), run.toString());
         List<String> lines = run.out().lines().toList();
@@ -74,7 +54,7 @@ class VerifyReclaimTest {
     void damageThatKeepsTheStoreFromOpeningIsADamagedStoreToo() throws IOException {
         Path dir = storeOfSegments();
         Path manifest = dir.resolve("viper.manifest");
-        flipByte(manifest, 30);
+        SegmentedStore.flipByte(manifest, 30);
         Cli.Run verify = Cli.run("verify", dir.toString());
         assertEquals(ExitCodes.DAMAGED, verify.exitCode(), verify.toString());
         assertTrue(verify.out().startsWith("Corrupt store file " + manifest + " at offset "), verify.out());
@@ -89,7 +69,7 @@ class VerifyReclaimTest {
     @Test
     void readingADamagedRecordIsADamagedStore() throws IOException {
         Path dir = storeOfSegments();
-        flipByte(valueLogs(dir).get(0), 100);
+        SegmentedStore.flipByte(SegmentedStore.valueLogs(dir).get(0), 100);
         Cli.Run export = Cli.run("export", dir.toString());
         assertEquals(ExitCodes.DAMAGED, export.exitCode(), export.toString());
         assertTrue(export.err().startsWith("viper: Corrupt store file "), export.err());
@@ -102,7 +82,7 @@ class VerifyReclaimTest {
         Files.createDirectories(backup.getParent());
         assertEquals(ExitCodes.OK, Cli.run("export", dir.toString(), backup.toString()).exitCode());
         byte[] lastWeek = Files.readAllBytes(backup);
-        flipByte(valueLogs(dir).get(0), 100);
+        SegmentedStore.flipByte(SegmentedStore.valueLogs(dir).get(0), 100);
 
         Cli.Run export = Cli.run("export", dir.toString(), backup.toString());
         assertEquals(ExitCodes.DAMAGED, export.exitCode(), export.toString());
