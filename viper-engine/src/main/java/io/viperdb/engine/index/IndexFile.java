@@ -56,8 +56,9 @@ public final class IndexFile {
     private static final int ORDER = 6;
     /** The sections every index file has. */
     private static final int[] KINDS = {COUNTS, SLOTS, HASHES, ARENA, HANDLES};
-    /** The sections written: the required ones, and the order. */
+    /** The sections written: the required ones, and the order if one is kept. */
     private static final int[] WRITTEN = {COUNTS, SLOTS, HASHES, ARENA, HANDLES, ORDER};
+    private static final int[] WRITTEN_UNORDERED = KINDS;
     /** Bytes of an order entry. */
     private static final int ORDER_ENTRY_SIZE = Long.BYTES + Integer.BYTES;
 
@@ -103,21 +104,22 @@ public final class IndexFile {
         KeyTable table = index.table();
         SegmentHandles handles = index.handles();
         OrderedKeys.Run order = index.orderedRun();
+        int[] written = order != null ? WRITTEN : WRITTEN_UNORDERED;
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = access.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             int metaLength = Integer.BYTES + extents.size() * EXTENT_SIZE + Integer.BYTES
-                    + WRITTEN.length * SECTION_ENTRY_SIZE;
+                    + written.length * SECTION_ENTRY_SIZE;
             long position = align(META_START + metaLength + Integer.BYTES);
             ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-            long[] offsets = new long[WRITTEN.length];
-            long[] lengths = new long[WRITTEN.length];
-            int[] crcs = new int[WRITTEN.length];
+            long[] offsets = new long[written.length];
+            long[] lengths = new long[written.length];
+            int[] crcs = new int[written.length];
             SectionWriter writer = new SectionWriter(channel, chunk);
-            for (int s = 0; s < WRITTEN.length; s++) {
+            for (int s = 0; s < written.length; s++) {
                 offsets[s] = position;
                 writer.start(position);
-                writeSection(WRITTEN[s], table, handles, order, writer);
+                writeSection(written[s], table, handles, order, writer);
                 lengths[s] = writer.finish();
                 crcs[s] = writer.crc();
                 position = align(position + lengths[s]);
@@ -130,9 +132,9 @@ public final class IndexFile {
                 head.putLong(extent.segment()).putLong(extent.valueLogEnd()).putLong(extent.keyLogEnd())
                         .putLong(extent.lastRecord()).putInt(extent.lastRecordCrc());
             }
-            head.putInt(WRITTEN.length);
-            for (int s = 0; s < WRITTEN.length; s++) {
-                head.putInt(WRITTEN[s]).putLong(offsets[s]).putLong(lengths[s]).putInt(crcs[s]);
+            head.putInt(written.length);
+            for (int s = 0; s < written.length; s++) {
+                head.putInt(written[s]).putLong(offsets[s]).putLong(lengths[s]).putInt(crcs[s]);
             }
             head.putInt(crc(head, META_START, META_START + metaLength));
             head.flip();

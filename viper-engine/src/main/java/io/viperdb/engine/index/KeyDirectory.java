@@ -48,6 +48,10 @@ import java.util.function.Supplier;
  */
 public final class KeyDirectory {
 
+    /** The system property that turns the kept order off (see {@link #orderKeys}). */
+    public static final String KEEP_ORDER_PROPERTY = "viperdb.orderedKeys";
+    private static final boolean KEEP_ORDER = !"false".equals(System.getProperty(KEEP_ORDER_PROPERTY));
+
     static final double REBUILT_LOAD = 0.5;
     static final int MIN_CAPACITY = 16;
     /** Two words per slot, and a Java array holds fewer than 2^31 elements. */
@@ -113,17 +117,16 @@ public final class KeyDirectory {
         table.segments = handles.ids();
         this.table = table;
         this.order = new OrderedKeys(table.arena, false);
-        if (ordered != null) {
+        if (ordered != null && KEEP_ORDER) {
             order.load(table.arena, ordered);
         } else {
-            order.rebuild(table);
+            orderKeys();
         }
     }
 
-    /** Every key in order, as one run, for {@link IndexFile}; as for {@link #table()}. */
+    /** Every key in order, as one run, for {@link IndexFile}, or null if no order is kept; as for {@link #table()}. */
     OrderedKeys.Run orderedRun() {
-        orderKeys();
-        return order.compacted();
+        return order.maintained() ? order.compacted() : null;
     }
 
     /** The current table, for {@link IndexFile} to write while no update is made (the caller holds the write lock). */
@@ -188,11 +191,12 @@ public final class KeyDirectory {
      * now is in it, each once, and keys added or removed later may or may not be (see {@link KeyScan}, whose caller
      * judges liveness).
      *
-     * @throws IllegalStateException if the directory keeps no order ({@link #unordered} before {@link #orderKeys})
+     * <p>A directory that {@linkplain #keepsOrder keeps no order} sorts its keys for each scan, and its caller must
+     * hold the writer's lock meanwhile.
      */
     public KeyScan scan(KeyRange range, Direction direction) {
         if (!order.maintained()) {
-            throw new IllegalStateException("This key directory keeps no order");
+            return new KeyScan(this, OrderedKeys.sortedView(table), range, direction);
         }
         return new KeyScan(this, order.view(), range, direction);
     }
@@ -202,11 +206,20 @@ public final class KeyDirectory {
         return table.arena == arena;
     }
 
-    /** Orders the keys with one sort, after a replay into an {@link #unordered} directory, and keeps them ordered. */
+    /**
+     * Orders the keys with one sort, after a replay into an {@link #unordered} directory, and keeps them ordered;
+     * unless the system property {@value #KEEP_ORDER_PROPERTY} is {@code false}, which leaves the directory unordered
+     * for good: a measurement of what the order costs the writes, whose scans sort the keys each time.
+     */
     public void orderKeys() {
-        if (!order.maintained()) {
+        if (!order.maintained() && KEEP_ORDER) {
             order.rebuild(table);
         }
+    }
+
+    /** Whether {@link #scan} reads a kept order; if not, its caller must hold the writer's lock. */
+    public boolean keepsOrder() {
+        return order.maintained();
     }
 
     /** A version to read under: odd while an update or a batch is being applied, and changed by every one. */

@@ -242,6 +242,14 @@ final class OrderedKeys {
 
     /** Orders every key of {@code table} with one sort, and keeps the order from now on. */
     void rebuild(KeyTable table) {
+        View sorted = sortedView(table);
+        maintained = true;
+        dead = 0;
+        view = sorted;
+    }
+
+    /** A view of every key of {@code table}, sorted now; the writer's, or under its lock. */
+    static View sortedView(KeyTable table) {
         byte[][] pages = table.arena.pages();
         int n = table.live;
         long[] words = new long[n];
@@ -255,7 +263,8 @@ final class OrderedKeys {
                 lows[count++] = (int) ref;
             }
         }
-        load(table.arena, sorted(words, lows, count, pages));
+        Run run = sorted(words, lows, count, pages);
+        return new View(table.arena, run.size() == 0 ? new Run[0] : new Run[] {run});
     }
 
     /** Takes {@code run}, every key of the directory in order over {@code arena}, as the whole order. */

@@ -189,7 +189,9 @@ final class ByteStore {
      */
     KeyScan orderedKeys(KeyRange range, Direction direction) {
         ensureOpen();
-        return index.scan(range, direction);
+        // An index that keeps no order (see KeyDirectory.orderKeys) sorts its keys, with no writer meanwhile.
+        return index.keepsOrder() ? index.scan(range, direction)
+                : gate.holdingWriteLock(() -> index.scan(range, direction));
     }
 
     private boolean expired(Place place) {
