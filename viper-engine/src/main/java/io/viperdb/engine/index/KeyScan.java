@@ -17,6 +17,9 @@ import java.util.NoSuchElementException;
  */
 public final class KeyScan implements Iterator<byte[]> {
 
+    /** How many keys of a source {@link #touchAhead} reads at once. */
+    private static final int TOUCH_GROUP = 16;
+
     private final KeyDirectory directory;
     private final OrderedKeys.View view;
     private final byte[][] pages;
@@ -30,12 +33,16 @@ public final class KeyScan implements Iterator<byte[]> {
     private final int[] positions;
     private final int[] limits;
     private final boolean[] same;
+    /** Per source, the position at which {@link #touchAhead} reads the next group. */
+    private final int[] nextTouch;
     /** The entries of the next key: one per source that holds it. */
     private long[] nextWords;
     private int[] nextLows;
     private int nextEntries;
     private byte[] next;
     private boolean lastKnownLive;
+    /** Keeps the reads of {@link #touchAhead} from being optimized away. */
+    private int touched;
 
     KeyScan(KeyDirectory directory, OrderedKeys.View view, KeyRange range, Direction direction) {
         this.directory = directory;
@@ -53,6 +60,7 @@ public final class KeyScan implements Iterator<byte[]> {
         positions = new int[sources];
         limits = new int[sources];
         same = new boolean[sources];
+        nextTouch = new int[sources];
         nextWords = new long[sources];
         nextLows = new int[sources];
         if (range.isEmpty()) {
@@ -72,6 +80,7 @@ public final class KeyScan implements Iterator<byte[]> {
             } else {
                 positions[s] = (end == null ? limits[s] : lowerBound(s, end)) - 1;
             }
+            touchAhead(s);
         }
         advance();
     }
@@ -171,10 +180,29 @@ public final class KeyScan implements Iterator<byte[]> {
                 int p = positions[s];
                 note(words[s][p], lows[s][p]);
                 positions[s] = forward ? p + 1 : p - 1;
+                if (positions[s] == nextTouch[s]) {
+                    touchAhead(s);
+                }
                 same[s] = !exhausted(s)
                         && OrderedKeys.compare(words[s][positions[s]], lows[s][positions[s]], word, low, pages) == 0;
             }
         }
+    }
+
+    /**
+     * Reads the arena entries of the next {@value #TOUCH_GROUP} positions of source {@code s} one after another, before
+     * the scan reaches them, so that their cache misses overlap instead of following one another: keys are in the
+     * arena in the order they were added, so a scan in key order reads it at random, and those misses were most of
+     * its time.
+     */
+    private void touchAhead(int s) {
+        int p = positions[s];
+        int sum = 0;
+        for (int i = 0; i < TOUCH_GROUP && p >= 0 && p < limits[s]; i++, p += forward ? 1 : -1) {
+            sum += OrderedKeys.header(words[s][p], lows[s][p], pages);
+        }
+        touched += sum;
+        nextTouch[s] = p;
     }
 
     /** Notes an entry of the next key. */
