@@ -6,14 +6,13 @@ import io.viperdb.Direction;
 import io.viperdb.KeyRange;
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
+import io.viperdb.bench.ChildJvm;
 import io.viperdb.bench.HeapUse;
 import io.viperdb.bench.JvmFlags;
 import io.viperdb.bench.store.Directories;
+import io.viperdb.bench.workload.Workload;
 import io.viperdb.spi.BytesCodec;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -46,7 +45,6 @@ import java.util.SplittableRandom;
  */
 public final class ScanHarness {
 
-    private static final String RESULT = "RESULT ";
     private static final int VALUE_SIZE = 100;
     private static final long SEED = 13;
     private static final int PREFIX_SCANS = 64;
@@ -105,22 +103,7 @@ public final class ScanHarness {
         command.add(System.getProperty("java.class.path"));
         command.add(ScanHarness.class.getName());
         command.addAll(List.of(phase, Integer.toString(keys), directory.toString()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        Map<String, Double> results = new LinkedHashMap<>();
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = lines.readLine()) != null; ) {
-                if (line.startsWith(RESULT)) {
-                    String[] fields = line.substring(RESULT.length()).split(" ");
-                    results.put(fields[0], Double.parseDouble(fields[1]));
-                }
-                System.out.println("  [" + phase + (ordered ? "" : ", unordered") + "] " + line);
-            }
-        }
-        if (child.waitFor() != 0) {
-            throw new IllegalStateException(phase + " failed with exit code " + child.exitValue());
-        }
-        return results;
+        return ChildJvm.run(command, "  [" + phase + (ordered ? "" : ", unordered") + "] ", phase);
     }
 
     private static void child(String phase, int count, Path directory) {
@@ -158,18 +141,7 @@ public final class ScanHarness {
     }
 
     private static int[] shuffled(int count, long seed) {
-        int[] order = new int[count];
-        for (int i = 0; i < count; i++) {
-            order[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = count - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
+        return Workload.permutation(count, seed);
     }
 
     private static void write(byte[][] keys, Path directory) {
@@ -307,20 +279,18 @@ public final class ScanHarness {
     }
 
     private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        return IndexHarness.median(values);
     }
 
     private static double secondsSince(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
+        return IndexHarness.millisSince(startNanos) / 1e3;
     }
 
     private static double millisSince(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e6;
+        return IndexHarness.millisSince(startNanos);
     }
 
     private static void report(String name, double value) {
-        System.out.println(RESULT + name + " " + value);
+        ChildJvm.report(name, value);
     }
 }
