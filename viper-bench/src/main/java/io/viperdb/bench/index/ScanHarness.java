@@ -13,6 +13,8 @@ import io.viperdb.bench.store.Directories;
 import io.viperdb.bench.workload.Workload;
 import io.viperdb.spi.BytesCodec;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -50,6 +52,11 @@ public final class ScanHarness {
     private static final int PREFIX_SCANS = 64;
     private static final int FIRST_ENTRIES = 20_000;
     private static final int FULL_PASSES = 3;
+    /** The measuring thread's CPU time, which other processes on a shared machine disturb less than the clock. */
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** The CPU times of the last {@link #prefixScans}, in milliseconds. */
+    private static double[] lastCpu;
 
     private ScanHarness() {
     }
@@ -152,17 +159,21 @@ public final class ScanHarness {
         try (KeyValueStore<byte[]> store = open(directory)) {
             ByteKeyStore<byte[]> raw = store.byteKeys();
             long start = System.nanoTime();
+            long cpu = THREADS.getCurrentThreadCpuTime();
             for (int i : fillOrder) {
                 raw.put(keys[i], values[0]);
             }
             store.flush();
             report("fill.puts.per.s", keys.length / secondsSince(start));
+            report("fill.cpu.nanos.per.put", (double) (THREADS.getCurrentThreadCpuTime() - cpu) / keys.length);
             start = System.nanoTime();
+            cpu = THREADS.getCurrentThreadCpuTime();
             for (int i : overwriteOrder) {
                 raw.put(keys[i], values[1]);
             }
             store.flush();
             report("overwrite.puts.per.s", keys.length / secondsSince(start));
+            report("overwrite.cpu.nanos.per.put", (double) (THREADS.getCurrentThreadCpuTime() - cpu) / keys.length);
             report("heap.per.key", (double) (HeapUse.afterGc() - heapBefore) / keys.length);
         }
     }
@@ -207,14 +218,18 @@ public final class ScanHarness {
             long found = prefixScans(raw, random, false, millis);
             report("prefix.scan.keys", (double) found / PREFIX_SCANS);
             report("prefix.scan.millis", median(millis));
+            report("prefix.scan.cpu.millis", median(lastCpu));
             prefixScans(raw, random, true, millis);
             report("prefix.scan.with.values.millis", median(millis));
+            report("prefix.scan.with.values.cpu.millis", median(lastCpu));
             double[] micros = new double[1];
             sink += firstEntries(raw, keys, random, micros);
             report("first.entry.micros", micros[0]);
             for (Direction direction : Direction.values()) {
                 double[] passes = new double[FULL_PASSES];
+                double[] cpu = new double[FULL_PASSES];
                 for (int p = 0; p < FULL_PASSES; p++) {
+                    long cpuStart = THREADS.getCurrentThreadCpuTime();
                     long start = System.nanoTime();
                     long n = 0;
                     try (Cursor<byte[], byte[]> cursor = raw.scan(KeyRange.all(), direction)) {
@@ -224,11 +239,13 @@ public final class ScanHarness {
                         }
                     }
                     passes[p] = millisSince(start);
+                    cpu[p] = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e6;
                     if (n != keys.length) {
                         throw new IllegalStateException("a full pass found " + n + " keys of " + keys.length);
                     }
                 }
                 report("full.pass." + direction.name().toLowerCase() + ".millis", median(passes));
+                report("full.pass." + direction.name().toLowerCase() + ".cpu.millis", median(cpu));
             }
             if (sink == 42) {
                 System.out.println();
@@ -239,10 +256,12 @@ public final class ScanHarness {
     /** Scans of a random one-byte prefix; each one's time in {@code millis}; returns the keys found. */
     private static long prefixScans(ByteKeyStore<byte[]> raw, SplittableRandom random, boolean values,
             double[] millis) {
+        double[] cpuMillis = new double[millis.length];
         long found = 0;
         for (int i = 0; i < millis.length; i++) {
             byte[] prefix = {(byte) random.nextInt(256)};
             long start = System.nanoTime();
+            long cpu = THREADS.getCurrentThreadCpuTime();
             try (Cursor<byte[], byte[]> cursor = raw.scan(KeyRange.prefix(prefix))) {
                 while (cursor.hasNext()) {
                     Map.Entry<byte[], byte[]> entry = cursor.next();
@@ -253,7 +272,9 @@ public final class ScanHarness {
                 }
             }
             millis[i] = millisSince(start);
+            cpuMillis[i] = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e6;
         }
+        lastCpu = cpuMillis;
         return found;
     }
 
