@@ -3,17 +3,15 @@ package io.viperdb.bench.index;
 import io.viperdb.bench.HeapUse;
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
+import io.viperdb.bench.ChildJvm;
 import io.viperdb.bench.JvmFlags;
 import io.viperdb.bench.store.Directories;
 import io.viperdb.bench.workload.Workload;
 import io.viperdb.spi.BytesCodec;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -44,7 +42,6 @@ import java.util.SplittableRandom;
  */
 public final class IndexHarness {
 
-    private static final String RESULT = "RESULT ";
     private static final int REOPENS = 3;
     private static final int GET_ROUNDS = 3;
     private static final int WARM_UP_KEYS = 20_000;
@@ -96,22 +93,7 @@ public final class IndexHarness {
         command.add(System.getProperty("java.class.path"));
         command.add(IndexHarness.class.getName());
         command.addAll(List.of(phase, Integer.toString(keys), Integer.toString(valueSize), directory.toString()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        Map<String, Double> results = new LinkedHashMap<>();
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = lines.readLine()) != null; ) {
-                if (line.startsWith(RESULT)) {
-                    String[] fields = line.substring(RESULT.length()).split(" ");
-                    results.put(fields[0], Double.parseDouble(fields[1]));
-                }
-                System.out.println("  [" + phase + "] " + line);
-            }
-        }
-        if (child.waitFor() != 0) {
-            throw new IllegalStateException(phase + " failed with exit code " + child.exitValue());
-        }
-        return results;
+        return ChildJvm.run(command, "  [" + phase + "] ", phase);
     }
 
     private static void child(String[] args) throws Exception {
@@ -282,17 +264,19 @@ public final class IndexHarness {
                 .getProcessCpuTime();
     }
 
-    private static double median(double[] values) {
+    /** The median of {@code values} (the upper one of an even count); also {@link ScanHarness}'s. */
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
     }
 
-    private static double millisSince(long startNanos) {
+    /** Milliseconds since {@code startNanos} of {@link System#nanoTime()}; also {@link ScanHarness}'s. */
+    static double millisSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e6;
     }
 
     private static void report(String name, double value) {
-        System.out.println(RESULT + name + " " + value);
+        ChildJvm.report(name, value);
     }
 }

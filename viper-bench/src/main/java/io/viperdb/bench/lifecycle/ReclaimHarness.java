@@ -3,15 +3,13 @@ package io.viperdb.bench.lifecycle;
 import io.viperdb.KeyValueStore;
 import io.viperdb.ReclaimResult;
 import io.viperdb.StoreOptions;
+import io.viperdb.bench.ChildJvm;
 import io.viperdb.bench.JvmFlags;
 import io.viperdb.bench.store.Directories;
 import io.viperdb.bench.store.DiskUsage;
 import io.viperdb.bench.workload.Workload;
 import io.viperdb.spi.BytesCodec;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -38,7 +36,6 @@ import java.util.Map;
  */
 public final class ReclaimHarness {
 
-    private static final String RESULT = "RESULT ";
     private static final int WARM_UP_KEYS = 20_000;
 
     private ReclaimHarness() {
@@ -94,22 +91,7 @@ public final class ReclaimHarness {
         command.addAll(flags);
         command.addAll(List.of("-cp", classPath, ReclaimHarness.class.getName(), "child", Integer.toString(keys),
                 Integer.toString(valueSize), directory.toString()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        Map<String, Double> results = new LinkedHashMap<>();
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = lines.readLine()) != null; ) {
-                if (line.startsWith(RESULT)) {
-                    String[] fields = line.substring(RESULT.length()).split(" ");
-                    results.put(fields[0], Double.parseDouble(fields[1]));
-                }
-                System.out.println("  " + line);
-            }
-        }
-        if (child.waitFor() != 0) {
-            throw new IllegalStateException("the child failed with exit code " + child.exitValue());
-        }
-        return results;
+        return ChildJvm.run(command, "  ", "the child");
     }
 
     private static KeyValueStore<byte[]> open(Path directory) {
@@ -165,6 +147,6 @@ public final class ReclaimHarness {
     }
 
     private static void report(String name, double value) {
-        System.out.println(RESULT + name + " " + value);
+        ChildJvm.report(name, value);
     }
 }

@@ -125,7 +125,7 @@ public final class Workload {
     }
 
     /** The numbers 0 to n - 1 in an order shuffled by {@code seed} (Fisher-Yates). */
-    static int[] permutation(int n, long seed) {
+    public static int[] permutation(int n, long seed) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

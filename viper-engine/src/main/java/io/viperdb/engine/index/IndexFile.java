@@ -35,9 +35,15 @@ import java.util.zip.CRC32C;
  *                                                             last only as far as it is used
  *   5 handles  segment:i64{handles} count:u32{handles}        handle h names segment[h] (-1: none), used count[h]
  *                                                             times
+ *   6 order    word:u64{live} low:u32{live}                   the keys in unsigned byte order, one entry per live
+ *                                                             key (see {@link OrderedKeys}: word is the key's first
+ *                                                             7 bytes and the top bits of its arena reference, low
+ *                                                             the reference's low 32 bits); optional
  * </pre>
  * Meta is big-endian, as in the other files. A reader skips sections of kinds it does not know, so that a section can
- * be added (an ordered index, say) without a new format version. The meta's checksum covers the extents and the
+ * be added without a new format version. The order section (the ordered index) is such an addition, with its own
+ * checksum like every section; a file without one (written before it existed) is used all the same, and its keys
+ * are ordered with one sort at open. The meta's checksum covers the extents and the
  * section table, and each section's checksum its bytes: every byte of the file is checked before any is used.
  */
 public final class IndexFile {
@@ -47,7 +53,14 @@ public final class IndexFile {
     private static final int HASHES = 3;
     private static final int ARENA = 4;
     private static final int HANDLES = 5;
+    private static final int ORDER = 6;
+    /** The sections every index file has. */
     private static final int[] KINDS = {COUNTS, SLOTS, HASHES, ARENA, HANDLES};
+    /** The sections written: the required ones, and the order if one is kept. */
+    private static final int[] WRITTEN = {COUNTS, SLOTS, HASHES, ARENA, HANDLES, ORDER};
+    private static final int[] WRITTEN_UNORDERED = KINDS;
+    /** Bytes of an order entry. */
+    private static final int ORDER_ENTRY_SIZE = Long.BYTES + Integer.BYTES;
 
     private static final int COUNTS_SIZE = 6 * Integer.BYTES + 3 * Long.BYTES;
     private static final int EXTENT_SIZE = 4 * Long.BYTES + Integer.BYTES;
@@ -90,21 +103,23 @@ public final class IndexFile {
             throws IOException {
         KeyTable table = index.table();
         SegmentHandles handles = index.handles();
+        OrderedKeys.Run order = index.orderedRun();
+        int[] written = order != null ? WRITTEN : WRITTEN_UNORDERED;
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = access.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             int metaLength = Integer.BYTES + extents.size() * EXTENT_SIZE + Integer.BYTES
-                    + KINDS.length * SECTION_ENTRY_SIZE;
+                    + written.length * SECTION_ENTRY_SIZE;
             long position = align(META_START + metaLength + Integer.BYTES);
             ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-            long[] offsets = new long[KINDS.length];
-            long[] lengths = new long[KINDS.length];
-            int[] crcs = new int[KINDS.length];
+            long[] offsets = new long[written.length];
+            long[] lengths = new long[written.length];
+            int[] crcs = new int[written.length];
             SectionWriter writer = new SectionWriter(channel, chunk);
-            for (int s = 0; s < KINDS.length; s++) {
+            for (int s = 0; s < written.length; s++) {
                 offsets[s] = position;
                 writer.start(position);
-                writeSection(KINDS[s], table, handles, writer);
+                writeSection(written[s], table, handles, order, writer);
                 lengths[s] = writer.finish();
                 crcs[s] = writer.crc();
                 position = align(position + lengths[s]);
@@ -117,9 +132,9 @@ public final class IndexFile {
                 head.putLong(extent.segment()).putLong(extent.valueLogEnd()).putLong(extent.keyLogEnd())
                         .putLong(extent.lastRecord()).putInt(extent.lastRecordCrc());
             }
-            head.putInt(KINDS.length);
-            for (int s = 0; s < KINDS.length; s++) {
-                head.putInt(KINDS[s]).putLong(offsets[s]).putLong(lengths[s]).putInt(crcs[s]);
+            head.putInt(written.length);
+            for (int s = 0; s < written.length; s++) {
+                head.putInt(written[s]).putLong(offsets[s]).putLong(lengths[s]).putInt(crcs[s]);
             }
             head.putInt(crc(head, META_START, META_START + metaLength));
             head.flip();
@@ -130,8 +145,8 @@ public final class IndexFile {
         access.replace(temp, file);
     }
 
-    private static void writeSection(int kind, KeyTable table, SegmentHandles handles, SectionWriter out)
-            throws IOException {
+    private static void writeSection(int kind, KeyTable table, SegmentHandles handles, OrderedKeys.Run order,
+            SectionWriter out) throws IOException {
         switch (kind) {
             case COUNTS -> {
                 long[] ids = handles.ids();
@@ -155,6 +170,12 @@ public final class IndexFile {
                 int[] counts = handles.counts();
                 out.array(ids.length, Long.BYTES, (bytes, from, n) -> bytes.asLongBuffer().put(ids, from, n));
                 out.array(ids.length, Integer.BYTES, (bytes, from, n) -> bytes.asIntBuffer().put(counts, from, n));
+            }
+            case ORDER -> {
+                out.array(order.size(), Long.BYTES,
+                        (bytes, from, n) -> bytes.asLongBuffer().put(order.words(), from, n));
+                out.array(order.size(), Integer.BYTES,
+                        (bytes, from, n) -> bytes.asIntBuffer().put(order.lows(), from, n));
             }
             default -> throw new AssertionError(kind);
         }
@@ -187,10 +208,10 @@ public final class IndexFile {
         private final FileChannel channel;
         private final long size;
         private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-        private final long[] offsets = new long[KINDS.length + 1];
-        private final long[] lengths = new long[KINDS.length + 1];
-        private final int[] crcs = new int[KINDS.length + 1];
-        private final boolean[] present = new boolean[KINDS.length + 1];
+        private final long[] offsets = new long[ORDER + 1];
+        private final long[] lengths = new long[ORDER + 1];
+        private final int[] crcs = new int[ORDER + 1];
+        private final boolean[] present = new boolean[ORDER + 1];
 
         Reader(Path file, FileChannel channel) throws IOException {
             this.file = file;
@@ -245,7 +266,7 @@ public final class IndexFile {
                     throw damaged(META_START, "section " + kind + " at " + offset + " of " + length
                             + " bytes does not fit a file of " + size);
                 }
-                if (kind >= 1 && kind <= KINDS.length) {
+                if (kind >= 1 && kind <= ORDER) {
                     offsets[kind] = offset;
                     lengths[kind] = length;
                     crcs[kind] = crc;
@@ -323,7 +344,28 @@ public final class IndexFile {
             if (used != live) {
                 throw damaged(offsets[HANDLES], "the handles are used " + used + " times, by " + live + " entries");
             }
-            return new KeyDirectory(table, ids, handleCounts);
+            return new KeyDirectory(table, ids, handleCounts, present[ORDER] ? order(live, arena) : null);
+        }
+
+        /** The order section: one entry per live key, checked. */
+        private OrderedKeys.Run order(int live, KeyArena arena) throws IOException {
+            expectLength(ORDER, (long) live * ORDER_ENTRY_SIZE);
+            long[] words = new long[live];
+            int[] lows = new int[live];
+            CRC32C crc = new CRC32C();
+            readArray(offsets[ORDER], live, Long.BYTES, crc,
+                    (bytes, from, n) -> bytes.asLongBuffer().get(words, from, n));
+            readArray(offsets[ORDER] + (long) live * Long.BYTES, live, Integer.BYTES, crc,
+                    (bytes, from, n) -> bytes.asIntBuffer().get(lows, from, n));
+            check(ORDER, crc);
+            for (int i = 0; i < live; i++) {
+                long ref = OrderedKeys.ref(words[i], lows[i]);
+                if (ref + KeyArena.HEADER > arena.capacityBytes() - KeyArena.PAGE_SIZE + arena.tail()) {
+                    throw damaged(offsets[ORDER] + (long) i * Long.BYTES, "order entry " + i
+                            + " refers past the arena");
+                }
+            }
+            return new OrderedKeys.Run(words, lows);
         }
 
         private void expectLength(int kind, long length) {

@@ -14,7 +14,9 @@ import java.util.Arrays;
  *
  * <pre>
  * entry  := header:u16le key expiry:i64le?
- *   header  bits 0-12 the key's length in bytes (at most 4096); bit 15 set when an expiry field follows the key
+ *   header  bits 0-12 the key's length in bytes (at most 4096); bit 14 set once the entry is garbage (no slot
+ *           refers to it: {@link OrderedKeys} tells its stale references by it); bit 15 set when an expiry field
+ *           follows the key
  *   expiry  when the key expires, epoch milliseconds (Long.MAX_VALUE for never); rewritten in place when the entry's
  *           key is put again with another expiry
  * </pre>
@@ -33,6 +35,7 @@ final class KeyArena {
     static final int MAX_PAGES = 1 << (REF_BITS - PAGE_SHIFT);
     static final int HEADER = Short.BYTES;
     static final int EXPIRY_FLAG = 0x8000;
+    static final int DEAD_FLAG = 0x4000;
     static final int LENGTH_MASK = 0x1FFF;
 
     private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class,
@@ -166,6 +169,20 @@ final class KeyArena {
 
     static boolean hasExpiryField(int header) {
         return (header & EXPIRY_FLAG) != 0;
+    }
+
+    static boolean isDead(int header) {
+        return (header & DEAD_FLAG) != 0;
+    }
+
+    /**
+     * Marks the entry {@code ref} as garbage: no slot refers to it any more. Set once and never cleared, since an
+     * entry is never used again; a reader may see it late, and only uses it as a hint (see {@link OrderedKeys}).
+     */
+    void markDead(long ref) {
+        byte[] page = page(ref);
+        int offset = offset(ref);
+        SHORTS.set(page, offset, (short) (header(page, offset) | DEAD_FLAG));
     }
 
     /** The expiry field of an entry that has one. */

@@ -1,6 +1,8 @@
 package io.viperdb.engine.index;
 
 import java.lang.invoke.MethodHandles;
+import io.viperdb.Direction;
+import io.viperdb.KeyRange;
 import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -38,8 +40,17 @@ import java.util.function.Supplier;
  * waits for a rebuild (except inside a batch; {@link #reserve} before one avoids that).
  *
  * <p>An entry may have expired: expiry is judged by the caller, against the store's clock.
+ *
+ * <h2>Order</h2>
+ * Beside the table, {@link OrderedKeys} keeps the keys in unsigned byte order for {@link #scan}s, updated by the same
+ * writes (a new key, a removed one, an entry moved in the arena) and rebuilt with the table; a replay leaves it to one
+ * sort at the end ({@link #unordered}, {@link #orderKeys}).
  */
 public final class KeyDirectory {
+
+    /** The system property that turns the kept order off (see {@link #orderKeys}). */
+    public static final String KEEP_ORDER_PROPERTY = "viperdb.orderedKeys";
+    private static final boolean KEEP_ORDER = !"false".equals(System.getProperty(KEEP_ORDER_PROPERTY));
 
     static final double REBUILT_LOAD = 0.5;
     static final int MIN_CAPACITY = 16;
@@ -63,6 +74,7 @@ public final class KeyDirectory {
 
     private volatile long sequence;
     private volatile KeyTable table;
+    private final OrderedKeys order;
 
     // The writer's state.
     private final SegmentHandles handles = new SegmentHandles();
@@ -77,16 +89,44 @@ public final class KeyDirectory {
 
     /** An empty directory with room for {@code expectedKeys} before its first rebuild. */
     public KeyDirectory(long expectedKeys) {
+        this(expectedKeys, true);
+    }
+
+    private KeyDirectory(long expectedKeys, boolean ordered) {
         // An estimate beyond what the table can hold is only an estimate: start at the largest, fail if it fills.
         this.table = new KeyTable(capacityFor(Math.min(expectedKeys, (long) (MAX_CAPACITY * 0.6) - 1), 0.6),
                 new KeyArena(), handles.ids(), 0);
+        this.order = new OrderedKeys(table.arena, ordered);
     }
 
-    /** A directory of a table read from a file (see {@link IndexFile}), with the handles its slots use. */
-    KeyDirectory(KeyTable table, long[] handleIds, int[] handleCounts) {
+    /**
+     * An empty directory for a replay, with room for {@code expectedKeys}: it keeps no order until
+     * {@link #orderKeys()} makes it with one sort, which costs less than keeping it through every replayed update.
+     * Until then {@link #scan} must not be called.
+     */
+    public static KeyDirectory unordered(long expectedKeys) {
+        return new KeyDirectory(expectedKeys, false);
+    }
+
+    /**
+     * A directory of a table read from a file (see {@link IndexFile}), with the handles its slots use, and its keys
+     * in order, or null to sort them here.
+     */
+    KeyDirectory(KeyTable table, long[] handleIds, int[] handleCounts, OrderedKeys.Run ordered) {
         handles.restore(handleIds, handleCounts);
         table.segments = handles.ids();
         this.table = table;
+        this.order = new OrderedKeys(table.arena, false);
+        if (ordered != null && KEEP_ORDER) {
+            order.load(table.arena, ordered);
+        } else {
+            orderKeys();
+        }
+    }
+
+    /** Every key in order, as one run, for {@link IndexFile}, or null if no order is kept; as for {@link #table()}. */
+    OrderedKeys.Run orderedRun() {
+        return order.maintained() ? order.compacted() : null;
     }
 
     /** The current table, for {@link IndexFile} to write while no update is made (the caller holds the write lock). */
@@ -144,6 +184,42 @@ public final class KeyDirectory {
     public Place get(byte[] key) {
         long hash = KeyHash.of(key, 0, key.length);
         return consistently(() -> table.find(key, 0, key.length, hash));
+    }
+
+    /**
+     * The keys of {@code range} in {@code direction}'s order, from the ordered index as it is now: every key present
+     * now is in it, each once, and keys added or removed later may or may not be (see {@link KeyScan}, whose caller
+     * judges liveness).
+     *
+     * <p>A directory that {@linkplain #keepsOrder keeps no order} sorts its keys for each scan, and its caller must
+     * hold the writer's lock meanwhile.
+     */
+    public KeyScan scan(KeyRange range, Direction direction) {
+        if (!order.maintained()) {
+            return new KeyScan(this, OrderedKeys.sortedView(table), range, direction);
+        }
+        return new KeyScan(this, order.view(), range, direction);
+    }
+
+    /** Whether the table in use now keeps its keys in {@code arena}: references of that arena are current. */
+    boolean arenaIs(KeyArena arena) {
+        return table.arena == arena;
+    }
+
+    /**
+     * Orders the keys with one sort, after a replay into an {@link #unordered} directory, and keeps them ordered;
+     * unless the system property {@value #KEEP_ORDER_PROPERTY} is {@code false}, which leaves the directory unordered
+     * for good: a measurement of what the order costs the writes, whose scans sort the keys each time.
+     */
+    public void orderKeys() {
+        if (!order.maintained() && KEEP_ORDER) {
+            order.rebuild(table);
+        }
+    }
+
+    /** Whether {@link #scan} reads a kept order; if not, its caller must hold the writer's lock. */
+    public boolean keepsOrder() {
+        return order.maintained();
     }
 
     /** A version to read under: odd while an update or a batch is being applied, and changed by every one. */
@@ -319,10 +395,11 @@ public final class KeyDirectory {
             int slot = t.writerFind(key, 0, key.length, hash);
             if (slot >= 0) {
                 previous = t.placeOf(slot);
-                t.update(slot, place.segment(), place.offset(), place.length(), place.expiry(), handles);
+                ordered(t.update(slot, place.segment(), place.offset(), place.length(), place.expiry(), handles),
+                        key, 0, key.length);
             } else {
-                t.insert(-slot - 1, hash, key, 0, key.length, place.segment(), place.offset(), place.length(),
-                        place.expiry(), handles);
+                order.add(t.insert(-slot - 1, hash, key, 0, key.length, place.segment(), place.offset(),
+                        place.length(), place.expiry(), handles), key, 0, key.length);
             }
         } finally {
             endWrite();
@@ -385,6 +462,7 @@ public final class KeyDirectory {
         beginWrite();
         try {
             t.delete(slot, handles);
+            order.died();
         } finally {
             endWrite();
         }
@@ -453,12 +531,24 @@ public final class KeyDirectory {
             KeyTable t = table;
             int slot = t.writerFind(key, start, keyLength, hash);
             if (slot >= 0) {
-                t.update(slot, segment, offset, length, expiry, handles);
+                ordered(t.update(slot, segment, offset, length, expiry, handles), key, start, keyLength);
             } else {
-                t.insert(-slot - 1, hash, key, start, keyLength, segment, offset, length, expiry, handles);
+                order.add(t.insert(-slot - 1, hash, key, start, keyLength, segment, offset, length, expiry, handles),
+                        key, start, keyLength);
             }
         } finally {
             endWrite();
+        }
+    }
+
+    /**
+     * Tells the order of an {@link KeyTable#update}: when it moved the key's entry ({@code movedTo} is not -1), the
+     * old one is garbage and the new one is the key's.
+     */
+    private void ordered(long movedTo, byte[] key, int start, int length) {
+        if (movedTo >= 0) {
+            order.died();
+            order.add(movedTo, key, start, length);
         }
     }
 
@@ -514,6 +604,24 @@ public final class KeyDirectory {
             old.rehashInto(fresh);
         }
         table = fresh;
+        // A scan that took the old view goes on in the old arena, which is never written again.
+        if (order.maintained()) {
+            if (compactKeys) {
+                order.rebuild(fresh);
+            } else {
+                order.rebase(fresh.arena);
+            }
+        }
+    }
+
+    /** Entries in the ordered index, stale ones included (for tests). */
+    long orderEntries() {
+        return order.entries();
+    }
+
+    /** Bytes of memory the ordered index holds (for tests and figures). */
+    public long orderMemoryBytes() {
+        return order.memoryBytes();
     }
 
     /** Bytes of memory the directory holds: its slots and its arena pages (for tests and figures). */

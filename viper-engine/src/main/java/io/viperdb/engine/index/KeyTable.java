@@ -274,6 +274,12 @@ final class KeyTable {
         }
     }
 
+    /** The arena reference of the entry in slot {@code slot}, or -1 if it holds none; from the writer's side. */
+    long refAt(int slot) {
+        long word = slots[2 * slot];
+        return word == EMPTY || word == TOMBSTONE ? -1 : word & REF_MASK;
+    }
+
     /** The place in slot {@code slot}, which holds an entry, from the writer's side. */
     Place placeOf(int slot) {
         long word = slots[2 * slot];
@@ -296,8 +302,10 @@ final class KeyTable {
     /**
      * Points the entry in slot {@code slot} at the record of {@code length} bytes at {@code offset} in segment
      * {@code segment}, expiring at {@code expiry}. Inside a write.
+     *
+     * @return the key's new arena reference if its entry had to move (to make room for an expiry), else -1
      */
-    void update(int slot, long segment, long offset, int length, long expiry, SegmentHandles handles) {
+    long update(int slot, long segment, long offset, int length, long expiry, SegmentHandles handles) {
         long word = slots[2 * slot];
         long ref = word & REF_MASK;
         byte[] page = arena.page(ref);
@@ -305,6 +313,7 @@ final class KeyTable {
         int header = KeyArena.header(page, entryOffset);
         int keyLength = KeyArena.keyLength(header);
         long oldExpiry = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, entryOffset, keyLength) : NEVER;
+        long old = ref;
         if (KeyArena.hasExpiryField(header)) {
             arena.setExpiry(ref, keyLength, expiry);
         } else if (expiry != NEVER) {
@@ -321,6 +330,11 @@ final class KeyTable {
         slots[2 * slot + 1] = where(offset, length, expiry);
         slots[2 * slot] = word(word, handle, ref);
         expiring += (expiry != NEVER ? 1 : 0) - (oldExpiry != NEVER ? 1 : 0);
+        if (ref == old) {
+            return -1;
+        }
+        arena.markDead(old);
+        return ref;
     }
 
     /**
@@ -341,8 +355,10 @@ final class KeyTable {
     /**
      * Puts a new entry for the key {@code key[start, start + keyLength)}, whose hash is {@code hash}, in the free slot
      * {@code slot}, at the record {@link #update} says. Inside a write, with room for it.
+     *
+     * @return the key's arena reference
      */
-    void insert(int slot, long hash, byte[] key, int start, int keyLength, long segment, long offset, int length,
+    long insert(int slot, long hash, byte[] key, int start, int keyLength, long segment, long offset, int length,
             long expiry, SegmentHandles handles) {
         boolean expires = expiry != NEVER;
         long ref = arena.allocate(keyLength, expires, expiry);
@@ -359,6 +375,7 @@ final class KeyTable {
         if (expires) {
             expiring++;
         }
+        return ref;
     }
 
     /** Turns the entry in slot {@code slot} into a tombstone. Inside a write. */
@@ -374,6 +391,7 @@ final class KeyTable {
         }
         slots[2 * slot] = TOMBSTONE;
         slots[2 * slot + 1] = 0;
+        arena.markDead(ref);
         handles.release(handle(word));
         segments = handles.ids();
         garbageBytes += KeyArena.entrySize(keyLength, KeyArena.hasExpiryField(header));

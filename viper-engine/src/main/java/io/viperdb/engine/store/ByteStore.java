@@ -17,6 +17,7 @@ import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.index.Entry;
 import io.viperdb.engine.index.KeyDirectory;
+import io.viperdb.engine.index.KeyScan;
 import io.viperdb.engine.index.Place;
 import io.viperdb.engine.log.Mapping;
 import io.viperdb.engine.log.Segment;
@@ -33,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -184,23 +184,14 @@ final class ByteStore {
 
     /**
      * The keys of {@code range} in {@code direction}'s order, each a copy, for a {@link StoreCursor}, which checks
-     * each one's liveness as it reaches it. For now a sorted snapshot of the keys live when it is called (so it sees
-     * every write completed before it), taken like {@link #keys()}.
+     * each one's liveness as it reaches it: from the index's ordered keys as they are now (see
+     * {@link KeyDirectory#scan}), so it sees every write completed before it.
      */
-    Iterator<byte[]> orderedKeys(KeyRange range, Direction direction) {
+    KeyScan orderedKeys(KeyRange range, Direction direction) {
         ensureOpen();
-        long now = clock.millis();
-        List<byte[]> keys = readAcrossKeys(() -> {
-            List<byte[]> inRange = new ArrayList<>();
-            for (Entry entry : index.entries()) {
-                if (!entry.place().expiredAt(now) && range.contains(entry.key())) {
-                    inRange.add(entry.key());
-                }
-            }
-            return inRange;
-        });
-        keys.sort(direction == Direction.FORWARD ? KeyRange::compare : (a, b) -> KeyRange.compare(b, a));
-        return keys.iterator();
+        // An index that keeps no order (see KeyDirectory.orderKeys) sorts its keys, with no writer meanwhile.
+        return index.keepsOrder() ? index.scan(range, direction)
+                : gate.holdingWriteLock(() -> index.scan(range, direction));
     }
 
     private boolean expired(Place place) {

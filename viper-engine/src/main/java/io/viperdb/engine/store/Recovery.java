@@ -70,7 +70,7 @@ final class Recovery {
                         + " index from the logs", e);
             }
         }
-        KeyDirectory index = new KeyDirectory(IndexSizing.expectedKeys(directory, manifest.segmentIds()));
+        KeyDirectory index = KeyDirectory.unordered(IndexSizing.expectedKeys(directory, manifest.segmentIds()));
         List<Long> ids = manifest.segmentIds();
         List<Segment> segments = new ArrayList<>(ids.size());
         try {
@@ -82,6 +82,7 @@ final class Recovery {
             }
             // Sized from the key logs, the table may be far larger than the live keys need (many were overwritten).
             index.trim();
+            index.orderKeys();
             return new Recovered(segments(directory, manifest, writeLock, logFileSize, segments, marks, readOnly),
                     index, false);
         } catch (RuntimeException e) {

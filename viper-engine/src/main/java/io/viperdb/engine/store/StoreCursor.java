@@ -1,26 +1,27 @@
 package io.viperdb.engine.store;
 
 import io.viperdb.Cursor;
+import io.viperdb.engine.index.KeyScan;
 import java.nio.ByteBuffer;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * A scan's cursor: walks the keys that {@link ByteStore#orderedKeys} gives in order, returns those that are live
- * when it reaches them, shown as {@code K} ({@code byte[]}, or {@code String} for the text face, which skips keys
+ * A scan's cursor: walks the keys that {@link ByteStore#orderedKeys} gives in order (a {@link KeyScan} of the
+ * index's ordered keys), returns those that are live when it reaches them, shown as {@code K} ({@code byte[]}, or {@code String} for the text face, which skips keys
  * that are not text), and reads each value only when the entry's value is asked for.
  *
  * <p>Liveness is judged when the cursor moves to a key ({@link #hasNext}, {@link #peekNextKey}), against the index,
- * so a key removed or expired before the cursor reaches it is skipped; its value is read later, through the index
+ * so a key removed or expired before the cursor reaches it is skipped (the scan vouches for most keys itself,
+ * {@link KeyScan#knownLive}, and the others are looked up); its value is read later, through the index
  * again, so it is the key's value then (null if it has gone since).
  */
 final class StoreCursor<K, V> implements Cursor<K, V> {
 
     private final ByteStore store;
-    private final Iterator<byte[]> keys;
+    private final KeyScan keys;
     private final Function<byte[], K> shown;
     private final BiFunction<byte[], ByteBuffer, V> decoder;
     private byte[] nextKey;
@@ -31,7 +32,7 @@ final class StoreCursor<K, V> implements Cursor<K, V> {
      * @param keys the candidate keys, in the scan's order, each a copy the cursor may hand out
      * @param shown a key as the caller sees it, or null to skip it
      */
-    StoreCursor(ByteStore store, Iterator<byte[]> keys, Function<byte[], K> shown,
+    StoreCursor(ByteStore store, KeyScan keys, Function<byte[], K> shown,
             BiFunction<byte[], ByteBuffer, V> decoder) {
         this.store = store;
         this.keys = keys;
@@ -44,7 +45,7 @@ final class StoreCursor<K, V> implements Cursor<K, V> {
         ensureUsable();
         while (nextKey == null && keys.hasNext()) {
             byte[] key = keys.next();
-            if (store.isLive(key)) {
+            if (keys.knownLive() || store.isLive(key)) {
                 K view = shown.apply(key);
                 if (view != null) {
                     nextKey = key;

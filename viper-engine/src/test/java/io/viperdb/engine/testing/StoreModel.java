@@ -5,21 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
+import io.viperdb.WriteBatch;
 import io.viperdb.engine.log.StoreDirectory;
+import io.viperdb.spi.KeyText;
 import io.viperdb.spi.ValueCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
+import org.quicktheories.api.Pair;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 import org.quicktheories.generators.SourceDSL;
@@ -32,6 +41,16 @@ public final class StoreModel<V> {
 
     /** Keys chosen so that operations collide, including the empty key and multi-byte UTF-8. */
     public static final List<String> KEYS = List.of("", "a", "b", "ключ", "🦊", "key/5", "key 6", "k7");
+
+    /**
+     * Byte keys beside {@link #KEYS}: the empty key, the bytes where signed and unsigned order differ (0x00, 0x7F,
+     * 0x80, 0xFF), keys that are prefixes of each other, keys that are not UTF-8 (which the text face skips), and
+     * the bytes of {@code "a"}, which is the same key as the {@code String}.
+     */
+    public static final List<byte[]> BYTE_KEYS = List.of(new byte[0], new byte[] {0}, new byte[] {0, 0},
+            new byte[] {0x7F}, new byte[] {(byte) 0x80}, new byte[] {(byte) 0x80, 0}, new byte[] {(byte) 0xFF},
+            new byte[] {(byte) 0xFF, (byte) 0xFF}, new byte[] {(byte) 0xFF, 0, (byte) 0x80}, new byte[] {'a'},
+            new byte[] {'a', 0}, new byte[] {'k', 'e', 'y'});
 
     /** One step of a run. */
     public sealed interface Step<V> {
@@ -78,6 +97,29 @@ public final class StoreModel<V> {
 
         /** What the function returns: {@code value}, null, or the current value again. */
         public enum Result { VALUE, NULL, CURRENT }
+    }
+
+    /** A put of a byte key, with a time to live when {@code ttlMillis} is positive. */
+    public record PutBytes<V>(byte[] key, V value, long ttlMillis) implements Step<V> {
+        @Override
+        public String toString() {
+            return "PutBytes[" + KeyText.describe(key) + ", " + value + ", " + ttlMillis + "]";
+        }
+    }
+
+    public record RemoveBytes<V>(byte[] key) implements Step<V> {
+        @Override
+        public String toString() {
+            return "RemoveBytes[" + KeyText.describe(key) + "]";
+        }
+    }
+
+    /** A batch of byte keys: each key's value, or null for a remove. */
+    public record WriteBytes<V>(List<byte[]> keys, List<V> values) implements Step<V> {
+        @Override
+        public String toString() {
+            return "WriteBytes[" + keys.stream().map(KeyText::describe).toList() + ", " + values + "]";
+        }
     }
 
     public record Flush<V>() implements Step<V> {
@@ -128,6 +170,13 @@ public final class StoreModel<V> {
         Gen<Step<V>> crash = Generate.constant(new CrashAfterFlush<>());
         Gen<Step<V>> reclaim = Generate.constant(new Reclaim<>());
         Gen<Step<V>> readOnly = Generate.constant(new ReadOnlyAfterCrash<>());
+        Gen<byte[]> byteKeys = Generate.pick(BYTE_KEYS);
+        Gen<Step<V>> putBytes = byteKeys.zip(values, SourceDSL.longs().between(-3_000, 5_000),
+                (k, v, ttl) -> new PutBytes<>(k, v, Math.max(ttl, 0)));
+        Gen<Step<V>> removeBytes = byteKeys.map(RemoveBytes::new);
+        Gen<Step<V>> writeBytes = SourceDSL.lists().of(byteKeys.zip(values.toOptionals(30), Pair::of))
+                .ofSizeBetween(1, 6).map(pairs -> new WriteBytes<>(pairs.stream().map(p -> p._1).toList(),
+                        pairs.stream().map(p -> p._2.orElse(null)).toList()));
         Gen<Step<V>> step = Generate.frequency(List.of(
                 org.quicktheories.api.Pair.of(10, put),
                 org.quicktheories.api.Pair.of(4, putWithTtl),
@@ -144,7 +193,10 @@ public final class StoreModel<V> {
                 org.quicktheories.api.Pair.of(1, rebuild),
                 org.quicktheories.api.Pair.of(1, crash),
                 org.quicktheories.api.Pair.of(2, reclaim),
-                org.quicktheories.api.Pair.of(1, readOnly)));
+                org.quicktheories.api.Pair.of(1, readOnly),
+                org.quicktheories.api.Pair.of(6, putBytes),
+                org.quicktheories.api.Pair.of(3, removeBytes),
+                org.quicktheories.api.Pair.of(2, writeBytes)));
         return SourceDSL.lists().of(step).ofSizeBetween(1, maxLength);
     }
 
@@ -154,7 +206,8 @@ public final class StoreModel<V> {
     private final ValueCodec<V> codec;
     private final long logFileSize;
     private final TestClock clock = new TestClock();
-    private final Map<String, Entry<V>> model = new HashMap<>();
+    /** The model: keys in the order of every scan, unsigned bytes, as {@code String} keys are their UTF-8 bytes. */
+    private final NavigableMap<byte[], Entry<V>> model = new TreeMap<>(Arrays::compareUnsigned);
     private Path dir;
     private KeyValueStore<V> store;
 
@@ -212,41 +265,68 @@ public final class StoreModel<V> {
         long now = clock.millis();
         if (step instanceof Put<V> put) {
             store.put(put.key(), put.value());
-            model.put(put.key(), new Entry<>(put.value(), Long.MAX_VALUE));
+            model.put(k(put.key()), new Entry<>(put.value(), Long.MAX_VALUE));
         } else if (step instanceof PutWithTtl<V> put) {
             store.put(put.key(), put.value(), Duration.ofMillis(put.ttlMillis()));
-            model.put(put.key(), new Entry<>(put.value(), now + put.ttlMillis()));
+            model.put(k(put.key()), new Entry<>(put.value(), now + put.ttlMillis()));
         } else if (step instanceof Remove<V> remove) {
-            boolean wasLive = live().containsKey(remove.key());
+            boolean wasLive = live().containsKey(k(remove.key()));
             assertEquals(wasLive, store.remove(remove.key()), "remove(\"" + remove.key() + "\")");
-            model.remove(remove.key());
+            model.remove(k(remove.key()));
         } else if (step instanceof PutAt<V> put) {
             store.put(put.key(), put.value(), Instant.ofEpochMilli(now + put.offsetMillis()));
-            model.put(put.key(), new Entry<>(put.value(), now + put.offsetMillis()));
+            model.put(k(put.key()), new Entry<>(put.value(), now + put.offsetMillis()));
         } else if (step instanceof PutIfAbsent<V> put) {
-            V current = live().get(put.key());
+            V current = live().get(k(put.key()));
             V returned = put.ttlMillis() > 0
                     ? store.putIfAbsent(put.key(), put.value(), Duration.ofMillis(put.ttlMillis()))
                     : store.putIfAbsent(put.key(), put.value());
             assertDecoded(current, returned, "putIfAbsent(\"" + put.key() + "\")");
             if (current == null) {
-                model.put(put.key(), new Entry<>(put.value(), put.ttlMillis() > 0 ? now + put.ttlMillis()
+                model.put(k(put.key()), new Entry<>(put.value(), put.ttlMillis() > 0 ? now + put.ttlMillis()
                         : Long.MAX_VALUE));
             }
         } else if (step instanceof Replace<V> replace) {
-            V current = live().get(replace.key());
+            V current = live().get(k(replace.key()));
             assertDecoded(current, store.replace(replace.key(), replace.value()), "replace(\"" + replace.key() + "\")");
             if (current != null) {
-                model.put(replace.key(), new Entry<>(replace.value(), Long.MAX_VALUE));
+                model.put(k(replace.key()), new Entry<>(replace.value(), Long.MAX_VALUE));
             }
         } else if (step instanceof CompareAnd<V> step2) {
             compareAnd(step2);
         } else if (step instanceof GetAndRemove<V> remove) {
-            V current = live().get(remove.key());
+            V current = live().get(k(remove.key()));
             assertDecoded(current, store.getAndRemove(remove.key()), "getAndRemove(\"" + remove.key() + "\")");
-            model.remove(remove.key());
+            model.remove(k(remove.key()));
         } else if (step instanceof Compute<V> compute) {
             compute(compute);
+        } else if (step instanceof PutBytes<V> put) {
+            if (put.ttlMillis() > 0) {
+                store.byteKeys().put(put.key(), put.value(), Duration.ofMillis(put.ttlMillis()));
+            } else {
+                store.byteKeys().put(put.key(), put.value());
+            }
+            model.put(put.key(), new Entry<>(put.value(), put.ttlMillis() > 0 ? now + put.ttlMillis()
+                    : Long.MAX_VALUE));
+        } else if (step instanceof RemoveBytes<V> remove) {
+            boolean wasLive = live().containsKey(remove.key());
+            assertEquals(wasLive, store.byteKeys().remove(remove.key()), "remove(" + KeyText.describe(remove.key())
+                    + ")");
+            model.remove(remove.key());
+        } else if (step instanceof WriteBytes<V> write) {
+            WriteBatch<V> batch = new WriteBatch<>();
+            for (int i = 0; i < write.keys().size(); i++) {
+                byte[] key = write.keys().get(i);
+                V value = write.values().get(i);
+                if (value == null) {
+                    batch.remove(key);
+                    model.remove(key);
+                } else {
+                    batch.put(key, value);
+                    model.put(key, new Entry<>(value, Long.MAX_VALUE));
+                }
+            }
+            store.write(batch);
         } else if (step instanceof Advance<V> advance) {
             clock.advance(Duration.ofMillis(advance.millis()));
         } else if (step instanceof Flush<V>) {
@@ -289,13 +369,13 @@ public final class StoreModel<V> {
         if (step.value() == null) {
             assertEquals(matches, store.remove(step.key(), expected), "remove(\"" + step.key() + "\", expected)");
             if (matches) {
-                model.remove(step.key());
+                model.remove(k(step.key()));
             }
         } else {
             assertEquals(matches, store.replace(step.key(), expected, step.value()),
                     "replace(\"" + step.key() + "\", expected, value)");
             if (matches) {
-                model.put(step.key(), new Entry<>(step.value(), Long.MAX_VALUE));
+                model.put(k(step.key()), new Entry<>(step.value(), Long.MAX_VALUE));
             }
         }
     }
@@ -303,7 +383,7 @@ public final class StoreModel<V> {
     /** The compute-like operations: what each calls its function with, writes and returns, against the model. */
     private void compute(Compute<V> step) {
         String key = step.key();
-        V current = live().get(key);
+        V current = live().get(k(key));
         int[] calls = {0};
         BiFunction<V, V, V> function = (old, given) -> {
             calls[0]++;
@@ -344,11 +424,11 @@ public final class StoreModel<V> {
         assertEquals(called ? 1 : 0, calls[0], () -> step + ": calls of the function");
         assertTrue(Objects.deepEquals(next, returned), () -> step + " returned " + returned + ", expected " + next);
         if (next == null) {
-            model.remove(key);
+            model.remove(k(key));
         } else if (called || current == null) {
             // Whatever the function returns is written anew, with no expiry; a present key it was not called for
             // keeps its value and its expiry.
-            model.put(key, new Entry<>(next, Long.MAX_VALUE));
+            model.put(k(key), new Entry<>(next, Long.MAX_VALUE));
         }
     }
 
@@ -358,27 +438,44 @@ public final class StoreModel<V> {
                 + expected);
     }
 
-    private Map<String, V> live() {
+    private NavigableMap<byte[], V> live() {
         long now = clock.millis();
-        return model.entrySet().stream().filter(e -> now < e.getValue().expiry())
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().value()));
+        NavigableMap<byte[], V> live = new TreeMap<>(Arrays::compareUnsigned);
+        model.forEach((key, entry) -> {
+            if (now < entry.expiry()) {
+                live.put(key, entry.value());
+            }
+        });
+        return live;
+    }
+
+    private static byte[] k(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
     }
 
     private void verify(String context) {
-        Map<String, V> live = live();
+        NavigableMap<byte[], V> live = live();
         for (String key : KEYS) {
-            V expected = live.get(key);
+            V expected = live.get(k(key));
             V actual = store.get(key);
             assertTrue(Objects.deepEquals(expected, actual),
                     () -> context + ": get(\"" + key + "\") was " + actual + ", expected " + expected);
             assertEquals(expected != null, store.containsKey(key), () -> context + ": containsKey(\"" + key + "\")");
-            Entry<V> entry = model.get(key);
+            Entry<V> entry = model.get(k(key));
             Optional<Instant> expiry = expected == null || entry.expiry() == Long.MAX_VALUE ? Optional.empty()
                     : Optional.of(Instant.ofEpochMilli(entry.expiry()));
             assertEquals(expiry, store.expiresAt(key), () -> context + ": expiresAt(\"" + key + "\")");
         }
         assertEquals(live.size(), store.size(), () -> context + ": size()");
-        assertEquals(live.keySet(), store.keys(), () -> context + ": keys()");
+        Set<String> text = new HashSet<>();
+        live.keySet().forEach(key -> {
+            String decoded = KeyText.decode(key);
+            if (decoded != null) {
+                text.add(decoded);
+            }
+        });
+        assertEquals(text, store.keys(), () -> context + ": keys() (the keys that are text)");
+        ScanCheck.check(store, live, BYTE_KEYS, context);
     }
 
     private static String describe(Step<?> step) {
