@@ -128,7 +128,10 @@ final class ViperKeyValueStore implements org.apache.kafka.streams.state.KeyValu
                         + "writes past its committed offsets, so Kafka must wipe it and restore it"));
             }
             loadCommitted();
-            keys.put(KeySpace.STATUS, OPEN);
+            // The position key is written now, so that the metadata keys are always the status, the position and
+            // one per committed offset (approximateNumEntries counts on it).
+            keys.write(new WriteBatch<byte[]>().put(KeySpace.STATUS, OPEN)
+                    .put(KeySpace.POSITION, PositionFormat.encode(position)));
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -276,7 +279,7 @@ final class ViperKeyValueStore implements org.apache.kafka.streams.state.KeyValu
     /** {@inheritDoc} The live keys less the store's own metadata (status, position, offsets). */
     @Override
     public long approximateNumEntries() {
-        long metadata = 1 + committed.size() + (position.isEmpty() ? 0 : 1);
+        long metadata = 2 + committed.size();
         return Math.max(0, read(store::size) - metadata);
     }
 
