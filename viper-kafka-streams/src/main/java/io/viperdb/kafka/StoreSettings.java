@@ -47,9 +47,7 @@ record StoreSettings(StoreOptions options, boolean syncOnCommit, AutoReclaim rec
      * @throws ConfigException if a value is not valid
      */
     static StoreSettings from(Map<String, Object> config, StoreOptions options) {
-        StoreOptions engine = options != null ? withBytesCodec(options)
-                : StoreOptions.builder().codec(BytesCodec.NAME)
-                        .logFileSize(number(config, LOG_FILE_SIZE, DEFAULT_LOG_FILE_SIZE)).build();
+        StoreOptions engine = options != null ? withBytesCodec(options) : fromConfig(config);
         boolean syncOnCommit = Boolean.parseBoolean(String.valueOf(config.getOrDefault(SYNC_ON_COMMIT, "true")));
         double fraction = decimal(config, RECLAIM_DEAD_FRACTION, DEFAULT_DEAD_FRACTION);
         AutoReclaim reclaim = AutoReclaim.off();
@@ -63,6 +61,15 @@ record StoreSettings(StoreOptions options, boolean syncOnCommit, AutoReclaim rec
             }
         }
         return new StoreSettings(engine, syncOnCommit, reclaim);
+    }
+
+    private static StoreOptions fromConfig(Map<String, Object> config) {
+        long logFileSize = number(config, LOG_FILE_SIZE, DEFAULT_LOG_FILE_SIZE);
+        try {
+            return StoreOptions.builder().codec(BytesCodec.NAME).logFileSize(logFileSize).build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(PREFIX + LOG_FILE_SIZE, logFileSize, e.getMessage());
+        }
     }
 
     /** {@return {@code options} with the {@code bytes} codec}; Kafka's values are bytes */
