@@ -109,6 +109,20 @@ final class Topologies {
         return output.readKeyValuesToList();
     }
 
+    /** {@return the names of the ViperDB stores under a driver's state directory} */
+    static java.util.Set<String> viperStoresUnder(Path stateDir) {
+        if (!java.nio.file.Files.isDirectory(stateDir)) {
+            return java.util.Set.of();
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(stateDir)) {
+            return files.filter(file -> file.endsWith("viper.manifest"))
+                    .map(file -> file.getParent().getFileName().toString())
+                    .collect(java.util.stream.Collectors.toSet());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** {@return what {@code run} gives with a new driver of {@code topology} and {@code props}, closed after} */
     static <T> T drive(Topology topology, Properties props, Function<TopologyTestDriver, T> run) {
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
