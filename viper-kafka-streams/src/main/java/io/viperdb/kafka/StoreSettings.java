@@ -4,6 +4,7 @@ import io.viperdb.AutoReclaim;
 import io.viperdb.StoreOptions;
 import io.viperdb.spi.BytesCodec;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -86,20 +87,20 @@ record StoreSettings(StoreOptions options, boolean syncOnCommit, AutoReclaim rec
     }
 
     private static long number(Map<String, Object> config, String key, long defaultValue) {
-        Object value = config.get(key);
-        try {
-            return value == null ? defaultValue : Long.parseLong(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(PREFIX + key, value, "not a whole number of bytes");
-        }
+        return parse(config, key, defaultValue, Long::parseLong, "not a whole number of bytes");
     }
 
     private static double decimal(Map<String, Object> config, String key, double defaultValue) {
+        return parse(config, key, defaultValue, Double::parseDouble, "not a number");
+    }
+
+    private static <T> T parse(Map<String, Object> config, String key, T defaultValue, Function<String, T> parser,
+            String problem) {
         Object value = config.get(key);
         try {
-            return value == null ? defaultValue : Double.parseDouble(value.toString().trim());
+            return value == null ? defaultValue : parser.apply(value.toString().trim());
         } catch (NumberFormatException e) {
-            throw new ConfigException(PREFIX + key, value, "not a number");
+            throw new ConfigException(PREFIX + key, value, problem);
         }
     }
 }

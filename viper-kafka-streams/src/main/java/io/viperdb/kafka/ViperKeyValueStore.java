@@ -132,12 +132,13 @@ final class ViperKeyValueStore implements org.apache.kafka.streams.state.KeyValu
             // one per committed offset (approximateNumEntries counts on it).
             keys.write(new WriteBatch<byte[]>().put(KeySpace.STATUS, OPEN)
                     .put(KeySpace.POSITION, PositionFormat.encode(position)));
+            open = true;
+            context.register(root, (BatchingStateRestoreCallback) this::restoreAll);
         } catch (RuntimeException e) {
+            open = false;
             store.close();
             throw e;
         }
-        open = true;
-        context.register(root, (BatchingStateRestoreCallback) this::restoreAll);
     }
 
     private static boolean exactlyOnce(StateStoreContext context) {

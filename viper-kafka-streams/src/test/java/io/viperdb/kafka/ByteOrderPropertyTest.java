@@ -48,7 +48,7 @@ class ByteOrderPropertyTest {
         Path stateDir = root.resolve("run-" + run++);
         TestContext context = new TestContext(stateDir);
         NavigableMap<Bytes, byte[]> model = new TreeMap<>();
-        KeyValueStore<Bytes, byte[]> store = open(context);
+        KeyValueStore<Bytes, byte[]> store = context.open("ordered");
         try {
             int step = 0;
             for (Op op : operations) {
@@ -81,7 +81,7 @@ class ByteOrderPropertyTest {
                     case 7 -> {
                         store.commit(Map.of());
                         store.close();
-                        store = open(context);
+                        store = context.open("ordered");
                     }
                     default -> compareReads(store, model, key, key(op.b));
                 }
@@ -104,11 +104,6 @@ class ByteOrderPropertyTest {
         }
     }
 
-    private static KeyValueStore<Bytes, byte[]> open(TestContext context) {
-        KeyValueStore<Bytes, byte[]> store = ViperStores.keyValueStore("ordered").get();
-        store.init(context, store);
-        return store;
-    }
 
     private static void compareReads(KeyValueStore<Bytes, byte[]> store, NavigableMap<Bytes, byte[]> model,
             Bytes a, Bytes b) {

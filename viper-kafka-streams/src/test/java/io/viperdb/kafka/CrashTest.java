@@ -49,10 +49,10 @@ class CrashTest {
 
             Path copy = root.resolve("copy-" + kill);
             WordCountTest.copyTree(dir, copy);
-            assertThrows(TaskCorruptedException.class, () -> open(new TestContext(copy).exactlyOnce()),
+            assertThrows(TaskCorruptedException.class, () -> new TestContext(copy).exactlyOnce().open("crash"),
                     "exactly-once refuses a store that was not closed cleanly");
 
-            KeyValueStore<Bytes, byte[]> store = open(new TestContext(dir));
+            KeyValueStore<Bytes, byte[]> store = new TestContext(dir).open("crash");
             try {
                 Long committed = store.committedOffset(CrashWorker.CHANGELOG);
                 assertNotNull(committed, "kill " + kill + ": a commit was seen, so an offset is stored");
@@ -77,11 +77,6 @@ class CrashTest {
         assertTrue(beyondCommit > 0, "some kill left writes past a commit in the files");
     }
 
-    private static KeyValueStore<Bytes, byte[]> open(TestContext context) {
-        KeyValueStore<Bytes, byte[]> store = ViperStores.keyValueStore("crash").get();
-        store.init(context, store);
-        return store;
-    }
 
     /** Starts a worker on {@code dir}, kills it {@code millis} after it is ready, returns the last offset it saw committed. */
     private static long killWorker(Path dir, int millis) throws Exception {

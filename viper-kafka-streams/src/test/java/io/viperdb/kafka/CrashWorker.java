@@ -29,8 +29,7 @@ public final class CrashWorker {
      */
     public static void main(String[] args) {
         TestContext context = new TestContext(Path.of(args[0])).exactlyOnce();
-        KeyValueStore<Bytes, byte[]> store = ViperStores.keyValueStore("crash").get();
-        store.init(context, store);
+        KeyValueStore<Bytes, byte[]> store = context.open("crash");
         System.out.println("READY");
         for (long offset = 0; ; offset++) {
             context.processing("input", 0, offset);

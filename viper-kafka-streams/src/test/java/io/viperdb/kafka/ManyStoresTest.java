@@ -37,9 +37,7 @@ class ManyStoresTest {
         List<KeyValueStore<Bytes, byte[]>> stores = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < STORES; i++) {
-            KeyValueStore<Bytes, byte[]> store = ViperStores.keyValueStore("store-" + i).get();
-            store.init(new TestContext(stateDir), store);
-            stores.add(store);
+            stores.add(new TestContext(stateDir).open("store-" + i));
         }
         long opened = System.nanoTime();
         TopicPartition changelog = new TopicPartition("changelog", 0);
@@ -59,9 +57,7 @@ class ManyStoresTest {
 
         stores.clear();
         for (int i = 0; i < STORES; i++) {
-            KeyValueStore<Bytes, byte[]> store = ViperStores.keyValueStore("store-" + i).get();
-            store.init(new TestContext(stateDir), store);
-            stores.add(store);
+            stores.add(new TestContext(stateDir).open("store-" + i));
         }
         long reopened = System.nanoTime();
         int threadsReopened = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -84,10 +80,8 @@ class ManyStoresTest {
     void commitsReclaimOnOneSharedThread() {
         List<KeyValueStore<Bytes, byte[]>> stores = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            KeyValueStore<Bytes, byte[]> store = ViperStores.keyValueStore("store-" + i).get();
-            store.init(new TestContext(stateDir).with("viperdb.log.file.size", String.valueOf(64 << 10))
-                    .with("viperdb.sync.on.commit", "false"), store);
-            stores.add(store);
+            stores.add(new TestContext(stateDir).with("viperdb.log.file.size", String.valueOf(64 << 10))
+                    .with("viperdb.sync.on.commit", "false").open("store-" + i));
         }
         int reclaimThreads = 0;
         byte[] value = new byte[1000];

@@ -38,11 +38,6 @@ class OffsetsAndRecoveryTest {
     @TempDir
     Path stateDir;
 
-    private KeyValueStore<Bytes, byte[]> open(TestContext context) {
-        KeyValueStore<Bytes, byte[]> store = ViperStores.keyValueStore("counts").get();
-        store.init(context, store);
-        return store;
-    }
 
     /** A store closed at the end of a try block. */
     record Opened(KeyValueStore<Bytes, byte[]> store) implements AutoCloseable {
@@ -58,7 +53,7 @@ class OffsetsAndRecoveryTest {
 
     @Test
     void theStoreManagesItsOffsetsAndKeepsKafkasFormat() {
-        try (Opened opened = new Opened(open(new TestContext(stateDir)))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             assertTrue(store.managesOffsets());
             assertTrue(store.persistent());
@@ -70,14 +65,14 @@ class OffsetsAndRecoveryTest {
 
     @Test
     void aRestartReadsTheCommittedOffsetsBack() {
-        try (Opened opened = new Opened(open(new TestContext(stateDir)))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             assertNull(store.committedOffset(CHANGELOG));
             store.put(key("a"), new byte[] {1});
             store.commit(Map.of(CHANGELOG, 41L, OTHER, UNKNOWN));
             assertEquals(41L, store.committedOffset(CHANGELOG));
         }
-        try (Opened opened = new Opened(open(new TestContext(stateDir)))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             assertEquals(41L, store.committedOffset(CHANGELOG));
             assertEquals(UNKNOWN, store.committedOffset(OTHER), "the sentinel round-trips");
@@ -87,7 +82,7 @@ class OffsetsAndRecoveryTest {
 
     @Test
     void aNullOffsetRemovesOnePartitionAndAnEmptyMapRemovesAll() {
-        try (Opened opened = new Opened(open(new TestContext(stateDir)))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             store.commit(Map.of(CHANGELOG, 7L, OTHER, 8L));
             Map<TopicPartition, Long> removeOne = new HashMap<>();
@@ -96,14 +91,14 @@ class OffsetsAndRecoveryTest {
             assertEquals(7L, store.committedOffset(CHANGELOG));
             assertNull(store.committedOffset(OTHER));
         }
-        try (Opened opened = new Opened(open(new TestContext(stateDir)))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             assertEquals(7L, store.committedOffset(CHANGELOG));
             assertNull(store.committedOffset(OTHER));
             store.commit(Map.of());
             assertNull(store.committedOffset(CHANGELOG));
         }
-        try (Opened opened = new Opened(open(new TestContext(stateDir)))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             assertNull(store.committedOffset(CHANGELOG), "cleared for good");
         }
@@ -113,7 +108,7 @@ class OffsetsAndRecoveryTest {
     void metadataNeverShowsAmongTheKeys() {
         TestContext context = new TestContext(stateDir);
         context.processing("words", 3, 17);
-        try (Opened opened = new Opened(open(context))) {
+        try (Opened opened = new Opened(context.open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             store.put(key("only"), new byte[] {1});
             store.commit(Map.of(CHANGELOG, 5L, OTHER, 6L));
@@ -130,7 +125,7 @@ class OffsetsAndRecoveryTest {
     @Test
     void thePositionFollowsTheRecordsWrittenAndSurvivesARestart() {
         TestContext context = new TestContext(stateDir);
-        try (Opened opened = new Opened(open(context))) {
+        try (Opened opened = new Opened(context.open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             context.processing("words", 3, 10);
             store.put(key("a"), new byte[] {1});
@@ -142,7 +137,7 @@ class OffsetsAndRecoveryTest {
             assertEquals(Map.of(3, 4L), store.getPosition().getPartitionPositions("lines"));
             store.commit(Map.of(CHANGELOG, 2L));
         }
-        try (Opened opened = new Opened(open(new TestContext(stateDir)))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             assertEquals(Map.of(3, 11L), store.getPosition().getPartitionPositions("words"));
             assertEquals(Map.of(3, 4L), store.getPosition().getPartitionPositions("lines"));
@@ -152,7 +147,7 @@ class OffsetsAndRecoveryTest {
     @Test
     void aRestoredBatchIsWrittenAtomicallyAndItsLastWriteOfAKeyWins() {
         TestContext context = new TestContext(stateDir);
-        try (Opened opened = new Opened(open(context))) {
+        try (Opened opened = new Opened(context.open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             store.put(key("gone"), new byte[] {9});
             context.restorer().restoreAll(List.of(
@@ -170,7 +165,7 @@ class OffsetsAndRecoveryTest {
 
     @Test
     void iteratorsCloseWithTheStore() {
-        KeyValueStore<Bytes, byte[]> store = open(new TestContext(stateDir));
+        KeyValueStore<Bytes, byte[]> store = new TestContext(stateDir).open("counts");
         store.put(key("a"), new byte[] {1});
         store.put(key("b"), new byte[] {2});
         KeyValueIterator<Bytes, byte[]> all = store.all();
@@ -185,7 +180,7 @@ class OffsetsAndRecoveryTest {
 
     @Test
     void nullKeysAreRefusedAndNullValuesDelete() {
-        try (Opened opened = new Opened(open(new TestContext(stateDir)))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             assertThrows(NullPointerException.class, () -> store.put(null, new byte[] {1}));
             assertThrows(NullPointerException.class, () -> store.get(null));
@@ -203,7 +198,7 @@ class OffsetsAndRecoveryTest {
 
     @Test
     void aKeyTooLongForViperDbIsRefusedWithItsLength() {
-        try (Opened opened = new Opened(open(new TestContext(stateDir)))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             store.put(Bytes.wrap(new byte[KeySpace.MAX_USER_KEY_BYTES]), new byte[] {1});
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
@@ -215,12 +210,12 @@ class OffsetsAndRecoveryTest {
     /** Under exactly-once, a store closed cleanly after its last commit opens again with its offsets. */
     @Test
     void exactlyOnceAcceptsAStoreClosedCleanly() {
-        try (Opened opened = new Opened(open(new TestContext(stateDir).exactlyOnce()))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).exactlyOnce().open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             store.put(key("a"), new byte[] {1});
             store.commit(Map.of(CHANGELOG, 1L));
         }
-        try (Opened opened = new Opened(open(new TestContext(stateDir).exactlyOnce()))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).exactlyOnce().open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             assertEquals(1L, store.committedOffset(CHANGELOG));
             assertArrayEquals(new byte[] {1}, store.get(key("a")));
@@ -234,21 +229,21 @@ class OffsetsAndRecoveryTest {
      */
     @Test
     void exactlyOnceRefusesAStoreWithWritesPastItsCommit() {
-        try (Opened opened = new Opened(open(new TestContext(stateDir).exactlyOnce()))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).exactlyOnce().open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             store.commit(Map.of(CHANGELOG, 1L));
             store.put(key("uncommitted"), new byte[] {1});
         }
         TaskCorruptedException corrupted = assertThrows(TaskCorruptedException.class,
-                () -> open(new TestContext(stateDir).exactlyOnce()));
+                () -> new TestContext(stateDir).exactlyOnce().open("counts"));
         assertEquals(new TestContext(stateDir).taskId(), corrupted.corruptedTasks().iterator().next());
 
-        try (Opened opened = new Opened(open(new TestContext(stateDir)))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             assertEquals(1L, store.committedOffset(CHANGELOG), "at-least-once keeps the store");
             store.commit(Map.of(CHANGELOG, 2L));
         }
-        try (Opened opened = new Opened(open(new TestContext(stateDir).exactlyOnce()))) {
+        try (Opened opened = new Opened(new TestContext(stateDir).exactlyOnce().open("counts"))) {
             KeyValueStore<Bytes, byte[]> store = opened.store;
             assertEquals(2L, store.committedOffset(CHANGELOG), "closed cleanly since: accepted again");
         }

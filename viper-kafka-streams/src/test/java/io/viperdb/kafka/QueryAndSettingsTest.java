@@ -40,11 +40,6 @@ class QueryAndSettingsTest {
     @TempDir
     Path stateDir;
 
-    private KeyValueStore<Bytes, byte[]> open(TestContext context) {
-        KeyValueStore<Bytes, byte[]> store = ViperStores.keyValueStore("queried").get();
-        store.init(context, store);
-        return store;
-    }
 
     private static Bytes key(int k) {
         return Bytes.wrap(new byte[] {(byte) k});
@@ -53,7 +48,7 @@ class QueryAndSettingsTest {
     @Test
     void keyAndRangeQueriesAnswerOnceThePositionReachesTheirBound() {
         TestContext context = new TestContext(stateDir);
-        KeyValueStore<Bytes, byte[]> store = open(context);
+        KeyValueStore<Bytes, byte[]> store = context.open("queried");
         try {
             int partition = context.taskId().partition();
             for (int offset = 0; offset < 5; offset++) {
@@ -112,7 +107,7 @@ class QueryAndSettingsTest {
         Level level = logger.getLevel();
         logger.setLevel(Level.WARNING);
         logger.addHandler(handler);
-        KeyValueStore<Bytes, byte[]> store = open(new TestContext(stateDir));
+        KeyValueStore<Bytes, byte[]> store = new TestContext(stateDir).open("queried");
         try {
             store.put(key(1), new byte[] {1});
             assertEquals(List.of(), keys(store.range(key(2), key(0))));
@@ -131,7 +126,7 @@ class QueryAndSettingsTest {
     void theLogFileSizeComesFromTheAppConfig() {
         TestContext context = new TestContext(stateDir).with("viperdb.log.file.size", "65536")
                 .with("viperdb.reclaim.dead.fraction", "0");
-        KeyValueStore<Bytes, byte[]> store = open(context);
+        KeyValueStore<Bytes, byte[]> store = context.open("queried");
         try {
             byte[] value = new byte[1000];
             for (int i = 0; i < 300; i++) {
@@ -161,10 +156,10 @@ class QueryAndSettingsTest {
     @Test
     void badSettingsAreRefusedWithTheirKey() {
         ConfigException bad = assertThrows(ConfigException.class,
-                () -> open(new TestContext(stateDir).with("viperdb.log.file.size", "big")));
+                () -> new TestContext(stateDir).with("viperdb.log.file.size", "big").open("queried"));
         assertTrue(bad.getMessage().contains("viperdb.log.file.size"), bad.getMessage());
         ConfigException small = assertThrows(ConfigException.class,
-                () -> open(new TestContext(stateDir).with("viperdb.log.file.size", "10")));
+                () -> new TestContext(stateDir).with("viperdb.log.file.size", "10").open("queried"));
         assertTrue(small.getMessage().contains("viperdb.log.file.size"), small.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> ViperStores.keyValueStore("json", StoreOptions.builder().codec("json").build()));

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.BatchingStateRestoreCallback;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The context Kafka gives a store at init, reduced to what a store uses: a state directory, the app config, the
@@ -61,6 +63,13 @@ final class TestContext implements StateStoreContext {
                 return offset;
             }
         };
+    }
+
+    /** {@return a new ViperDB store named {@code name}, initialized with this context as Kafka would} */
+    KeyValueStore<Bytes, byte[]> open(String name) {
+        KeyValueStore<Bytes, byte[]> store = ViperStores.keyValueStore(name).get();
+        store.init(this, store);
+        return store;
     }
 
     BatchingStateRestoreCallback restorer() {
