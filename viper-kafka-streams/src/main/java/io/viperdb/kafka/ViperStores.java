@@ -1,7 +1,9 @@
 package io.viperdb.kafka;
 
 import io.viperdb.StoreOptions;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -75,8 +77,8 @@ public final class ViperStores {
     }
 
     /** The supplier: a new store at each call, settings read from the app config when the store is initialized. */
-    private record Supplier(String name, java.util.function.Function<java.util.Map<String, Object>, StoreSettings>
-            settings) implements KeyValueBytesStoreSupplier {
+    private record Supplier(String name, Function<Map<String, Object>, StoreSettings> settings)
+            implements KeyValueBytesStoreSupplier {
 
         @Override
         public KeyValueStore<Bytes, byte[]> get() {
