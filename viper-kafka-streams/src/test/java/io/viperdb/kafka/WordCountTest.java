@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
@@ -28,8 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Word count through Kafka's DSL with the counts in ViperDB, by a {@code Materialized} supplier and by
- * {@link ViperDslStoreSuppliers}, with Kafka's record cache on and off: every count sent downstream, and the store's
- * content at the end, are those of Kafka's in-memory store.
+ * {@link ViperDslStoreSuppliers}, with Kafka's record cache on and off, at least once and exactly once: every count
+ * sent downstream, and the store's content at the end, are those of Kafka's in-memory store.
  */
 class WordCountTest {
 
@@ -57,6 +58,19 @@ class WordCountTest {
         Run expected = run(Topologies.named(caching), "memory", caching,
                 BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
         Run viper = run(Topologies.named(caching), "viper", caching, ViperDslStoreSuppliers.class);
+
+        assertEquals(expected.output, viper.output);
+        assertEquals(expected.content, viper.content);
+        assertTrue(viper.viperFiles);
+    }
+
+    @ParameterizedTest(name = "caching {0}")
+    @ValueSource(booleans = {false, true})
+    void countsUnderExactlyOnceAreThoseOfTheInMemoryStore(boolean caching) {
+        Run expected = run(Topologies.named(caching), "memory-eos", caching,
+                BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class, StreamsConfig.EXACTLY_ONCE_V2);
+        Run viper = run(Topologies.named(caching), "viper-eos", caching, ViperDslStoreSuppliers.class,
+                StreamsConfig.EXACTLY_ONCE_V2);
 
         assertEquals(expected.output, viper.output);
         assertEquals(expected.content, viper.content);
@@ -101,8 +115,15 @@ class WordCountTest {
     private Run run(org.apache.kafka.streams.kstream.Materialized<String, Long,
             KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>> materialized, String name, boolean caching,
             Class<?> suppliers) {
+        return run(materialized, name, caching, suppliers, StreamsConfig.AT_LEAST_ONCE);
+    }
+
+    private Run run(org.apache.kafka.streams.kstream.Materialized<String, Long,
+            KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>> materialized, String name, boolean caching,
+            Class<?> suppliers, String guarantee) {
         Path stateDir = root.resolve(name + "-" + caching);
         var props = Topologies.config(stateDir, caching);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         if (suppliers != null) {
             Topologies.withSuppliers(props, suppliers);
         }
