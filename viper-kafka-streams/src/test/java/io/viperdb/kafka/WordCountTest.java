@@ -25,6 +25,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -52,25 +53,12 @@ class WordCountTest {
         assertTrue(viper.viperFiles, "the store's files are under <state.dir>/<app>/<task>/" + STORE);
     }
 
-    @ParameterizedTest(name = "caching {0}")
-    @ValueSource(booleans = {false, true})
-    void countsThroughTheDslSuppliersAreThoseOfTheInMemoryStore(boolean caching) {
+    @ParameterizedTest(name = "{0}, caching {1}")
+    @CsvSource({"at_least_once, false", "at_least_once, true", "exactly_once_v2, false", "exactly_once_v2, true"})
+    void countsThroughTheDslSuppliersAreThoseOfTheInMemoryStore(String guarantee, boolean caching) {
         Run expected = run(Topologies.named(caching), "memory", caching,
-                BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
-        Run viper = run(Topologies.named(caching), "viper", caching, ViperDslStoreSuppliers.class);
-
-        assertEquals(expected.output, viper.output);
-        assertEquals(expected.content, viper.content);
-        assertTrue(viper.viperFiles);
-    }
-
-    @ParameterizedTest(name = "caching {0}")
-    @ValueSource(booleans = {false, true})
-    void countsUnderExactlyOnceAreThoseOfTheInMemoryStore(boolean caching) {
-        Run expected = run(Topologies.named(caching), "memory-eos", caching,
-                BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class, StreamsConfig.EXACTLY_ONCE_V2);
-        Run viper = run(Topologies.named(caching), "viper-eos", caching, ViperDslStoreSuppliers.class,
-                StreamsConfig.EXACTLY_ONCE_V2);
+                BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class, guarantee);
+        Run viper = run(Topologies.named(caching), "viper", caching, ViperDslStoreSuppliers.class, guarantee);
 
         assertEquals(expected.output, viper.output);
         assertEquals(expected.content, viper.content);
