@@ -56,7 +56,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@link AutoReclaimer}: told of every change of the index ({@link IndexChanges}), it keeps the
  *       {@link LiveSpace} and reclaims when that calls for it.</li>
  * </ul>
- * Their threads are {@link BackgroundThread}s, never interrupted. The constructor starts nothing: {@link #start()},
+ * Their threads are {@link BackgroundQueue}s, never interrupted. The constructor starts nothing: {@link #start()},
  * called by the opener, starts the background work.
  *
  * <p>Locks. A write takes the write lock. A read of a key takes no lock as a rule: the index reads under its sequence
