@@ -99,6 +99,15 @@ public final class KeyDirectory {
         return handles;
     }
 
+    /**
+     * A copy of the directory as it is now, for a checkpoint to write to the index file (see {@link IndexFile}) while
+     * updates go on here. The caller holds the store's write lock, so that no update is under way; the copy costs a
+     * copy of the table's arrays and arena, and no key is read or hashed.
+     */
+    public KeyDirectory snapshot() {
+        return new KeyDirectory(table.snapshot(), handles.ids().clone(), handles.counts().clone());
+    }
+
     private static int capacityFor(long keys, double load) {
         long capacity = (long) Math.ceil(keys / load) + 1;
         if (capacity > MAX_CAPACITY) {

@@ -401,6 +401,21 @@ final class KeyTable {
     }
 
     /**
+     * A copy of this table as it is now, arena and counts included, that later writes to this one leave as it is: for
+     * a checkpoint to write to the index file while the store goes on (see {@link KeyDirectory#snapshot()}).
+     */
+    KeyTable snapshot() {
+        KeyTable copy = new KeyTable(capacity, arena.copy(), segments, generation);
+        System.arraycopy(slots, 0, copy.slots, 0, slots.length);
+        System.arraycopy(hashes, 0, copy.hashes, 0, hashes.length);
+        copy.live = live;
+        copy.tombstones = tombstones;
+        copy.expiring = expiring;
+        copy.garbageBytes = garbageBytes;
+        return copy;
+    }
+
+    /**
      * Copies every entry of this table into {@code fresh}, an empty table with an arena of its own; keys are copied
      * into that arena, without the garbage of this one.
      */

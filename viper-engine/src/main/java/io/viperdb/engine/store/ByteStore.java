@@ -80,9 +80,11 @@ final class ByteStore {
     private final AutoReclaimer autoReclaimer;
     /** Told of every change of the index: the automatic reclaim, or no one. */
     private final IndexChanges changes;
+    private final Checkpointer checkpointer;
 
     ByteStore(Path directory, KeyDirectory index, Segments segments, ReentrantLock writeLock, Clock clock,
-            StoreLock lock, SyncPolicy syncPolicy, AutoReclaim autoReclaim, boolean readOnly) {
+            StoreLock lock, SyncPolicy syncPolicy, AutoReclaim autoReclaim, boolean readOnly,
+            Checkpointer.Runner checkpoints) {
         this.directory = directory;
         this.index = index;
         this.segments = segments;
@@ -90,7 +92,8 @@ final class ByteStore {
         this.clock = clock;
         this.lock = lock;
         this.syncer = new Syncer(gate, segments, syncPolicy);
-        this.reclaims = new Reclaims(gate, index, segments, clock);
+        this.checkpointer = new Checkpointer(gate, segments, index, syncer, checkpoints);
+        this.reclaims = new Reclaims(gate, index, segments, clock, checkpointer::afterReclaim);
         // A read-only store writes nothing, so it reclaims nothing.
         this.autoReclaimer = autoReclaim.enabled() && !readOnly ? new AutoReclaimer(autoReclaim,
                 new LiveSpace(index, segments), reclaims, gate, directory, segments.logFileSize()) : null;
@@ -221,7 +224,7 @@ final class ByteStore {
     void put(String key, byte[] keyBytes, byte[] value, Duration timeToLive) {
         holdBackIfOverfull();
         long sequence = gate.appendUnderWriteLock("put", () -> appendPut(keyBytes, value, timeToLive));
-        syncer.afterWrite(sequence);
+        afterWrite(sequence);
     }
 
     /**
@@ -231,7 +234,7 @@ final class ByteStore {
     void putUntil(String key, byte[] keyBytes, byte[] value, long expiry) {
         holdBackIfOverfull();
         long sequence = gate.appendUnderWriteLock("put", () -> appendPut(keyBytes, value, clock.millis(), expiry));
-        syncer.afterWrite(sequence);
+        afterWrite(sequence);
     }
 
     private long appendPut(byte[] keyBytes, byte[] value, Duration timeToLive) {
@@ -245,14 +248,14 @@ final class ByteStore {
         long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
         Place place = new Place(active.id(), offset, DataRecord.length(keyBytes.length, value.length), expiry);
         changes.replaced(index.put(keyBytes, place), place);
-        return syncer.appended(place.length());
+        return appended(place.length());
     }
 
     /** Writes a delete record of the key {@code keyBytes} if it is live; returns whether it was. */
     boolean remove(byte[] keyBytes) {
         holdBackIfOverfull();
         OptionalLong sequence = gate.underWriteLock("remove", () -> appendDelete(keyBytes));
-        sequence.ifPresent(syncer::afterWrite);
+        sequence.ifPresent(this::afterWrite);
         return sequence.isPresent();
     }
 
@@ -321,7 +324,7 @@ final class ByteStore {
             return new Updated<>(change.result(), NOTHING_WRITTEN);
         });
         if (updated.sequence() != NOTHING_WRITTEN) {
-            syncer.afterWrite(updated.sequence());
+            afterWrite(updated.sequence());
         }
         return updated.result();
     }
@@ -361,7 +364,7 @@ final class ByteStore {
         activeWithRoom(DataRecord.length(keyBytes.length, 0))
                 .append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, keyBytes, NO_VALUE);
         changes.replaced(index.remove(keyBytes), null);
-        return OptionalLong.of(syncer.appended(DataRecord.length(keyBytes.length, 0)));
+        return OptionalLong.of(appended(DataRecord.length(keyBytes.length, 0)));
     }
 
     /**
@@ -376,7 +379,7 @@ final class ByteStore {
         }
         holdBackIfOverfull();
         long sequence = gate.appendUnderWriteLock("write", () -> appendBatch(batch, size));
-        syncer.afterWrite(sequence);
+        afterWrite(sequence);
     }
 
     /** The bytes a batch takes in the value log: its records, and the begin and commit records around them. */
@@ -417,7 +420,25 @@ final class ByteStore {
                 changes.replaced(previous[i], places[i]);
             }
         });
-        return syncer.appended(size);
+        return appended(size);
+    }
+
+    /**
+     * After a write returned from under the write lock: waits until it is durable if the sync policy says so, and runs
+     * a checkpoint that is due if checkpoints run on the writers' threads.
+     */
+    private void afterWrite(long sequence) {
+        syncer.afterWrite(sequence);
+        checkpointer.afterWrite();
+    }
+
+    /**
+     * Numbers a write of {@code bytes} just appended for the sync policy, and counts it towards the next checkpoint.
+     * Under the write lock.
+     */
+    private long appended(long bytes) {
+        checkpointer.appended(bytes);
+        return syncer.appended(bytes);
     }
 
     /** With automatic reclaim on, makes a writer wait while the value logs are past its ceiling (see there). */
@@ -567,6 +588,7 @@ final class ByteStore {
             autoReclaimer.stop();
         }
         syncer.stop();
+        checkpointer.stop();
         List<Segment> released = new ArrayList<>();
         try {
             reclaims.between(() -> gate.close(() -> {
@@ -596,7 +618,7 @@ final class ByteStore {
                 // After a failure the tail may hold part of a batch, which recovery must be free to cut; and the index
                 // may hold what the logs do not, so it is not saved either.
                 segments.active().markSynced(segments.syncMarks(), true);
-                SavedIndex.save(segments, index);
+                SavedIndex.save(segments.directory(), SavedIndex.snapshot(segments, index, false));
             }
         } catch (StoreIOException e) {
             segments.active().abandon();

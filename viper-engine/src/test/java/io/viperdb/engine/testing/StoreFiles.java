@@ -108,6 +108,15 @@ public final class StoreFiles {
         }
     }
 
+    /** Deletes {@code file} if there is one. */
+    public static void deleteIfExists(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
