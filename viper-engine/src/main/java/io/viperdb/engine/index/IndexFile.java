@@ -80,15 +80,16 @@ public final class IndexFile {
 
     /**
      * Writes {@code index}, which covers {@code extents} of the segments of manifest {@code generation}, to
-     * {@code file}, atomically and durably: to a temporary file that is synced, then renamed over it, and the
-     * directory synced, so that after a crash at any point the file is the old one or the new one, whole. No update
+     * {@code file}, atomically: to a temporary file renamed over it. With {@code durable}, the temporary file is synced
+     * before the rename and the directory after it, so that after a power loss at any point the file is the old one or
+     * the new one, whole; without, a power loss may leave it short or damaged, and its checksums then fail. No update
      * of {@code index} may be made meanwhile: the caller holds the store's write lock, or writes a
      * {@link KeyDirectory#snapshot() snapshot}.
      *
      * @throws IOException if it cannot be written (the caller logs it: the store opens without it)
      */
-    public static void write(FileAccess access, Path file, long generation, List<Extent> extents, KeyDirectory index)
-            throws IOException {
+    public static void write(FileAccess access, Path file, long generation, List<Extent> extents, KeyDirectory index,
+            boolean durable) throws IOException {
         KeyTable table = index.table();
         SegmentHandles handles = index.handles();
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -127,10 +128,14 @@ public final class IndexFile {
             while (head.hasRemaining()) {
                 channel.write(head, head.position());
             }
-            channel.force(true);
+            if (durable) {
+                channel.force(true);
+            }
         }
         access.replace(temp, file);
-        access.syncDirectory(file.getParent());
+        if (durable) {
+            access.syncDirectory(file.getParent());
+        }
     }
 
     private static void writeSection(int kind, KeyTable table, SegmentHandles handles, SectionWriter out)

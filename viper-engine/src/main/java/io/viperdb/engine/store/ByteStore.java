@@ -618,7 +618,9 @@ final class ByteStore {
                 // After a failure the tail may hold part of a batch, which recovery must be free to cut; and the index
                 // may hold what the logs do not, so it is not saved either.
                 segments.active().markSynced(segments.syncMarks(), true);
-                SavedIndex.save(segments.directory(), SavedIndex.snapshot(segments, index, false));
+                // Not synced: the logs it covers are sealed and synced already, so a file that a power loss leaves
+                // damaged only fails its checksums (rule 10), and the close need not wait for the device.
+                SavedIndex.save(segments.directory(), SavedIndex.snapshot(segments, index, false), false);
             }
         } catch (StoreIOException e) {
             segments.active().abandon();

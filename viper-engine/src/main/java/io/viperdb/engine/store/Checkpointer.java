@@ -119,7 +119,7 @@ final class Checkpointer {
             long copied = System.nanoTime();
             syncer.sync();
             long synced = System.nanoTime();
-            if (SavedIndex.save(segments.directory(), snapshot)) {
+            if (SavedIndex.save(segments.directory(), snapshot, true)) {
                 lastFileBytes = fileBytes();
                 LOG.log(Level.DEBUG, () -> String.format("Checkpoint of %s: %d keys over %d bytes of value log; the "
                         + "write lock held %.1f ms for the copy, the sync took %.1f ms and the index file (%d bytes) "

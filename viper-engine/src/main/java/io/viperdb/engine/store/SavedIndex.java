@@ -59,16 +59,17 @@ final class SavedIndex {
     }
 
     /**
-     * Writes {@code snapshot} to the index file, atomically and durably (see {@link IndexFile#write}). The caller has
-     * made sure that every byte of the logs it covers is on the device: otherwise a crash could cut the logs below what
-     * it covers. A failure is logged, not thrown: the next open uses the file before, or rebuilds the index.
+     * Writes {@code snapshot} to the index file, atomically, and durably if {@code durable} (see
+     * {@link IndexFile#write}). The caller has made sure that every byte of the logs it covers is on the device:
+     * otherwise a crash could cut the logs below what it covers. A failure is logged, not thrown: the next open uses
+     * the file before, or rebuilds the index.
      *
      * @return whether it was written
      */
-    static boolean save(StoreDirectory directory, Snapshot snapshot) {
+    static boolean save(StoreDirectory directory, Snapshot snapshot, boolean durable) {
         try {
             IndexFile.write(directory.access(), directory.indexFile(), snapshot.generation(), snapshot.extents(),
-                    snapshot.index());
+                    snapshot.index(), durable);
             return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "Could not write the index file of " + directory.path()
