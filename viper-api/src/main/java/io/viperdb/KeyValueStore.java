@@ -29,7 +29,13 @@ import java.util.function.Function;
  * <h2>Keys</h2>
  * Any {@code String} whose UTF-8 encoding is at most {@link #MAX_KEY_BYTES} bytes, the empty string and any Unicode
  * text included. A string with an unpaired surrogate {@code char} is not Unicode text and is refused, because it has
- * no UTF-8 encoding that would give it back.
+ * no UTF-8 encoding that would give it back. A key is its UTF-8 bytes: {@link #byteKeys()} gives the same store with
+ * byte keys, where any sequence of up to {@link #MAX_KEY_BYTES} bytes is a key.
+ *
+ * <h2>Scans</h2>
+ * {@link #scan(KeyRange, Direction)} visits the keys of a range or prefix, forward or in reverse, in unsigned byte
+ * order of the keys' bytes, which for {@code String} keys is the order of their Unicode code points (see
+ * {@link KeyRange}). A scan is a {@link Cursor}: weakly consistent, lazy about values, closed with the store.
  *
  * <h2>Threads</h2>
  * A store is safe for concurrent use. Reads run concurrently with each other and with writes and never see a
@@ -378,8 +384,7 @@ public interface KeyValueStore<V> extends AutoCloseable {
      * store or none, and a concurrent reader sees either none of them or all. An empty batch does nothing.
      *
      * @param batch the puts and removes to apply, in their order
-     * @throws IllegalArgumentException if a key is too long or not Unicode text, or the batch's records together
-     *     exceed {@link #MAX_VALUE_BYTES}; nothing is written
+     * @throws IllegalArgumentException if the batch's records together exceed {@link #MAX_VALUE_BYTES}; nothing is written
      * @throws CodecException if the codec cannot encode one of the values; nothing is written
      */
     void write(WriteBatch<V> batch);
@@ -416,11 +421,41 @@ public interface KeyValueStore<V> extends AutoCloseable {
 
     /**
      * Returns the live keys as an immutable snapshot, taken when this method is called. Later writes do not change
-     * the returned set.
+     * the returned set. Keys whose bytes are not UTF-8 text ({@link #byteKeys()}) are not in it.
      *
      * @return the live keys
      */
     Set<String> keys();
+
+    /**
+     * {@return a cursor over the live keys of {@code range} in order}: unsigned byte order of their UTF-8 encodings,
+     * which is the order of their Unicode code points
+     *
+     * @param range the keys to visit; {@link KeyRange#all()} for every key
+     */
+    default Cursor<String, V> scan(KeyRange range) {
+        return scan(range, Direction.FORWARD);
+    }
+
+    /**
+     * Returns a cursor over the live keys of {@code range}, forward or in reverse, in the order of their UTF-8 bytes
+     * (see {@link ByteKeyStore#scan(KeyRange, Direction)}, which this is with {@code String} keys). A key whose bytes
+     * are not well-formed UTF-8 (written through {@link #byteKeys()}) is not a {@code String} key: this scan, like
+     * {@link #keys()} and the views of {@link #asMap()}, skips it.
+     *
+     * @param range the keys to visit
+     * @param direction forward or reverse
+     * @return an open cursor; close it
+     */
+    Cursor<String, V> scan(KeyRange range, Direction direction);
+
+    /**
+     * Returns this store seen with byte keys: any sequence of up to {@link #MAX_KEY_BYTES} bytes is a key there, and
+     * a {@code String} key is the key of its UTF-8 bytes, so both faces read and write the same entries.
+     *
+     * @return the byte-key face of this store (the same object on every call)
+     */
+    ByteKeyStore<V> byteKeys();
 
     /**
      * Rewrites the live records into new files and deletes the old ones, dropping removed, expired and overwritten

@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param keys the keys the new store holds
  * @param damagedRanges every range of a store file that could not be read, in the order the files were read;
  *     empty when nothing was skipped
- * @param lostKeys the keys left out because their latest record lay in a damaged range, sorted
+ * @param lostKeys the keys left out because their latest record lay in a damaged range, in byte order; a key that is
+ *     not UTF-8 text is shown in hexadecimal ({@code 0x...})
  */
 public record SalvageReport(long recordsRead, long recordsCopied, long keys, List<Damage> damagedRanges,
         List<String> lostKeys) {

@@ -2,6 +2,7 @@ package io.viperdb;
 
 import java.time.Duration;
 import java.time.Instant;
+import io.viperdb.spi.KeyText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,8 +21,10 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>A batch is a plain list of operations: it can be built on any thread, reused, and written to several stores.
- * Null keys and values and non-positive times to live are refused when added; keys that are too long, and values the
- * codec cannot encode, are refused by {@code write}, which then writes nothing. Not thread-safe.
+ * Keys are {@code String}s or byte arrays ({@link ByteKeyStore}), in any mix: a {@code String} key stands for its
+ * UTF-8 bytes, so {@code put("a", v)} and {@code put(new byte[] {'a'}, v)} are puts of the same key. Null keys and
+ * values, keys that are too long or not Unicode text, and non-positive times to live are refused when added; values
+ * the codec cannot encode are refused by {@code write}, which then writes nothing. Not thread-safe.
  *
  * @param <V> the type of the values
  */
@@ -30,17 +33,23 @@ public final class WriteBatch<V> {
     /**
      * One operation of a batch.
      *
-     * @param key the key
+     * @param key the key's bytes (a {@code String} key's UTF-8 bytes): the batch's own array, not to be changed
      * @param value the value to put, or null for a remove
      * @param timeToLive how long a put lives, or null (always null for a remove, and for a put with
      *     {@code expiresAt})
      * @param expiresAt when a put expires, or null (always null for a remove, and for a put with {@code timeToLive})
      */
-    public record Operation<V>(String key, V value, Duration timeToLive, Instant expiresAt) {
+    public record Operation<V>(byte[] key, V value, Duration timeToLive, Instant expiresAt) {
 
         /** {@return true for a remove, false for a put} */
         public boolean isRemove() {
             return value == null;
+        }
+
+        @Override
+        public String toString() {
+            return (isRemove() ? "remove " : "put ") + KeyText.describe(key) + (isRemove() ? "" : "=" + value)
+                    + (timeToLive != null ? " for " + timeToLive : "") + (expiresAt != null ? " until " + expiresAt : "");
         }
     }
 
@@ -52,11 +61,22 @@ public final class WriteBatch<V> {
      * @param key the key
      * @param value its new value
      * @return this batch
+     * @throws IllegalArgumentException if the key is too long or not Unicode text
      */
     public WriteBatch<V> put(String key, V value) {
-        operations.add(new Operation<>(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"),
-                null, null));
-        return this;
+        return add(KeyText.encode(key), value, null, null);
+    }
+
+    /**
+     * Adds a put with no expiry.
+     *
+     * @param key the key's bytes, copied
+     * @param value its new value
+     * @return this batch
+     * @throws IllegalArgumentException if the key is too long
+     */
+    public WriteBatch<V> put(byte[] key, V value) {
+        return add(KeyText.check(key).clone(), value, null, null);
     }
 
     /**
@@ -66,16 +86,24 @@ public final class WriteBatch<V> {
      * @param value its new value
      * @param timeToLive how long the key lives from when the batch is written
      * @return this batch
-     * @throws IllegalArgumentException if {@code timeToLive} is zero or negative
+     * @throws IllegalArgumentException if {@code timeToLive} is zero or negative, or the key is too long or not
+     *     Unicode text
      */
     public WriteBatch<V> put(String key, V value, Duration timeToLive) {
-        Objects.requireNonNull(timeToLive, "timeToLive");
-        if (timeToLive.isNegative() || timeToLive.isZero()) {
-            throw new IllegalArgumentException("timeToLive must be positive, was " + timeToLive);
-        }
-        operations.add(new Operation<>(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"),
-                timeToLive, null));
-        return this;
+        return add(KeyText.encode(key), value, checkTimeToLive(timeToLive), null);
+    }
+
+    /**
+     * Adds a put that expires after {@code timeToLive}, counted from when the batch is written.
+     *
+     * @param key the key's bytes, copied
+     * @param value its new value
+     * @param timeToLive how long the key lives from when the batch is written
+     * @return this batch
+     * @throws IllegalArgumentException if {@code timeToLive} is zero or negative, or the key is too long
+     */
+    public WriteBatch<V> put(byte[] key, V value, Duration timeToLive) {
+        return add(KeyText.check(key).clone(), value, checkTimeToLive(timeToLive), null);
     }
 
     /**
@@ -86,11 +114,23 @@ public final class WriteBatch<V> {
      * @param value its new value
      * @param expiresAt when the key expires
      * @return this batch
+     * @throws IllegalArgumentException if the key is too long or not Unicode text
      */
     public WriteBatch<V> put(String key, V value, Instant expiresAt) {
-        operations.add(new Operation<>(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"),
-                null, Objects.requireNonNull(expiresAt, "expiresAt")));
-        return this;
+        return add(KeyText.encode(key), value, null, Objects.requireNonNull(expiresAt, "expiresAt"));
+    }
+
+    /**
+     * Adds a put that expires at the instant {@code expiresAt}, as {@link #put(String, Object, Instant)} does.
+     *
+     * @param key the key's bytes, copied
+     * @param value its new value
+     * @param expiresAt when the key expires
+     * @return this batch
+     * @throws IllegalArgumentException if the key is too long
+     */
+    public WriteBatch<V> put(byte[] key, V value, Instant expiresAt) {
+        return add(KeyText.check(key).clone(), value, null, Objects.requireNonNull(expiresAt, "expiresAt"));
     }
 
     /**
@@ -98,10 +138,36 @@ public final class WriteBatch<V> {
      *
      * @param key the key
      * @return this batch
+     * @throws IllegalArgumentException if the key is too long or not Unicode text
      */
     public WriteBatch<V> remove(String key) {
-        operations.add(new Operation<>(Objects.requireNonNull(key, "key"), null, null, null));
+        operations.add(new Operation<>(KeyText.encode(key), null, null, null));
         return this;
+    }
+
+    /**
+     * Adds a remove; removing a key that is absent when the batch is written does nothing.
+     *
+     * @param key the key's bytes, copied
+     * @return this batch
+     * @throws IllegalArgumentException if the key is too long
+     */
+    public WriteBatch<V> remove(byte[] key) {
+        operations.add(new Operation<>(KeyText.check(key).clone(), null, null, null));
+        return this;
+    }
+
+    private WriteBatch<V> add(byte[] key, V value, Duration timeToLive, Instant expiresAt) {
+        operations.add(new Operation<>(key, Objects.requireNonNull(value, "value"), timeToLive, expiresAt));
+        return this;
+    }
+
+    private static Duration checkTimeToLive(Duration timeToLive) {
+        Objects.requireNonNull(timeToLive, "timeToLive");
+        if (timeToLive.isNegative() || timeToLive.isZero()) {
+            throw new IllegalArgumentException("timeToLive must be positive, was " + timeToLive);
+        }
+        return timeToLive;
     }
 
     /** {@return the operations, in the order they were added; a read-only view} */

@@ -1,67 +1,62 @@
 package io.viperdb.cli;
 
 import io.viperdb.CodecException;
+import io.viperdb.Cursor;
 import io.viperdb.KeyValueStore;
 import io.viperdb.cli.json.ValueJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.time.Instant;
-import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
 
 /** Writes a store's entries as {@link ExportLine export lines}: what {@code export} and {@code scan} share. */
 final class Entries {
+
+    /**
+     * What {@link #write} did.
+     *
+     * @param keys the keys it reached
+     * @param skipped those it left out, each named on the error stream
+     */
+    record Written(long keys, long skipped) {
+    }
 
     private Entries() {
     }
 
     /**
-     * Checks the value of {@code --limit} before the store is opened.
-     *
-     * @throws CommandFailure with {@link ExitCodes#USAGE} if it is negative
+     * Writes a line for each key of {@code cursor}, at most {@code limit} of them, to {@code out}, with its expiry if
+     * it has one; a key whose value has no JSON form or cannot be decoded is left out and named on {@code err}, with
+     * the reason. A key removed or expired meanwhile is left out silently.
      */
-    static void checkLimit(long limit) {
-        if (limit < 0) {
-            throw new CommandFailure(ExitCodes.USAGE, "--limit must be at least 0 (was " + limit + ")");
-        }
-    }
-
-    /** The sorted live keys that start with {@code prefix}, at most {@code limit} of them. */
-    static List<String> keys(KeyValueStore<?> db, String prefix, long limit) {
-        return new TreeSet<>(db.keys()).tailSet(prefix).stream().takeWhile(k -> k.startsWith(prefix)).limit(limit)
-                .toList();
-    }
-
-    /**
-     * Writes a line for each key to {@code out}, with its expiry if it has one; a key whose value has no JSON form or cannot be decoded is
-     * left out and named on {@code err}, with the reason. A key removed or expired meanwhile is left out silently.
-     *
-     * @return how many keys were left out
-     */
-    static long write(KeyValueStore<Object> db, List<String> keys, Writer out, PrintWriter err, Progress progress)
-            throws IOException {
+    static Written write(KeyValueStore<Object> db, Cursor<byte[], Object> cursor, long limit, Writer out,
+            PrintWriter err, Progress progress) throws IOException {
+        long keys = 0;
         long skipped = 0;
-        for (String key : keys) {
+        while (keys < limit && cursor.hasNext()) {
+            Map.Entry<byte[], Object> entry = cursor.next();
+            keys++;
             progress.step();
+            byte[] key = entry.getKey();
             String line;
             try {
-                // The expiry first: a key that expires between the two reads then has no value, and is left out,
-                // rather than written with a value and no expiry.
-                Instant expiresAt = db.expiresAt(key).orElse(null);
-                Object value = db.get(key);
+                // The expiry first, then the value (the cursor reads it only now): a key that expires between the
+                // two reads then has no value, and is left out, rather than written with a value and no expiry.
+                Instant expiresAt = db.byteKeys().expiresAt(key).orElse(null);
+                Object value = entry.getValue();
                 if (value == null) {
                     continue;
                 }
                 line = new ExportLine(key, value, expiresAt).toJson();
             } catch (ValueJson.NotExpressible | CodecException e) {
                 skipped++;
-                err.println("viper: left out key '" + key + "': " + e.getMessage());
+                err.println("viper: left out key '" + ExportLine.shown(key) + "': " + e.getMessage());
                 continue;
             }
             out.write(line);
             out.write('\n');
         }
-        return skipped;
+        return new Written(keys, skipped);
     }
 }

@@ -1,17 +1,18 @@
 package io.viperdb.cli;
 
+import io.viperdb.Cursor;
+import io.viperdb.KeyRange;
 import io.viperdb.KeyValueStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code viper export STORE [FILE]}: every entry as JSON lines. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Writes every live key and its value as JSON lines, {\"key\":...,\"value\":...} in sorted key "
-                + "order, with \"expiresAt\":\"2026-12-05T06:00:00.250Z\" for a key that expires, to FILE or standard output; 'viper import' reads them back into an equal store.",
+        description = {"Writes every live key and its value as JSON lines, {\"key\":...,\"value\":...} in key order "
+                + "(the byte order of the keys), with \"expiresAt\":\"2026-12-05T06:00:00.250Z\" for a key that expires, to FILE or standard output; 'viper import' reads them back into an equal store.",
             "FILE is written beside under a temporary name and replaced only when the export is complete: if it "
                 + "fails (a damaged record, a full disk), an existing FILE is left as it was.",
             "Values with no JSON form (objects of classes that are not records, for example) are left out, each "
@@ -25,36 +26,35 @@ final class ExportCommand extends StoreCommand {
 
     @Override
     public Integer call() throws IOException {
-        long skipped;
-        int written;
-        try (KeyValueStore<Object> db = Stores.openReadOnly(store)) {
-            List<String> keys = Entries.keys(db, "", Long.MAX_VALUE);
-            written = keys.size();
+        Entries.Written written;
+        try (KeyValueStore<Object> db = Stores.openReadOnly(store);
+                Cursor<byte[], Object> cursor = db.byteKeys().scan(KeyRange.all())) {
             if (file == null) {
-                try (Progress progress = Progress.start("export", keys.size())) {
-                    skipped = Entries.write(db, keys, out(), err(), progress);
+                try (Progress progress = Progress.start("export", db.size())) {
+                    written = Entries.write(db, cursor, Long.MAX_VALUE, out(), err(), progress);
                 }
                 out().flush();
             } else {
                 // A failure half way (a damaged record, a full disk) must not cost the user the file they export
                 // over, often last week's backup: it is replaced only once the new one is complete.
                 try (FileReplacement replacement = FileReplacement.of(file);
-                        Progress progress = Progress.start("export", keys.size())) {
+                        Progress progress = Progress.start("export", db.size())) {
                     try {
-                        skipped = Entries.write(db, keys, replacement.writer(), err(), progress);
+                        written = Entries.write(db, cursor, Long.MAX_VALUE, replacement.writer(), err(), progress);
                         replacement.commit();
                     } catch (IOException | RuntimeException e) {
                         throw new CommandFailure(ExitCodes.of(e), Viper.describe(e) + (Files.exists(file)
                                 ? "; " + file + " is left as it was" : "; " + file + " was not written"), e);
                     }
                 }
-                out().printf("exported %s from %s to %s%n", Units.count(written - skipped, "key", "keys"), store,
+                out().printf("exported %s from %s to %s%n", Units.count(written.keys() - written.skipped(), "key", "keys"), store,
                         file);
             }
         }
+        long skipped = written.skipped();
         if (skipped > 0) {
             err().printf("viper: %s of %s %s left out (named above): %s no JSON form or could not be read%n",
-                    Units.count(skipped), Units.count(written, "key", "keys"), skipped == 1 ? "was" : "were",
+                    Units.count(skipped), Units.count(written.keys(), "key", "keys"), skipped == 1 ? "was" : "were",
                     skipped == 1 ? "its value has" : "their values have");
             return ExitCodes.INCOMPLETE;
         }

@@ -81,10 +81,10 @@ final class ImportCommand extends StoreCommand {
             }
             ExportLine entry = ExportLine.parse(line.text());
             if (entry.expiresAt() == null) {
-                target.store().put(entry.key(), entry.value());
+                target.store().byteKeys().put(entry.key(), entry.value());
             } else {
                 // An expiry already past leaves the key absent, as it would be in the exported store by now.
-                target.store().put(entry.key(), entry.value(), entry.expiresAt());
+                target.store().byteKeys().put(entry.key(), entry.value(), entry.expiresAt());
             }
             imported++;
             // A store that holds a key is kept, whatever ends the import after this.

@@ -209,6 +209,23 @@ class CommandsTest {
     }
 
     @Test
+    void keysAndScanTakeARangeAndGoInReverse() {
+        for (String key : List.of("b", "a", "c", "ab", "d")) {
+            ok(Cli.run("put", db(), key, "1"));
+        }
+        assertEquals("d\nc\nb\nab\na\n", Cli.run("keys", db(), "--reverse").out());
+        assertEquals("ab\nb\n", Cli.run("keys", db(), "--from", "ab", "--to", "c").out(), "--to is exclusive");
+        assertEquals("c\nb\n", Cli.run("keys", db(), "--from", "b", "--reverse", "--limit", "2", "--to", "d").out());
+        assertEquals("a\nab\n", Cli.run("keys", db(), "--prefix", "a").out());
+        assertEquals("{\"key\":\"d\",\"value\":1}\n", Cli.run("scan", db(), "--reverse", "--limit", "1").out());
+        for (String command : List.of("keys", "scan")) {
+            Cli.Run run = Cli.run(command, db(), "--prefix", "a", "--from", "b");
+            assertEquals(ExitCodes.USAGE, run.exitCode(), run.toString());
+            assertEquals("viper: --prefix cannot be combined with --from or --to\n", run.err(), command);
+        }
+    }
+
+    @Test
     void aNegativeLimitIsAUsageErrorThatSaysWhichOption() {
         ok(Cli.run("put", db(), "k", "1"));
         for (String command : List.of("keys", "scan")) {

@@ -194,6 +194,37 @@ class ExportImportTest {
     }
 
     @Test
+    void keysThatAreNotTextAreExportedInBase64AndImportedBack() {
+        Path source = tmp.resolve("source");
+        byte[] binary = {(byte) 0xFF, 0x00, (byte) 0x80};
+        try (KeyValueStore<Object> store = KeyValueStore.open(source)) {
+            store.put("b", 2);
+            store.byteKeys().put(binary, "binary");
+            store.put("a", 1);
+            store.put("é", 3);
+        }
+        String lines = Cli.run("export", source.toString()).out();
+        assertEquals("""
+                {"key":"a","value":1}
+                {"key":"b","value":2}
+                {"key":"é","value":3}
+                {"key":{"@type":"bytes","value":"/wCA"},"value":"binary"}
+                """, lines, "in byte order: 0xC3 (é) before 0xFF");
+        Path copy = tmp.resolve("copy");
+        Cli.Run imported = Cli.runWithInput(lines, "import", copy.toString());
+        assertEquals(ExitCodes.OK, imported.exitCode(), imported.toString());
+        try (KeyValueStore<Object> store = KeyValueStore.open(copy)) {
+            assertEquals("binary", store.byteKeys().get(binary));
+            assertEquals(4, store.size());
+        }
+        assertEquals("a\nb\né\n0xff0080\n", Cli.run("keys", copy.toString()).out());
+        Cli.Run bad = Cli.runWithInput("{\"key\":{\"@type\":\"long\",\"value\":1},\"value\":1}\n", "import",
+                tmp.resolve("bad").toString());
+        assertTrue(bad.err().contains("viper: line 1 skipped: a line needs a \"key\" that is a string, or "
+                + "{\"@type\":\"bytes\",\"value\":BASE64} for a key that is not text\n"), bad.toString());
+    }
+
+    @Test
     void valuesWithNoJsonFormAreNamedAndTheExitCodeSaysSo() {
         Path source = tmp.resolve("source");
         try (KeyValueStore<Object> store = KeyValueStore.open(source, StoreOptions.builder().codec("kryo").build())) {

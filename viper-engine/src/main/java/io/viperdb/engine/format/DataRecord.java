@@ -1,8 +1,8 @@
 package io.viperdb.engine.format;
 
+import io.viperdb.spi.KeyText;
 import io.viperdb.CorruptStoreException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -132,10 +132,9 @@ public final class DataRecord {
                 throw new CorruptStoreException(file, start, checksumMismatch(bytes, start, length));
             default:
                 int keyLength = RecordHeader.keyLength(bytes, start);
-                throw new CorruptStoreException(file, start, "the record holds key \""
-                        + Keys.decode(bytes, start + RecordHeader.SIZE, keyLength) + "\", not the key \""
-                        + new String(key, StandardCharsets.UTF_8)
-                        + "\" that was read");
+                throw new CorruptStoreException(file, start, "the record holds key "
+                        + Keys.describe(bytes, start + RecordHeader.SIZE, keyLength) + ", not the key "
+                        + KeyText.describe(key) + " that was read");
         }
     }
 

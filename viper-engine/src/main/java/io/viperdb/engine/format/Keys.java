@@ -1,12 +1,10 @@
 package io.viperdb.engine.format;
 
-import io.viperdb.KeyValueStore;
+import io.viperdb.spi.KeyText;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 
 /**
  * Keys on disk: the UTF-8 bytes of the key string, at most {@link KeyValueStore#MAX_KEY_BYTES}.
@@ -22,50 +20,21 @@ public final class Keys {
     private Keys() {
     }
 
-    /**
-     * Checks that {@code key} can be stored.
-     *
-     * @return the length of its UTF-8 encoding
-     * @throws NullPointerException if it is null
-     * @throws IllegalArgumentException if it has an unpaired surrogate or is longer than the maximum
-     */
-    public static int check(String key) {
-        Objects.requireNonNull(key, "key");
-        int bytes = 0;
-        for (int i = 0, n = key.length(); i < n; i++) {
-            char c = key.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (!Character.isSurrogate(c)) {
-                bytes += 3;
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(key.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                throw new IllegalArgumentException("Key has an unpaired surrogate at index " + i
-                        + ", so it is not Unicode text and has no UTF-8 encoding");
-            }
-        }
-        if (bytes > KeyValueStore.MAX_KEY_BYTES) {
-            throw new IllegalArgumentException("Key is " + bytes + " bytes in UTF-8; the maximum is "
-                    + KeyValueStore.MAX_KEY_BYTES + " (key starts with \"" + key.substring(0, 40) + "\")");
-        }
-        return bytes;
-    }
-
-    /** Returns the UTF-8 bytes of {@code key} after {@link #check checking} it. */
+    /** Returns the UTF-8 bytes of {@code key}, checked as {@link KeyText#encode} says. */
     public static byte[] encode(String key) {
-        check(key);
-        return key.getBytes(StandardCharsets.UTF_8);
+        return KeyText.encode(key);
     }
 
-    /** Decodes key bytes read from a record whose checksum has been verified. */
-    public static String decode(ByteBuffer bytes, int offset, int length) {
+    /** Copies key bytes read from a record whose checksum has been verified. */
+    public static byte[] copy(ByteBuffer bytes, int offset, int length) {
         byte[] copy = new byte[length];
         bytes.get(offset, copy);
-        return new String(copy, StandardCharsets.UTF_8);
+        return copy;
+    }
+
+    /** Shows key bytes read from a record in a message, as {@link KeyText#describe} does. */
+    public static String describe(ByteBuffer bytes, int offset, int length) {
+        return KeyText.describe(copy(bytes, offset, length));
     }
 
     /**

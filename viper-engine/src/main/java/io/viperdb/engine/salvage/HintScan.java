@@ -187,8 +187,8 @@ public final class HintScan {
     }
 
     /** The key of the record that hint {@code i} describes. */
-    String key(int i) {
-        return Keys.decode(bytes, starts[i] + HintRecord.KEY_OFFSET, RecordHeader.keyLength(bytes, starts[i]));
+    byte[] key(int i) {
+        return Keys.copy(bytes, starts[i] + HintRecord.KEY_OFFSET, RecordHeader.keyLength(bytes, starts[i]));
     }
 
     /** Where the record that the last sound hint describes ends; the end of the file header if there is none. */

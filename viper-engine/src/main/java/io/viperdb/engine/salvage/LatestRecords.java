@@ -1,7 +1,9 @@
 package io.viperdb.engine.salvage;
 
+import io.viperdb.KeyRange;
 import io.viperdb.engine.format.Keys;
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.spi.KeyText;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,12 +70,13 @@ public final class LatestRecords {
      * @param key the key
      * @param record its latest record, a put
      */
-    public record Live(String key, Latest record) {
+    public record Live(byte[] key, Latest record) {
     }
 
     private final boolean byTimestamp;
     private final long now;
-    private final Map<String, Latest> latest = new HashMap<>();
+    /** Keyed by the key's bytes, wrapped: a buffer's equality is its bytes'. */
+    private final Map<ByteBuffer, Latest> latest = new HashMap<>();
 
     /**
      * @param byTimestamp whether records are ordered by timestamp (the manifest is lost) rather than by place alone
@@ -87,7 +90,7 @@ public final class LatestRecords {
     /** Takes the sound put or delete record at {@code data[offset]}, of segment {@code rank}. */
     void record(int rank, ByteBuffer data, int offset, int length) {
         int keyLength = RecordHeader.keyLength(data, offset);
-        String key = Keys.decode(data, offset + RecordHeader.SIZE, keyLength);
+        byte[] key = Keys.copy(data, offset + RecordHeader.SIZE, keyLength);
         long expiry = RecordHeader.expiry(data, offset);
         Kind kind = RecordHeader.type(data, offset) == RecordHeader.PUT && now < expiry ? Kind.PUT : Kind.DELETE;
         offer(key, new Latest(kind, byTimestamp ? RecordHeader.timestamp(data, offset) : 0, place(rank, offset),
@@ -109,20 +112,28 @@ public final class LatestRecords {
         return (long) rank << 32 | Integer.toUnsignedLong(offset);
     }
 
-    private void offer(String key, Latest record) {
-        latest.merge(key, record, (held, offered) -> offered.isAfter(held.timestamp(), held.place()) ? offered : held);
+    private void offer(byte[] key, Latest record) {
+        latest.merge(ByteBuffer.wrap(key), record, (held, offered) -> offered.isAfter(held.timestamp(), held.place()) ? offered : held);
     }
 
-    /** The keys whose latest record is lost, sorted. */
+    /**
+     * The keys whose latest record is lost, in byte order: as text, or, for a key that is not UTF-8 text, as
+     * {@link KeyText#describe} shows it (hexadecimal).
+     */
     public List<String> lostKeys() {
-        List<String> lost = new ArrayList<>();
+        List<byte[]> lost = new ArrayList<>();
         latest.forEach((key, record) -> {
             if (record.kind() == Kind.LOST) {
-                lost.add(key);
+                lost.add(key.array());
             }
         });
-        lost.sort(null);
-        return lost;
+        lost.sort(KeyRange::compare);
+        List<String> shown = new ArrayList<>(lost.size());
+        for (byte[] key : lost) {
+            String text = KeyText.decode(key);
+            shown.add(text != null ? text : KeyText.describe(key));
+        }
+        return shown;
     }
 
     /** The keys whose latest record is a put, in the order of their records' places (so the copy reads in order). */
@@ -130,7 +141,7 @@ public final class LatestRecords {
         List<Live> live = new ArrayList<>();
         latest.forEach((key, record) -> {
             if (record.kind() == Kind.PUT) {
-                live.add(new Live(key, record));
+                live.add(new Live(key.array(), record));
             }
         });
         live.sort(Comparator.comparingLong(l -> l.record().place()));

@@ -32,7 +32,7 @@ final class AutoReclaimer implements IndexChanges {
     private final Reclaims reclaims;
     private final WriteGate gate;
     private final Path directory;
-    private final BackgroundThread thread;
+    private final BackgroundQueue queue;
     /** The longest a writer waits for room: past it, the write goes ahead. */
     private static final long MAX_HOLD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -51,7 +51,7 @@ final class AutoReclaimer implements IndexChanges {
         this.gate = gate;
         this.directory = directory;
         this.logFileSize = logFileSize;
-        this.thread = new BackgroundThread("viperdb-reclaim " + directory);
+        this.queue = new BackgroundQueue("viperdb-reclaim " + directory, BackgroundQueue.Workers.RECLAIMS);
     }
 
     /** Counts the live bytes and looks whether the store should reclaim; once the store is open. */
@@ -97,7 +97,7 @@ final class AutoReclaimer implements IndexChanges {
         }
         long wait = urgent ? 0 : Math.max(0, lastEndNanos + policy.minInterval().toNanos() - System.nanoTime());
         try {
-            pending = thread.schedule(this::reclaimIfDue, wait, TimeUnit.NANOSECONDS);
+            pending = queue.schedule(this::reclaimIfDue, wait, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // The store is closing.
         }
@@ -197,6 +197,6 @@ final class AutoReclaimer implements IndexChanges {
     void stop() {
         stopped = true;
         madeRoom();
-        thread.stop();
+        queue.stop();
     }
 }

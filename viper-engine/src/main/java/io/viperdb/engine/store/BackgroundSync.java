@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * Starts a sync on a background thread each time {@value #BYTES} bytes have been appended since the last one started
+ * Starts a sync in the background each time {@value #BYTES} bytes have been appended since the last one started
  * (the idea of RocksDB's {@code bytes_per_sync}). A roll must sync the segment it seals before the next one takes
  * writes, a reclaim syncs its new segments before it commits, and close syncs too; without this, each waits there
  * while the device takes a whole log file of dirty pages (hundreds of milliseconds for 256 MiB). With it the device
@@ -27,12 +27,12 @@ final class BackgroundSync {
     static final long BYTES = 32L << 20;
 
     private final Supplier<Runnable> prepare;
-    private final String threadName;
+    private final String queueName;
     private final AtomicBoolean running = new AtomicBoolean();
     /** Bytes appended since the last background sync started; the appending thread's. */
     private long pending;
     /** Made by the first background sync; guarded by this object's lock. */
-    private BackgroundThread thread;
+    private BackgroundQueue queue;
     /** Guarded by this object's lock. */
     private boolean stopped;
     /** The first failure of a background sync, for {@link #awaitIdle()}. */
@@ -41,11 +41,11 @@ final class BackgroundSync {
     /**
      * @param prepare run on the appending thread when a sync is due (for what must happen under its lock, such as a
      *     flush of the write buffers); returns the sync to run in the background
-     * @param threadName the name of the background thread
+     * @param queueName the name of the background queue (its worker carries it while it syncs)
      */
-    BackgroundSync(Supplier<Runnable> prepare, String threadName) {
+    BackgroundSync(Supplier<Runnable> prepare, String queueName) {
         this.prepare = prepare;
-        this.threadName = threadName;
+        this.queueName = queueName;
     }
 
     /** Counts {@code bytes} just appended, and starts a background sync if they make enough. */
@@ -70,7 +70,7 @@ final class BackgroundSync {
             running.set(false);
             throw e;
         }
-        thread().execute(() -> {
+        queue().execute(() -> {
             try {
                 sync.run();
             } catch (RuntimeException e) {
@@ -79,7 +79,7 @@ final class BackgroundSync {
                 }
                 if (!(e instanceof ViperException)) {
                     // A bug, not a failed sync (those are reported where they are awaited): say so somewhere.
-                    LOG.log(Level.WARNING, "A background sync (" + threadName + ") failed unexpectedly", e);
+                    LOG.log(Level.WARNING, "A background sync (" + queueName + ") failed unexpectedly", e);
                 }
             } finally {
                 running.set(false);
@@ -87,11 +87,11 @@ final class BackgroundSync {
         });
     }
 
-    private BackgroundThread thread() {
-        if (thread == null) {
-            thread = new BackgroundThread(threadName);
+    private BackgroundQueue queue() {
+        if (queue == null) {
+            queue = new BackgroundQueue(queueName, BackgroundQueue.Workers.SYNCS);
         }
-        return thread;
+        return queue;
     }
 
     /**
@@ -99,9 +99,9 @@ final class BackgroundSync {
      * commits. Throws what a background sync threw, if one failed.
      */
     void awaitIdle() {
-        BackgroundThread started;
+        BackgroundQueue started;
         synchronized (this) {
-            started = stopped ? null : thread;
+            started = stopped ? null : queue;
         }
         if (started != null) {
             try {
@@ -121,10 +121,10 @@ final class BackgroundSync {
 
     /** Lets a background sync under way finish, and starts no more: before the files it syncs are sealed or closed. */
     void stop() {
-        BackgroundThread started;
+        BackgroundQueue started;
         synchronized (this) {
             stopped = true;
-            started = thread;
+            started = queue;
         }
         if (started != null) {
             started.stop();

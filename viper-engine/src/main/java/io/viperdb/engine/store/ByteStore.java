@@ -1,6 +1,8 @@
 package io.viperdb.engine.store;
 
 import io.viperdb.AutoReclaim;
+import io.viperdb.Direction;
+import io.viperdb.KeyRange;
 import io.viperdb.KeyValueStore;
 import io.viperdb.ReclaimResult;
 import io.viperdb.StoreClosedException;
@@ -10,6 +12,7 @@ import io.viperdb.StoreStats;
 import io.viperdb.SyncPolicy;
 import io.viperdb.VerifyReport;
 import io.viperdb.engine.format.FileHeader;
+import io.viperdb.spi.KeyText;
 import io.viperdb.engine.format.DataRecord;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.index.Entry;
@@ -20,7 +23,6 @@ import io.viperdb.engine.log.Segment;
 import io.viperdb.engine.log.ValueLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +56,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@link AutoReclaimer}: told of every change of the index ({@link IndexChanges}), it keeps the
  *       {@link LiveSpace} and reclaims when that calls for it.</li>
  * </ul>
- * Their threads are {@link BackgroundThread}s, never interrupted. The constructor starts nothing: {@link #start()},
+ * Their threads are {@link BackgroundQueue}s, never interrupted. The constructor starts nothing: {@link #start()},
  * called by the opener, starts the background work.
  *
  * <p>Locks. A write takes the write lock. A read of a key takes no lock as a rule: the index reads under its sequence
@@ -123,9 +126,9 @@ final class ByteStore {
      *
      * @throws StoreClosedException if the store is closed, also when it closes during the read
      */
-    <T> T read(String key, byte[] keyBytes, BiFunction<String, ByteBuffer, T> decoder) {
+    <T> T read(byte[] keyBytes, BiFunction<byte[], ByteBuffer, T> decoder) {
         ensureOpen();
-        return read(key, keyBytes, decoder, false);
+        return read(keyBytes, decoder, false);
     }
 
     /**
@@ -134,7 +137,7 @@ final class ByteStore {
      * not a sound put of the key is another key's or the key's own, damaged, and the read is made again with the place
      * the index finds comparing keys, whose record must be the key's (or the read throws: the store is damaged).
      */
-    private <T> T read(String key, byte[] keyBytes, BiFunction<String, ByteBuffer, T> decoder, boolean keyChecked) {
+    private <T> T read(byte[] keyBytes, BiFunction<byte[], ByteBuffer, T> decoder, boolean keyChecked) {
         while (true) {
             long version = index.version();
             Place place = keyChecked ? index.get(keyBytes) : index.candidate(keyBytes);
@@ -148,8 +151,8 @@ final class ByteStore {
                 // deleted the segment after it updated the index, so the index finds the key elsewhere now.
                 ensureOpen();
                 if ((version & 1) == 0 && index.version() == version) {
-                    throw new IllegalStateException("The index, unchanged, still points key \""
-                            + new String(keyBytes, StandardCharsets.UTF_8) + "\" into released segment "
+                    throw new IllegalStateException("The index, unchanged, still points key " + KeyText.describe(keyBytes)
+                            + " into released segment "
                             + place.segment());
                 }
                 continue;
@@ -161,12 +164,12 @@ final class ByteStore {
                         ? DataRecord.value(bytes, offset, place.length(), keyBytes, segment.values().file())
                         : DataRecord.valueIfSound(bytes, offset, place.length(), keyBytes);
                 if (value != null) {
-                    return decoder.apply(key, value);
+                    return decoder.apply(keyBytes, value);
                 }
             } finally {
                 mapping.exit();
             }
-            return read(key, keyBytes, decoder, true);
+            return read(keyBytes, decoder, true);
         }
     }
 
@@ -174,6 +177,33 @@ final class ByteStore {
         ensureOpen();
         Place place = index.get(keyBytes);
         return place != null && !expired(place);
+    }
+
+    /** Whether {@code keyBytes} is live: {@link #contains}, for a scan that has already checked the store is open. */
+    boolean isLive(byte[] keyBytes) {
+        Place place = index.get(keyBytes);
+        return place != null && !expired(place);
+    }
+
+    /**
+     * The keys of {@code range} in {@code direction}'s order, each a copy, for a {@link StoreCursor}, which checks
+     * each one's liveness as it reaches it. For now a sorted snapshot of the keys live when it is called (so it sees
+     * every write completed before it), taken like {@link #keys()}.
+     */
+    Iterator<byte[]> orderedKeys(KeyRange range, Direction direction) {
+        ensureOpen();
+        long now = clock.millis();
+        List<byte[]> keys = readAcrossKeys(() -> {
+            List<byte[]> inRange = new ArrayList<>();
+            for (Entry entry : index.entries()) {
+                if (!entry.place().expiredAt(now) && range.contains(entry.key())) {
+                    inRange.add(entry.key());
+                }
+            }
+            return inRange;
+        });
+        keys.sort(direction == Direction.FORWARD ? KeyRange::compare : (a, b) -> KeyRange.compare(b, a));
+        return keys.iterator();
     }
 
     private boolean expired(Place place) {
@@ -192,12 +222,15 @@ final class ByteStore {
         return Collections.unmodifiableSet(readAcrossKeys(() -> liveKeys(now)));
     }
 
-    /** The keys that have not expired at {@code nowMillis}, as strings. */
+    /** The keys that have not expired at {@code nowMillis} and are UTF-8 text, as strings. */
     private Set<String> liveKeys(long nowMillis) {
         Set<String> keys = new HashSet<>(Math.max(16, (int) (index.size() / 0.75f) + 1));
         for (Entry entry : index.entries()) {
             if (!entry.place().expiredAt(nowMillis)) {
-                keys.add(new String(entry.key(), StandardCharsets.UTF_8));
+                String text = KeyText.decode(entry.key());
+                if (text != null) {
+                    keys.add(text);
+                }
             }
         }
         return keys;
@@ -221,7 +254,7 @@ final class ByteStore {
     }
 
     /** Writes a put record; {@code timeToLive} null means no expiry. */
-    void put(String key, byte[] keyBytes, byte[] value, Duration timeToLive) {
+    void put(byte[] keyBytes, byte[] value, Duration timeToLive) {
         holdBackIfOverfull();
         long sequence = gate.appendUnderWriteLock("put", () -> appendPut(keyBytes, value, timeToLive));
         afterWrite(sequence);
@@ -231,7 +264,7 @@ final class ByteStore {
      * Writes a put record that expires at {@code expiry}, epoch milliseconds. An expiry already past writes the
      * record all the same: the key reads as absent at once, and recovery drops it, older values with it.
      */
-    void putUntil(String key, byte[] keyBytes, byte[] value, long expiry) {
+    void putUntil(byte[] keyBytes, byte[] value, long expiry) {
         holdBackIfOverfull();
         long sequence = gate.appendUnderWriteLock("put", () -> appendPut(keyBytes, value, clock.millis(), expiry));
         afterWrite(sequence);
@@ -301,18 +334,18 @@ final class ByteStore {
     }
 
     /**
-     * Runs an atomic operation on {@code key}: under the write lock, so that no other write comes between, reads the
+     * Runs an atomic operation on the key {@code keyBytes}: under the write lock, so that no other write comes between, reads the
      * key's value with {@code decoder}, hands it to {@code decision} and writes the change it returns. The decision runs
      * exactly once, holding the write lock; if it throws, nothing is written. A call of the store from inside it is
      * refused (see {@link WriteGate#refuseCallFromUpdate}).
      *
      * @return the result of the change
      */
-    <T, R> R update(String operation, String key, byte[] keyBytes, BiFunction<String, ByteBuffer, T> decoder,
+    <T, R> R update(String operation, byte[] keyBytes, BiFunction<byte[], ByteBuffer, T> decoder,
             Decision<T, R> decision) {
         holdBackIfOverfull();
         Updated<R> updated = gate.underWriteLock(operation, () -> {
-            T current = read(key, keyBytes, decoder);
+            T current = read(keyBytes, decoder);
             long now = clock.millis();
             Change<R> change = decision.decide(current, now);
             if (change.value() != null) {

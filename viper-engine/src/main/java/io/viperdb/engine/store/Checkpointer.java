@@ -19,7 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link io.viperdb.SyncPolicy#always()}; one on every roll would leave up to a whole log file (256 MiB by default) to
  * replay.
  *
- * <p>How. On a background thread of its own: under the write lock it takes a {@link SavedIndex#snapshot snapshot}
+ * <p>How. In the background (a {@link BackgroundQueue} on the reclaim workers): under the write lock it takes a {@link SavedIndex#snapshot snapshot}
  * (a copy of the index's arrays, and the ends of the logs), which is what writers wait for; then, without the lock,
  * it syncs the store, so that every byte of the logs the snapshot covers is on the device before the index file
  * says so, and writes the file atomically and durably. So a crash can never cut the logs below what the index file
@@ -32,7 +32,7 @@ final class Checkpointer {
 
     /** Which thread runs the checkpoints. */
     enum Runner {
-        /** A background thread of the store's own: writers wait only for the copy. */
+        /** The store's background queue: writers wait only for the copy. */
         BACKGROUND,
         /**
          * The thread of the write that made one due, once the write lock is released: so that every file operation
@@ -49,7 +49,7 @@ final class Checkpointer {
     private final KeyDirectory index;
     private final Syncer syncer;
     /** Null in a read-only store, which writes no index file, or when the writers run the checkpoints. */
-    private final BackgroundThread thread;
+    private final BackgroundQueue queue;
     private final boolean writersRun;
     private final long minBytesBetween;
     /** Bytes appended since the last snapshot; guarded by the write lock. */
@@ -67,8 +67,11 @@ final class Checkpointer {
         this.syncer = syncer;
         this.minBytesBetween = Math.min(MAX_BYTES_BETWEEN, Math.max(1, segments.logFileSize() / 4));
         this.writersRun = runner == Runner.WRITER && !gate.readOnly();
-        this.thread = gate.readOnly() || writersRun ? null
-                : new BackgroundThread("viperdb-checkpoint " + segments.directory().path());
+        // On the reclaim workers: a checkpoint waits only for the write lock and for a sync under way, as a sync task
+        // may (see BackgroundQueue), but its file write is long, and the sync workers are there for short tasks.
+        this.queue = gate.readOnly() || writersRun ? null
+                : new BackgroundQueue("viperdb-checkpoint " + segments.directory().path(),
+                        BackgroundQueue.Workers.RECLAIMS);
     }
 
     /** Counts {@code bytes} just appended, and asks for a checkpoint once they make one due. Under the write lock. */
@@ -94,13 +97,13 @@ final class Checkpointer {
 
     /** Asks for a checkpoint, unless one is asked for already. Under the write lock. */
     private void request() {
-        if (requested || (thread == null && !writersRun)) {
+        if (requested || (queue == null && !writersRun)) {
             return;
         }
         requested = true;
-        if (thread != null) {
+        if (queue != null) {
             try {
-                thread.execute(this::checkpoint);
+                queue.execute(this::checkpoint);
             } catch (RejectedExecutionException e) {
                 // The store is closing, and its close writes the index file.
             }
@@ -147,8 +150,8 @@ final class Checkpointer {
      * checkpoint's older snapshot must not replace the file close writes.
      */
     void stop() {
-        if (thread != null) {
-            thread.stop();
+        if (queue != null) {
+            queue.stop();
         }
     }
 }

@@ -1,6 +1,10 @@
 package io.viperdb.engine.store;
 
+import io.viperdb.ByteKeyStore;
 import io.viperdb.CodecException;
+import io.viperdb.Cursor;
+import io.viperdb.Direction;
+import io.viperdb.KeyRange;
 import io.viperdb.KeyValueStore;
 import io.viperdb.ReclaimResult;
 import io.viperdb.StoreStats;
@@ -9,6 +13,7 @@ import io.viperdb.WriteBatch;
 import io.viperdb.engine.format.Keys;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.store.ByteStore.Change;
+import io.viperdb.spi.KeyText;
 import io.viperdb.spi.ValueCodec;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -27,7 +32,8 @@ import java.util.function.Function;
  * The public store: the {@link KeyValueStore} that applications hold. It checks arguments, turns values into bytes
  * and back with the store's codec, and hands the bytes to its core, the {@link ByteStore}.
  *
- * <p>Every method first refuses a call from inside a function that an atomic operation runs under the write lock
+ * <p>Its {@code String} methods turn the key into its UTF-8 bytes and call the method of the same name that takes key
+ * bytes; those are also the methods of its {@link ByteKeyFace}. Every method first refuses a call from inside a function that an atomic operation runs under the write lock
  * ({@link ByteStore#refuseCallFromUpdate}). The atomic operations are each a {@link ByteStore.Decision}: what to write
  * given the key's decoded value; values known before the call are encoded before the lock is taken.
  */
@@ -35,7 +41,8 @@ final class CodecStore<V> implements KeyValueStore<V> {
 
     private final ByteStore store;
     private final ValueCodec<V> codec;
-    private final BiFunction<String, ByteBuffer, V> decoder = this::decode;
+    private final BiFunction<byte[], ByteBuffer, V> decoder = this::decode;
+    private final ByteKeyFace<V> byteKeys = new ByteKeyFace<>(this);
 
     CodecStore(ByteStore store, ValueCodec<V> codec) {
         this.store = store;
@@ -44,25 +51,58 @@ final class CodecStore<V> implements KeyValueStore<V> {
 
     @Override
     public V get(String key) {
+        return get(Keys.encode(key));
+    }
+
+    V get(byte[] keyBytes) {
         store.refuseCallFromUpdate();
-        return store.read(key, Keys.encode(key), decoder);
+        return store.read(keyBytes, decoder);
     }
 
     @Override
     public void put(String key, V value) {
+        put(Keys.encode(key), value);
+    }
+
+    void put(byte[] keyBytes, V value) {
         store.refuseCallFromUpdate();
-        byte[] keyBytes = Keys.encode(key);
         store.refuseIfReadOnly("put");
-        store.put(key, keyBytes, encode(value), null);
+        store.put(keyBytes, encode(value), null);
     }
 
     @Override
     public void put(String key, V value, Duration timeToLive) {
+        put(Keys.encode(key), value, timeToLive);
+    }
+
+    void put(byte[] keyBytes, V value, Duration timeToLive) {
         store.refuseCallFromUpdate();
-        byte[] keyBytes = Keys.encode(key);
         store.refuseIfReadOnly("put");
         checkTimeToLive(timeToLive);
-        store.put(key, keyBytes, encode(value), timeToLive);
+        store.put(keyBytes, encode(value), timeToLive);
+    }
+
+    @Override
+    public void put(String key, V value, Instant expiresAt) {
+        put(Keys.encode(key), value, expiresAt);
+    }
+
+    void put(byte[] keyBytes, V value, Instant expiresAt) {
+        store.refuseCallFromUpdate();
+        store.refuseIfReadOnly("put");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        store.putUntil(keyBytes, encode(value), ByteStore.expiryAt(expiresAt));
+    }
+
+    @Override
+    public Optional<Instant> expiresAt(String key) {
+        return expiresAt(Keys.encode(key));
+    }
+
+    Optional<Instant> expiresAt(byte[] keyBytes) {
+        store.refuseCallFromUpdate();
+        OptionalLong expiry = store.expiry(keyBytes);
+        return expiry.isPresent() ? Optional.of(Instant.ofEpochMilli(expiry.getAsLong())) : Optional.empty();
     }
 
     @Override
@@ -71,11 +111,10 @@ final class CodecStore<V> implements KeyValueStore<V> {
         store.refuseIfReadOnly("write");
         List<BatchEntry> entries = new ArrayList<>(batch.size());
         for (WriteBatch.Operation<V> operation : batch.operations()) {
-            byte[] keyBytes = Keys.encode(operation.key());
             byte[] value = operation.isRemove() ? null : encode(operation.value());
             long expiry = operation.expiresAt() == null ? RecordHeader.NO_EXPIRY
                     : ByteStore.expiryAt(operation.expiresAt());
-            entries.add(new BatchEntry(operation.key(), keyBytes, value, operation.timeToLive(), expiry));
+            entries.add(new BatchEntry(operation.key(), value, operation.timeToLive(), expiry));
         }
         store.ensureOpen();
         if (!entries.isEmpty()) {
@@ -85,16 +124,23 @@ final class CodecStore<V> implements KeyValueStore<V> {
 
     @Override
     public boolean remove(String key) {
+        return remove(Keys.encode(key));
+    }
+
+    boolean remove(byte[] keyBytes) {
         store.refuseCallFromUpdate();
-        byte[] keyBytes = Keys.encode(key);
         store.refuseIfReadOnly("remove");
         return store.remove(keyBytes);
     }
 
     @Override
     public boolean containsKey(String key) {
+        return containsKey(Keys.encode(key));
+    }
+
+    boolean containsKey(byte[] keyBytes) {
         store.refuseCallFromUpdate();
-        return store.contains(Keys.encode(key));
+        return store.contains(keyBytes);
     }
 
     @Override
@@ -107,6 +153,24 @@ final class CodecStore<V> implements KeyValueStore<V> {
     public Set<String> keys() {
         store.refuseCallFromUpdate();
         return store.keys();
+    }
+
+    @Override
+    public Cursor<String, V> scan(KeyRange range, Direction direction) {
+        return scan(range, direction, KeyText::decode);
+    }
+
+    /** A scan whose keys are shown as {@code shown} makes them (null: skipped). */
+    <K> Cursor<K, V> scan(KeyRange range, Direction direction, Function<byte[], K> shown) {
+        store.refuseCallFromUpdate();
+        Objects.requireNonNull(range, "range");
+        Objects.requireNonNull(direction, "direction");
+        return new StoreCursor<>(store, store.orderedKeys(range, direction), shown, decoder);
+    }
+
+    @Override
+    public ByteKeyStore<V> byteKeys() {
+        return byteKeys;
     }
 
     @Override
@@ -155,27 +219,14 @@ final class CodecStore<V> implements KeyValueStore<V> {
     }
 
     @Override
-    public void put(String key, V value, Instant expiresAt) {
-        store.refuseCallFromUpdate();
-        byte[] keyBytes = Keys.encode(key);
-        store.refuseIfReadOnly("put");
-        Objects.requireNonNull(expiresAt, "expiresAt");
-        store.putUntil(key, keyBytes, encode(value), ByteStore.expiryAt(expiresAt));
-    }
-
-    @Override
-    public Optional<Instant> expiresAt(String key) {
-        store.refuseCallFromUpdate();
-        OptionalLong expiry = store.expiry(Keys.encode(key));
-        return expiry.isPresent() ? Optional.of(Instant.ofEpochMilli(expiry.getAsLong())) : Optional.empty();
-    }
-
-    @Override
     public V putIfAbsent(String key, V value) {
+        return putIfAbsent(Keys.encode(key), value);
+    }
+
+    V putIfAbsent(byte[] keyBytes, V value) {
         store.refuseCallFromUpdate();
-        byte[] keyBytes = Keys.encode(key);
         byte[] bytes = encode(value);
-        return update("putIfAbsent", key, keyBytes, (current, now) -> current != null ? Change.none(current)
+        return update("putIfAbsent", keyBytes, (current, now) -> current != null ? Change.none(current)
                 : Change.put(null, bytes, RecordHeader.NO_EXPIRY));
     }
 
@@ -185,7 +236,7 @@ final class CodecStore<V> implements KeyValueStore<V> {
         byte[] keyBytes = Keys.encode(key);
         checkTimeToLive(timeToLive);
         byte[] bytes = encode(value);
-        return update("putIfAbsent", key, keyBytes, (current, now) -> current != null ? Change.none(current)
+        return update("putIfAbsent", keyBytes, (current, now) -> current != null ? Change.none(current)
                 : Change.put(null, bytes, ByteStore.expiryAfter(now, timeToLive)));
     }
 
@@ -194,17 +245,20 @@ final class CodecStore<V> implements KeyValueStore<V> {
         store.refuseCallFromUpdate();
         byte[] keyBytes = Keys.encode(key);
         byte[] bytes = encode(value);
-        return update("replace", key, keyBytes, (current, now) -> current == null ? Change.none(null)
+        return update("replace", keyBytes, (current, now) -> current == null ? Change.none(null)
                 : Change.put(current, bytes, RecordHeader.NO_EXPIRY));
     }
 
     @Override
     public boolean replace(String key, V expected, V value) {
+        return replace(Keys.encode(key), expected, value);
+    }
+
+    boolean replace(byte[] keyBytes, V expected, V value) {
         store.refuseCallFromUpdate();
-        byte[] keyBytes = Keys.encode(key);
         Objects.requireNonNull(expected, "expected");
         byte[] bytes = encode(value);
-        return update("replace", key, keyBytes, (current, now) -> Objects.equals(current, expected)
+        return update("replace", keyBytes, (current, now) -> Objects.equals(current, expected)
                 ? Change.put(true, bytes, RecordHeader.NO_EXPIRY) : Change.none(false));
     }
 
@@ -215,24 +269,30 @@ final class CodecStore<V> implements KeyValueStore<V> {
         Objects.requireNonNull(expected, "expected");
         checkTimeToLive(timeToLive);
         byte[] bytes = encode(value);
-        return update("replace", key, keyBytes, (current, now) -> Objects.equals(current, expected)
+        return update("replace", keyBytes, (current, now) -> Objects.equals(current, expected)
                 ? Change.put(true, bytes, ByteStore.expiryAfter(now, timeToLive)) : Change.none(false));
     }
 
     @Override
     public boolean remove(String key, V expected) {
+        return remove(Keys.encode(key), expected);
+    }
+
+    boolean remove(byte[] keyBytes, V expected) {
         store.refuseCallFromUpdate();
-        byte[] keyBytes = Keys.encode(key);
         Objects.requireNonNull(expected, "expected");
-        return update("remove", key, keyBytes, (current, now) -> Objects.equals(current, expected) ? Change.removal(true)
+        return update("remove", keyBytes, (current, now) -> Objects.equals(current, expected) ? Change.removal(true)
                 : Change.none(false));
     }
 
     @Override
     public V getAndRemove(String key) {
+        return getAndRemove(Keys.encode(key));
+    }
+
+    V getAndRemove(byte[] keyBytes) {
         store.refuseCallFromUpdate();
-        byte[] keyBytes = Keys.encode(key);
-        return update("getAndRemove", key, keyBytes, (current, now) -> current == null ? Change.none(null)
+        return update("getAndRemove", keyBytes, (current, now) -> current == null ? Change.none(null)
                 : Change.removal(current));
     }
 
@@ -241,7 +301,14 @@ final class CodecStore<V> implements KeyValueStore<V> {
         store.refuseCallFromUpdate();
         byte[] keyBytes = Keys.encode(key);
         Objects.requireNonNull(function, "function");
-        return update("compute", key, keyBytes, (current, now) -> write(current, function.apply(key, current)));
+        return update("compute", keyBytes, (current, now) -> write(current, function.apply(key, current)));
+    }
+
+    V compute(byte[] keyBytes, BiFunction<? super byte[], ? super V, ? extends V> function) {
+        store.refuseCallFromUpdate();
+        Objects.requireNonNull(function, "function");
+        return update("compute", keyBytes, (current, now) -> write(current,
+                function.apply(keyBytes.clone(), current)));
     }
 
     @Override
@@ -249,7 +316,7 @@ final class CodecStore<V> implements KeyValueStore<V> {
         store.refuseCallFromUpdate();
         byte[] keyBytes = Keys.encode(key);
         Objects.requireNonNull(function, "function");
-        return update("computeIfAbsent", key, keyBytes, (current, now) -> current != null ? Change.none(current)
+        return update("computeIfAbsent", keyBytes, (current, now) -> current != null ? Change.none(current)
                 : write(null, function.apply(key)));
     }
 
@@ -258,7 +325,7 @@ final class CodecStore<V> implements KeyValueStore<V> {
         store.refuseCallFromUpdate();
         byte[] keyBytes = Keys.encode(key);
         Objects.requireNonNull(function, "function");
-        return update("computeIfPresent", key, keyBytes, (current, now) -> current == null ? Change.none(null)
+        return update("computeIfPresent", keyBytes, (current, now) -> current == null ? Change.none(null)
                 : write(current, function.apply(key, current)));
     }
 
@@ -268,14 +335,14 @@ final class CodecStore<V> implements KeyValueStore<V> {
         byte[] keyBytes = Keys.encode(key);
         Objects.requireNonNull(function, "function");
         byte[] bytes = encode(value);
-        return update("merge", key, keyBytes, (current, now) -> current == null
+        return update("merge", keyBytes, (current, now) -> current == null
                 ? Change.put(value, bytes, RecordHeader.NO_EXPIRY) : write(current, function.apply(current, value)));
     }
 
     /** Runs an atomic operation (see {@link ByteStore#update}), once a read-only store has refused it. */
-    private <R> R update(String operation, String key, byte[] keyBytes, ByteStore.Decision<V, R> decision) {
+    private <R> R update(String operation, byte[] keyBytes, ByteStore.Decision<V, R> decision) {
         store.refuseIfReadOnly(operation);
-        return store.update(operation, key, keyBytes, decoder, decision);
+        return store.update(operation, keyBytes, decoder, decision);
     }
 
     /**
@@ -325,12 +392,13 @@ final class CodecStore<V> implements KeyValueStore<V> {
      * past that would throw on JDK 22 and later and could crash the JVM on JDK 17, which is why the codec contract
      * forbids keeping it.
      */
-    private V decode(String key, ByteBuffer bytes) {
+    private V decode(byte[] keyBytes, ByteBuffer bytes) {
         try {
             return codec.decode(bytes);
         } catch (RuntimeException e) {
-            throw new CodecException(codec.name(), "Codec '" + codec.name() + "' cannot decode the value of key \""
-                    + key + "\" in " + store.directory() + " (its bytes pass their checksum): " + e.getMessage(), e);
+            throw new CodecException(codec.name(), "Codec '" + codec.name() + "' cannot decode the value of key "
+                    + KeyText.describe(keyBytes) + " in " + store.directory() + " (its bytes pass their checksum): "
+                    + e.getMessage(), e);
         }
     }
 

@@ -135,8 +135,8 @@ final class SalvageTarget implements AutoCloseable {
      * Adds {@code key} with the value bytes {@code value}, expiring at {@code expiry} (epoch milliseconds, later than
      * now; {@link RecordHeader#NO_EXPIRY} for never).
      */
-    void put(String key, byte[] value, long expiry) {
-        long bytes = DataRecord.length(Keys.check(key), value.length);
+    void put(byte[] key, byte[] value, long expiry) {
+        long bytes = DataRecord.length(key.length, value.length);
         if (batchBytes + bytes > maxBatchBytes || batch.size() == MAX_BATCH_OPERATIONS) {
             writeBatch();
         }
@@ -153,9 +153,9 @@ final class SalvageTarget implements AutoCloseable {
             // One record needs no batch framing, and a value larger than a batch goes alone.
             WriteBatch.Operation<byte[]> only = batch.operations().get(0);
             if (only.timeToLive() == null) {
-                store.put(only.key(), only.value());
+                store.byteKeys().put(only.key(), only.value());
             } else {
-                store.put(only.key(), only.value(), only.timeToLive());
+                store.byteKeys().put(only.key(), only.value(), only.timeToLive());
             }
         } else if (batch.size() > 1) {
             store.write(batch);

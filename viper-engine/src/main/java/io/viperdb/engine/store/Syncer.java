@@ -34,7 +34,7 @@ final class Syncer {
     /** How often the periodic policy syncs; null under another policy. */
     private final Duration interval;
     /** The thread of the periodic policy; null under another policy. */
-    private final BackgroundThread periodic;
+    private final BackgroundQueue periodic;
     /** Null when every write is synced anyway, and in a read-only store. */
     private final BackgroundSync backgroundSync;
     /** The sequence of the last write appended; guarded by the write lock. */
@@ -53,7 +53,8 @@ final class Syncer {
         this.syncEveryWrite = writes && policy instanceof SyncPolicy.Always;
         this.interval = writes && policy instanceof SyncPolicy.Periodic every ? every.interval() : null;
         Path directory = segments.directory().path();
-        this.periodic = interval == null ? null : new BackgroundThread("viperdb-sync " + directory);
+        this.periodic = interval == null ? null : new BackgroundQueue("viperdb-sync " + directory,
+                BackgroundQueue.Workers.SYNCS);
         this.backgroundSync = !writes || syncEveryWrite ? null
                 : new BackgroundSync(() -> this::syncPending, "viperdb-writeback " + directory);
     }

@@ -1,5 +1,6 @@
 package io.viperdb.engine.store;
 
+import io.viperdb.spi.KeyText;
 import io.viperdb.CorruptStoreException;
 import io.viperdb.VerifyReport;
 import io.viperdb.engine.format.DataRecord;
@@ -14,7 +15,6 @@ import io.viperdb.engine.log.KeyLog;
 import io.viperdb.engine.log.Mapping;
 import io.viperdb.engine.log.Segment;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -243,9 +243,9 @@ final class Verifier {
                 if (reported != null) {
                     VerifyReport.Problem problem = problems.get(reported);
                     problems.set(reported, new VerifyReport.Problem(problem.file(), problem.offset(),
-                            problem.description() + "; it holds the value of key \"" + new String(entry.key(), StandardCharsets.UTF_8) + "\""));
+                            problem.description() + "; it holds the value of key " + KeyText.describe(entry.key())));
                 } else {
-                    problem(e.file(), e.offset(), "the record of key \"" + new String(entry.key(), StandardCharsets.UTF_8) + "\" in the index: "
+                    problem(e.file(), e.offset(), "the record of key " + KeyText.describe(entry.key()) + " in the index: "
                             + e.getMessage());
                 }
             } finally {

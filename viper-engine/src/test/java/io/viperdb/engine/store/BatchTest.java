@@ -110,7 +110,7 @@ class BatchTest {
                     .put("b", "bad")));
             assertThrows(IllegalArgumentException.class, () -> store.write(new WriteBatch<String>().put("a", "after")
                     .put("x".repeat(KeyValueStore.MAX_KEY_BYTES + 1), "fine")));
-            assertThrows(NullPointerException.class, () -> new WriteBatch<String>().put(null, "v"));
+            assertThrows(NullPointerException.class, () -> new WriteBatch<String>().put((String) null, "v"));
             assertThrows(IllegalArgumentException.class,
                     () -> new WriteBatch<String>().put("k", "v", Duration.ZERO));
             Map<String, String> withNull = new HashMap<>();

@@ -6,6 +6,7 @@ import io.viperdb.engine.format.HintRecord;
 import io.viperdb.engine.format.Keys;
 import io.viperdb.engine.format.Manifest;
 import io.viperdb.engine.format.RecordHeader;
+import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ public final class StoreRecords {
                 byte[] value = new byte[RecordHeader.valueLength(values, offset)];
                 values.get(offset + RecordHeader.SIZE + keyLength, value);
                 records.add(new Rec(rank, valueLog, offset, length, RecordHeader.type(values, offset),
-                        Keys.decode(values, offset + RecordHeader.SIZE, keyLength), value,
+                        new String(Keys.copy(values, offset + RecordHeader.SIZE, keyLength), StandardCharsets.UTF_8), value,
                         RecordHeader.timestamp(values, offset), RecordHeader.expiry(values, offset), keyLog, hint,
                         hintLength));
                 offset += length;
