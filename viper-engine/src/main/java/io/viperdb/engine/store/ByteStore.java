@@ -653,7 +653,7 @@ final class ByteStore {
                 segments.active().markSynced(segments.syncMarks(), true);
                 // Not synced: the logs it covers are sealed and synced already, so a file that a power loss leaves
                 // damaged only fails its checksums (rule 10), and the close need not wait for the device.
-                SavedIndex.save(segments.directory(), SavedIndex.snapshot(segments, index, false), false);
+                SavedIndex.save(segments.directory(), SavedIndex.snapshot(segments, index), false);
             }
         } catch (StoreIOException e) {
             segments.active().abandon();

@@ -113,11 +113,26 @@ final class Checkpointer {
     /** Takes a snapshot under the write lock, syncs the logs it covers and writes it to the index file. */
     private void checkpoint() {
         try {
+            // Allocated before the lock, so that writers wait only for the bytes to be copied, not for the operating
+            // system to give the heap the pages.
+            KeyDirectory.SnapshotRoom room;
+            try {
+                room = index.roomForSnapshot();
+            } catch (OutOfMemoryError e) {
+                // The copy needs as much heap as the index: without it, no checkpoint, and the next is asked for later.
+                gate.holdingWriteLock(() -> {
+                    requested = false;
+                    appendedSince = 0;
+                });
+                LOG.log(Level.WARNING, "No checkpoint of " + segments.directory().path() + ": no heap for a copy of "
+                        + "the index (" + e.getMessage() + ")");
+                return;
+            }
             long start = System.nanoTime();
             SavedIndex.Snapshot snapshot = gate.underWriteLock("checkpoint", () -> {
                 requested = false;
                 appendedSince = 0;
-                return SavedIndex.snapshot(segments, index, true);
+                return SavedIndex.snapshot(segments, index, room);
             });
             long copied = System.nanoTime();
             syncer.sync();

@@ -45,17 +45,29 @@ final class SavedIndex {
     }
 
     /**
-     * Takes what the index file is to hold: {@code index} (a copy of it, unless {@code copy} is false because no update
-     * can follow) and the ends of the logs of {@code segments}. The caller holds the write lock, so that the index is
-     * that of exactly the records below those ends.
+     * Takes what the index file is to hold: {@code index} itself, which no update may change any more (the store is
+     * closing), and the ends of the logs of {@code segments}. The caller holds the write lock.
      */
-    static Snapshot snapshot(Segments segments, KeyDirectory index, boolean copy) {
+    static Snapshot snapshot(Segments segments, KeyDirectory index) {
+        return new Snapshot(segments.manifest().generation(), extents(segments), index);
+    }
+
+    /**
+     * Takes what the index file is to hold while the store goes on: a copy of {@code index} into {@code room} (see
+     * {@link KeyDirectory#snapshot}) and the ends of the logs of {@code segments}. The caller holds the write lock, so
+     * that the copy is the index of exactly the records below those ends.
+     */
+    static Snapshot snapshot(Segments segments, KeyDirectory index, KeyDirectory.SnapshotRoom room) {
+        return new Snapshot(segments.manifest().generation(), extents(segments), index.snapshot(room));
+    }
+
+    private static List<IndexFile.Extent> extents(Segments segments) {
         List<IndexFile.Extent> extents = new ArrayList<>();
         for (Segment segment : segments.all()) {
             extents.add(new IndexFile.Extent(segment.id(), segment.values().end(), segment.keys().end(),
                     segment.values().lastRecordOffset(), segment.values().lastRecordCrc()));
         }
-        return new Snapshot(segments.manifest().generation(), extents, copy ? index.snapshot() : index);
+        return extents;
     }
 
     /**

@@ -193,10 +193,13 @@ final class SegmentRecovery {
             values.resumeAppending(lastRecord, lastCrc);
         }
         KeyLog.Replay hints = replayed.hints();
+        boolean changed = !replayed.unhinted().isEmpty();
         if (hints.outcome() == KeyLog.Outcome.NO_HEADER) {
             keys.rewriteHeader(segment.id());
+            changed = true;
         } else if (hints.outcome() != KeyLog.Outcome.CLEAN || replayed.keyLogEnd() != hints.soundEnd()) {
             keys.truncate(replayed.keyLogEnd());
+            changed = true;
         }
         if (last || !replayed.unhinted().isEmpty()) {
             keys.resumeAppending(values);
@@ -206,7 +209,11 @@ final class SegmentRecovery {
             }
         }
         if (last) {
-            keys.sync();
+            // A key log that recovery left as it found it needs no sync (an open after a crash that replayed only
+            // sound hints, as one from the index file usually does).
+            if (changed) {
+                keys.sync();
+            }
         } else {
             values.seal();
             keys.seal();
