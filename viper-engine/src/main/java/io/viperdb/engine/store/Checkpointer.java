@@ -2,9 +2,9 @@ package io.viperdb.engine.store;
 
 import io.viperdb.ViperException;
 import io.viperdb.engine.index.KeyDirectory;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
-import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -12,17 +12,18 @@ import java.util.concurrent.RejectedExecutionException;
  * and replays only what was written since (recovery rules 10 and 11 of FORMAT.md), instead of every segment.
  *
  * <p>When. A checkpoint is due once the records appended since the last one reach a quarter of the log file size (at
- * most {@link #MAX_BYTES_BETWEEN}) or the size of the last index file written, whichever is more, and after a reclaim
- * that changed the manifest (the index file written before it no longer covers the segments the reclaim rewrote).
- * Counting bytes bounds what a crash leaves to replay, and tying it to the index file's size keeps the bytes
- * checkpoints write below those the application writes. A checkpoint on every sync would write the whole index per write under
- * {@link io.viperdb.SyncPolicy#always()}; one on every roll would leave up to a whole log file (256 MiB by default) to
- * replay.
+ * least {@link #MIN_BYTES_BETWEEN}, at most {@link #MAX_BYTES_BETWEEN}) or the size of the last index file written,
+ * whichever is more, and after a reclaim that changed the manifest (the index file written before it no longer covers
+ * the segments the reclaim rewrote). Counting bytes bounds what a crash leaves to replay, and tying it to the index
+ * file's size keeps the bytes checkpoints write below those the application writes. A checkpoint on every sync would
+ * write the whole index per write under {@link io.viperdb.SyncPolicy#always()}; one on every roll would leave up to a
+ * whole log file (256 MiB by default) to replay.
  *
- * <p>How. In the background (a {@link BackgroundQueue} on the reclaim workers): under the write lock it takes a {@link SavedIndex#snapshot snapshot}
- * (a copy of the index's arrays, and the ends of the logs), which is what writers wait for; then, without the lock,
- * it syncs the store, so that every byte of the logs the snapshot covers is on the device before the index file
- * says so, and writes the file atomically and durably. So a crash can never cut the logs below what the index file
+ * <p>How. In the background (a {@link BackgroundQueue} on the reclaim workers): it allocates room for a copy of the
+ * index, then under the write lock takes a {@link SavedIndex#snapshot snapshot} (the index's arrays copied into that
+ * room, and the ends of the logs), which is all that writers wait for; then, without the lock, it syncs the store, so
+ * that every byte of the logs the snapshot covers is on the device before the index file says so, and writes the
+ * file atomically and durably. So a crash can never cut the logs below what the index file
  * covers. A checkpoint that fails is logged and costs only a longer replay at the next open; after a write failure
  * none is taken.
  */
@@ -43,6 +44,8 @@ final class Checkpointer {
 
     /** The most bytes appended between two checkpoints, unless the index file is larger. */
     static final long MAX_BYTES_BETWEEN = 32L << 20;
+    /** The fewest: with small log files, a checkpoint (four or five syncs) every few KiB costs more than it saves. */
+    static final long MIN_BYTES_BETWEEN = 64L << 10;
 
     private final WriteGate gate;
     private final Segments segments;
@@ -59,13 +62,13 @@ final class Checkpointer {
     /** The size of the last index file written, which the bytes between checkpoints must reach. */
     private volatile long lastFileBytes;
 
-    /** Checkpoints of {@code index}, the index of {@code segments}, which {@code syncer} syncs, run by {@code runner}. */
+    /** Checkpoints of {@code index}, the index of {@code segments} that {@code syncer} syncs, run by {@code runner}. */
     Checkpointer(WriteGate gate, Segments segments, KeyDirectory index, Syncer syncer, Runner runner) {
         this.gate = gate;
         this.segments = segments;
         this.index = index;
         this.syncer = syncer;
-        this.minBytesBetween = Math.min(MAX_BYTES_BETWEEN, Math.max(1, segments.logFileSize() / 4));
+        this.minBytesBetween = Math.min(MAX_BYTES_BETWEEN, Math.max(MIN_BYTES_BETWEEN, segments.logFileSize() / 4));
         this.writersRun = runner == Runner.WRITER && !gate.readOnly();
         // On the reclaim workers: a checkpoint waits only for the write lock and for a sync under way, as a sync task
         // may (see BackgroundQueue), but its file write is long, and the sync workers are there for short tasks.

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Campaign 1, power loss and I/O errors by injection: a workload of puts, removes, batches, flushes, syncs and
  * reclaims runs against a store whose file operations go through {@link FaultyFileAccess}; for every operation
- * number N the run fails operation N, or cuts the power there (with and without a torn last write). With log files of
- * 4 KiB the store writes a checkpoint of its index every few KiB and after each reclaim, on the writer's thread (so
- * that operation N is the same in every run): faults land in those too, and the reopen starts from the index file
+ * number N the run fails operation N, or cuts the power there (with and without a torn last write). The store writes a
+ * checkpoint of its index after each reclaim and every 64 KiB written (with values of up to 1,500 characters), on the
+ * writer's thread (so that operation N is the same in every run): faults land in those too, and the reopen starts from the index file
  * they left whenever it is sound. The store is
  * then opened on the real file system and must hold exactly the contents after some prefix of the workload that
  * includes every step acknowledged as durable under the sync policy: nothing acknowledged lost, nothing never written

@@ -155,15 +155,10 @@ class IndexFileTest {
         Path dir = root.resolve("store");
         Path crashed = root.resolve("crashed");
         Map<String, String> model = new HashMap<>();
-        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
-            IndexFile.Loaded checkpoint = writeUntilCheckpoint(store, dir, model);
-            // Fewer bytes than the next checkpoint waits for, over several new segments (of 4 KiB).
-            writes(store, model, "after", 100);
-            store.flush();
-            StoreFiles.snapshot(dir, crashed);
-            List<Long> listed = new StoreDirectory(crashed, FileAccess.real()).readManifest().segmentIds();
-            assertTrue(listed.size() > checkpoint.extents().size() + 2, "the writes rolled new segments");
-        }
+        // Over several new segments (of 4 KiB).
+        IndexFile.Loaded checkpoint = crashAfterACheckpoint(dir, crashed, model, 100);
+        List<Long> listed = new StoreDirectory(crashed, FileAccess.real()).readManifest().segmentIds();
+        assertTrue(listed.size() > checkpoint.extents().size() + 2, "the writes rolled new segments");
         entries(crashed, true);
         assertHolds(crashed, model);
     }
@@ -173,12 +168,7 @@ class IndexFileTest {
         Path dir = root.resolve("store");
         Path crashed = root.resolve("crashed");
         Map<String, String> model = new HashMap<>();
-        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
-            writeUntilCheckpoint(store, dir, model);
-            writes(store, model, "after", 3);
-            store.flush();
-            StoreFiles.snapshot(dir, crashed);
-        }
+        crashAfterACheckpoint(dir, crashed, model, 3);
         List<Long> listed = new StoreDirectory(crashed, FileAccess.real()).readManifest().segmentIds();
         Path active = new StoreDirectory(crashed, FileAccess.real()).valueLog(listed.get(listed.size() - 1));
         // Part of a record header: the start of an append that never completed.
@@ -214,6 +204,21 @@ class IndexFileTest {
         assertHolds(crashed, model);
         entries(before, false);
         assertHolds(before, model);
+    }
+
+    /**
+     * Puts keys until a checkpoint has written the index file, then {@code after} more (fewer bytes than the next
+     * checkpoint waits for), flushes and copies the files to {@code crashed}: what a crash then leaves. Returns what
+     * the checkpoint holds.
+     */
+    private IndexFile.Loaded crashAfterACheckpoint(Path dir, Path crashed, Map<String, String> model, int after) {
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            IndexFile.Loaded checkpoint = writeUntilCheckpoint(store, dir, model);
+            writes(store, model, "after", after);
+            store.flush();
+            StoreFiles.snapshot(dir, crashed);
+            return checkpoint;
+        }
     }
 
     /** Puts keys until a checkpoint has written the index file, and returns what it holds. */
