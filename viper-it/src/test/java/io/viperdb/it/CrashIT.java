@@ -61,9 +61,9 @@ class CrashIT {
             recovered += outcome.recovered;
         }
         System.out.printf("crash campaign '%s': %d kills (%d inside a reclaim, %d while a checkpoint wrote the index "
-                + "file, %d reopened from one), %d operations acknowledged, %d recovered, 0 acknowledged operations "
-                + "lost, 0 wrong values%n", name, kills, midReclaim, midCheckpoint, fromCheckpoint, acknowledged,
-                recovered);
+                + "file, %d that left one to start from), %d operations acknowledged, %d recovered, 0 acknowledged "
+                + "operations lost, 0 wrong values%n", name, kills, midReclaim, midCheckpoint, fromCheckpoint,
+                acknowledged, recovered);
         return midReclaim;
     }
 
