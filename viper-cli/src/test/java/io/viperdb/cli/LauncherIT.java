@@ -162,8 +162,8 @@ class LauncherIT {
     @Test
     void whatRecoveryLogsIsOneLineOfViperWithoutADate() throws Exception {
         assertEquals(0, shell(cwd, "viper put db k '\"a\"'").exitCode());
-        // A torn tail: bytes after the last record of the active value log, as an interrupted write leaves. A crash
-        // leaves no index file (a writable open deletes it before it writes), so neither does this one.
+        // A torn tail: bytes after the last record of the active value log, as an interrupted write leaves, and no
+        // index file, as a crash before the first checkpoint leaves: the open replays the log and cuts the tail.
         Files.delete(cwd.resolve("db/viper.index"));
         Files.write(cwd.resolve("db/00000001.vlog"), "garbage!garbage!".getBytes(StandardCharsets.US_ASCII),
                 java.nio.file.StandardOpenOption.APPEND);

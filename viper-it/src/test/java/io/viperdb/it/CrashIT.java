@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.viperdb.KeyValueStore;
 import io.viperdb.it.crash.Workload;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -46,22 +47,33 @@ class CrashIT {
     /** Runs {@code kills} rounds and returns how many kills landed between RECLAIM and RECLAIMED. */
     private int campaign(String name, int kills, int reclaimEvery, String policy) throws Exception {
         int midReclaim = 0;
+        int fromCheckpoint = 0;
+        int midCheckpoint = 0;
         long acknowledged = 0;
         long recovered = 0;
         for (int round = 0; round < kills; round++) {
             long seed = 1000L * reclaimEvery + round + (policy.equals("always") ? 500_000 : 0);
             Outcome outcome = killOnce(seed, reclaimEvery, policy);
             midReclaim += outcome.midReclaim ? 1 : 0;
+            fromCheckpoint += outcome.fromCheckpoint ? 1 : 0;
+            midCheckpoint += outcome.midCheckpoint ? 1 : 0;
             acknowledged += outcome.acknowledged;
             recovered += outcome.recovered;
         }
-        System.out.printf("crash campaign '%s': %d kills (%d inside a reclaim), %d operations acknowledged, "
-                + "%d recovered, 0 acknowledged operations lost, 0 wrong values%n", name, kills, midReclaim,
+        System.out.printf("crash campaign '%s': %d kills (%d inside a reclaim, %d while a checkpoint wrote the index "
+                + "file, %d that left one to start from), %d operations acknowledged, %d recovered, 0 acknowledged "
+                + "operations lost, 0 wrong values%n", name, kills, midReclaim, midCheckpoint, fromCheckpoint,
                 acknowledged, recovered);
         return midReclaim;
     }
 
-    private record Outcome(long acknowledged, long recovered, boolean midReclaim) {
+    /**
+     * @param fromCheckpoint whether the kill left an index file, which the open starts from if the logs still hold
+     *     what it covers (recovery rules 10 and 11)
+     * @param midCheckpoint whether the kill came while a checkpoint wrote the index file (its temporary file is left)
+     */
+    private record Outcome(long acknowledged, long recovered, boolean midReclaim, boolean fromCheckpoint,
+            boolean midCheckpoint) {
     }
 
     private Outcome killOnce(long seed, int reclaimEvery, String policy) throws Exception {
@@ -82,6 +94,8 @@ class CrashIT {
         worker.toHandle().destroyForcibly();
         worker.waitFor();
         List<String> output = lines.drain();
+        boolean fromCheckpoint = Files.exists(dir.resolve("viper.index"));
+        boolean midCheckpoint = Files.exists(dir.resolve("viper.index.tmp"));
 
         long lastAck = -1;
         boolean midReclaim = false;
@@ -99,7 +113,7 @@ class CrashIT {
         long recovered = verify(dir, seed, lastAck, "seed " + seed);
         // Recovery must be stable: a second open finds the same state.
         verifyExactly(dir, seed, recovered, "seed " + seed + ", second open");
-        return new Outcome(lastAck + 1, recovered, midReclaim);
+        return new Outcome(lastAck + 1, recovered, midReclaim, fromCheckpoint, midCheckpoint);
     }
 
     /**

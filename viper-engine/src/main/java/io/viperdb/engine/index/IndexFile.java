@@ -16,10 +16,10 @@ import java.util.zip.CRC32C;
 
 /**
  * The index written to a file, so that opening a store need not replay its key logs: a cache of the logs, like
- * Bitcask's hint files. It is written when the store closes and read when it opens, and it is taken only if it
- * covers exactly what the logs hold (see FORMAT.md, "Index file", and its recovery rule): one written for the
- * manifest's generation, whose extents are the sizes of the segments' files. Anything else, or any damage, and the
- * store rebuilds the index from the logs as it always could.
+ * Bitcask's hint files. It is written while the store takes writes (a checkpoint) and when it closes, and read when
+ * it opens; it is taken only if the logs still hold, unchanged, the bytes it covers (see FORMAT.md, "Index file", and
+ * recovery rule 10), and what the logs hold past them is replayed. Anything else, or any damage, and the store
+ * rebuilds the index from the logs as it always could.
  *
  * <pre>
  * index file := fileHeader(VIPI, id = manifest generation) metaLength:u32 meta metaCrc:u32 zero* section*
@@ -93,14 +93,16 @@ public final class IndexFile {
 
     /**
      * Writes {@code index}, which covers {@code extents} of the segments of manifest {@code generation}, to
-     * {@code file}: to a temporary file renamed over it, so that a reader finds the old file or the new one whole. It
-     * is not synced: a file that a crash left short or damaged fails its checksums and is ignored. The caller holds
-     * the store's write lock, so that no update is made meanwhile.
+     * {@code file}, atomically: to a temporary file renamed over it. With {@code durable}, the temporary file is synced
+     * before the rename and the directory after it, so that after a power loss at any point the file is the old one or
+     * the new one, whole; without, a power loss may leave it short or damaged, and its checksums then fail. No update
+     * of {@code index} may be made meanwhile: the caller holds the store's write lock, or writes a
+     * {@link KeyDirectory#snapshot() snapshot}.
      *
      * @throws IOException if it cannot be written (the caller logs it: the store opens without it)
      */
-    public static void write(FileAccess access, Path file, long generation, List<Extent> extents, KeyDirectory index)
-            throws IOException {
+    public static void write(FileAccess access, Path file, long generation, List<Extent> extents, KeyDirectory index,
+            boolean durable) throws IOException {
         KeyTable table = index.table();
         SegmentHandles handles = index.handles();
         OrderedKeys.Run order = index.orderedRun();
@@ -141,8 +143,14 @@ public final class IndexFile {
             while (head.hasRemaining()) {
                 channel.write(head, head.position());
             }
+            if (durable) {
+                channel.force(true);
+            }
         }
         access.replace(temp, file);
+        if (durable) {
+            access.syncDirectory(file.getParent());
+        }
     }
 
     private static void writeSection(int kind, KeyTable table, SegmentHandles handles, OrderedKeys.Run order,

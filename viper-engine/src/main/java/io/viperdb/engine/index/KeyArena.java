@@ -80,10 +80,23 @@ final class KeyArena {
      * table go on finding the old arena as it was.
      */
     KeyArena copy() {
+        return copy(new byte[0][]);
+    }
+
+    /**
+     * A {@link #copy()} whose pages are copied into those of {@code spare} as far as it has pages (allocated by the
+     * caller beforehand, so that the copy itself only copies bytes), and into new ones after that.
+     */
+    KeyArena copy(byte[][] spare) {
         KeyArena copy = new KeyArena();
         copy.pages = new byte[pages.length][];
         for (int i = 0; i < pageCount; i++) {
-            copy.pages[i] = pages[i].clone();
+            if (i < spare.length) {
+                System.arraycopy(pages[i], 0, spare[i], 0, PAGE_SIZE);
+                copy.pages[i] = spare[i];
+            } else {
+                copy.pages[i] = pages[i].clone();
+            }
         }
         copy.pageCount = pageCount;
         copy.tail = tail;

@@ -139,6 +139,47 @@ public final class KeyDirectory {
         return handles;
     }
 
+    /**
+     * Arrays for a {@link #snapshot}, as large as the table's are now: allocated (and so zeroed, page by page) before
+     * the caller takes the write lock, so that the snapshot under the lock only copies bytes into them. A table that
+     * grew meanwhile is copied into new arrays instead.
+     */
+    public static final class SnapshotRoom {
+        final long[] slots;
+        final int[] hashes;
+        final byte[][] pages;
+
+        private SnapshotRoom(KeyTable table) {
+            slots = new long[table.slots.length];
+            hashes = new int[table.hashes.length];
+            // One page more than the arena has now, for the page it may start before the snapshot.
+            pages = new byte[table.arena.pageCount() + 1][KeyArena.PAGE_SIZE];
+        }
+    }
+
+    /** Room for a {@link #snapshot} of the table as large as it is now; called without the write lock. */
+    public SnapshotRoom roomForSnapshot() {
+        return new SnapshotRoom(table);
+    }
+
+    /**
+     * A copy of the directory as it is now, into {@code room}, for a checkpoint to write to the index file (see
+     * {@link IndexFile}) while updates go on here. The caller holds the store's write lock, so that no update is under
+     * way; the copy costs a copy of the table's arrays and arena pages, and no key is read or hashed.
+     */
+    public KeyDirectory snapshot(SnapshotRoom room) {
+        KeyTable copy = table.snapshot(room);
+        return new KeyDirectory(copy, handles.ids().clone(), handles.counts().clone(), order.copyOver(copy.arena));
+    }
+
+    /** A directory of {@code table} (a snapshot's), with its handles and {@code order} over its arena. */
+    private KeyDirectory(KeyTable table, long[] handleIds, int[] handleCounts, OrderedKeys order) {
+        handles.restore(handleIds, handleCounts);
+        table.segments = handles.ids();
+        this.table = table;
+        this.order = order;
+    }
+
     private static int capacityFor(long keys, double load) {
         long capacity = (long) Math.ceil(keys / load) + 1;
         if (capacity > MAX_CAPACITY) {

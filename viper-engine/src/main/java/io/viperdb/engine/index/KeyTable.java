@@ -72,9 +72,15 @@ final class KeyTable {
     long garbageBytes;
 
     KeyTable(int capacity, KeyArena arena, long[] segments, long generation) {
+        this(new long[2 * capacity], new int[capacity], arena, segments, generation);
+    }
+
+    /** A table over {@code slots} and {@code hashes}, which are empty, or are filled by the caller before any use. */
+    private KeyTable(long[] slots, int[] hashes, KeyArena arena, long[] segments, long generation) {
+        int capacity = hashes.length;
         this.generation = generation;
-        this.slots = new long[2 * capacity];
-        this.hashes = new int[capacity];
+        this.slots = slots;
+        this.hashes = hashes;
         this.capacity = capacity;
         this.threshold = (int) (capacity * MAX_LOAD);
         this.arena = arena;
@@ -416,6 +422,24 @@ final class KeyTable {
         }
         long ref = word & REF_MASK;
         return arena.page(ref)[KeyArena.offset(ref)];
+    }
+
+    /**
+     * A copy of this table as it is now, arena and counts included, that later writes to this one leave as it is: for
+     * a checkpoint to write to the index file while the store goes on (see {@link KeyDirectory#snapshot}). It copies
+     * into the arrays of {@code room} where they are of the right size, and into new ones otherwise.
+     */
+    KeyTable snapshot(KeyDirectory.SnapshotRoom room) {
+        boolean fits = room.slots.length == slots.length;
+        KeyTable copy = new KeyTable(fits ? room.slots : new long[slots.length], fits ? room.hashes
+                : new int[hashes.length], arena.copy(room.pages), segments, generation);
+        System.arraycopy(slots, 0, copy.slots, 0, slots.length);
+        System.arraycopy(hashes, 0, copy.hashes, 0, hashes.length);
+        copy.live = live;
+        copy.tombstones = tombstones;
+        copy.expiring = expiring;
+        copy.garbageBytes = garbageBytes;
+        return copy;
     }
 
     /**

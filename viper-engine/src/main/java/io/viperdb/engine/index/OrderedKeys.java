@@ -231,13 +231,31 @@ final class OrderedKeys {
         if (!maintained) {
             return;
         }
-        View v = view;
+        view = over(view, arena);
+    }
+
+    /**
+     * A copy of this order as it is now, over {@code arena}, a copy of this order's arena in which every reference
+     * names the same key (a {@linkplain KeyDirectory#snapshot snapshot} of the directory): the same entries, garbage
+     * marks as the copied arena has them, and no later change. The caller is the writer.
+     */
+    OrderedKeys copyOver(KeyArena arena) {
+        OrderedKeys copy = new OrderedKeys(arena, maintained);
+        if (maintained) {
+            copy.view = over(view, arena);
+            copy.dead = dead;
+        }
+        return copy;
+    }
+
+    /** The runs of {@code v} (which never change) and a copy of its tail, over {@code arena}. */
+    private static View over(View v, KeyArena arena) {
         View next = new View(arena, v.runs);
         int count = v.tailCount;
         System.arraycopy(v.tailWords, 0, next.tailWords, 0, count);
         System.arraycopy(v.tailLows, 0, next.tailLows, 0, count);
         next.tailCount = count;
-        view = next;
+        return next;
     }
 
     /** Orders every key of {@code table} with one sort, and keeps the order from now on. */

@@ -123,7 +123,16 @@ public final class KeyLog {
 
     /** Reads every sound hint, in order, until the end of the file or the first hint that is not sound. */
     public Replay replay(long segmentId, HintVisitor visitor) {
-        return replay(file::readFully, file.size(), file(), segmentId, visitor);
+        return replay(segmentId, FileHeader.SIZE, visitor);
+    }
+
+    /**
+     * Reads the sound hints from {@code from}, the end of a hint (or of the file header) that the caller knows, as
+     * {@link #replay(long, HintVisitor)} reads them from the start: for an open that knows the hints before it from
+     * the index file. The file header is checked all the same.
+     */
+    public Replay replay(long segmentId, long from, HintVisitor visitor) {
+        return replay(file::readFully, file.size(), file(), segmentId, from, visitor);
     }
 
     /**
@@ -133,7 +142,7 @@ public final class KeyLog {
     public static Replay replay(Path path, long end, long segmentId, HintVisitor visitor) {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             return replay((dst, position) -> LogFile.readFully(channel, dst, position, path),
-                    Math.min(end, channel.size()), path, segmentId, visitor);
+                    Math.min(end, channel.size()), path, segmentId, FileHeader.SIZE, visitor);
         } catch (NoSuchFileException e) {
             return new Replay(0, Outcome.NO_HEADER);
         } catch (IOException e) {
@@ -146,7 +155,8 @@ public final class KeyLog {
         void readFully(ByteBuffer dst, long position);
     }
 
-    private static Replay replay(Source source, long size, Path path, long segmentId, HintVisitor visitor) {
+    private static Replay replay(Source source, long size, Path path, long segmentId, long from,
+            HintVisitor visitor) {
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(FileHeader.SIZE, Math.min(size, READ_CHUNK)));
         long bufferStart = 0;
         source.readFully(buffer, 0);
@@ -156,6 +166,13 @@ public final class KeyLog {
             return new Replay(0, Outcome.NO_HEADER);
         }
         int position = FileHeader.SIZE;
+        if (from > FileHeader.SIZE) {
+            bufferStart = from;
+            position = 0;
+            buffer.clear().limit((int) Math.max(0, Math.min(buffer.capacity(), size - from)));
+            source.readFully(buffer, from);
+            buffer.flip();
+        }
         while (true) {
             int length = HintRecord.inspect(buffer, position, buffer.limit());
             if (RecordVerdict.isIncomplete(length) && bufferStart + buffer.limit() < size) {

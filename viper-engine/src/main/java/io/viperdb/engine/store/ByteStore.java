@@ -83,9 +83,11 @@ final class ByteStore {
     private final AutoReclaimer autoReclaimer;
     /** Told of every change of the index: the automatic reclaim, or no one. */
     private final IndexChanges changes;
+    private final Checkpointer checkpointer;
 
     ByteStore(Path directory, KeyDirectory index, Segments segments, ReentrantLock writeLock, Clock clock,
-            StoreLock lock, SyncPolicy syncPolicy, AutoReclaim autoReclaim, boolean readOnly) {
+            StoreLock lock, SyncPolicy syncPolicy, AutoReclaim autoReclaim, boolean readOnly,
+            Checkpointer.Runner checkpoints) {
         this.directory = directory;
         this.index = index;
         this.segments = segments;
@@ -93,7 +95,8 @@ final class ByteStore {
         this.clock = clock;
         this.lock = lock;
         this.syncer = new Syncer(gate, segments, syncPolicy);
-        this.reclaims = new Reclaims(gate, index, segments, clock);
+        this.checkpointer = new Checkpointer(gate, segments, index, syncer, checkpoints);
+        this.reclaims = new Reclaims(gate, index, segments, clock, checkpointer::afterReclaim);
         // A read-only store writes nothing, so it reclaims nothing.
         this.autoReclaimer = autoReclaim.enabled() && !readOnly ? new AutoReclaimer(autoReclaim,
                 new LiveSpace(index, segments), reclaims, gate, directory, segments.logFileSize()) : null;
@@ -245,7 +248,7 @@ final class ByteStore {
     void put(byte[] keyBytes, byte[] value, Duration timeToLive) {
         holdBackIfOverfull();
         long sequence = gate.appendUnderWriteLock("put", () -> appendPut(keyBytes, value, timeToLive));
-        syncer.afterWrite(sequence);
+        afterWrite(sequence);
     }
 
     /**
@@ -255,7 +258,7 @@ final class ByteStore {
     void putUntil(byte[] keyBytes, byte[] value, long expiry) {
         holdBackIfOverfull();
         long sequence = gate.appendUnderWriteLock("put", () -> appendPut(keyBytes, value, clock.millis(), expiry));
-        syncer.afterWrite(sequence);
+        afterWrite(sequence);
     }
 
     private long appendPut(byte[] keyBytes, byte[] value, Duration timeToLive) {
@@ -269,14 +272,14 @@ final class ByteStore {
         long offset = active.append(RecordHeader.PUT, now, expiry, keyBytes, value);
         Place place = new Place(active.id(), offset, DataRecord.length(keyBytes.length, value.length), expiry);
         changes.replaced(index.put(keyBytes, place), place);
-        return syncer.appended(place.length());
+        return appended(place.length());
     }
 
     /** Writes a delete record of the key {@code keyBytes} if it is live; returns whether it was. */
     boolean remove(byte[] keyBytes) {
         holdBackIfOverfull();
         OptionalLong sequence = gate.underWriteLock("remove", () -> appendDelete(keyBytes));
-        sequence.ifPresent(syncer::afterWrite);
+        sequence.ifPresent(this::afterWrite);
         return sequence.isPresent();
     }
 
@@ -345,7 +348,7 @@ final class ByteStore {
             return new Updated<>(change.result(), NOTHING_WRITTEN);
         });
         if (updated.sequence() != NOTHING_WRITTEN) {
-            syncer.afterWrite(updated.sequence());
+            afterWrite(updated.sequence());
         }
         return updated.result();
     }
@@ -385,7 +388,7 @@ final class ByteStore {
         activeWithRoom(DataRecord.length(keyBytes.length, 0))
                 .append(RecordHeader.DELETE, now, RecordHeader.NO_EXPIRY, keyBytes, NO_VALUE);
         changes.replaced(index.remove(keyBytes), null);
-        return OptionalLong.of(syncer.appended(DataRecord.length(keyBytes.length, 0)));
+        return OptionalLong.of(appended(DataRecord.length(keyBytes.length, 0)));
     }
 
     /**
@@ -400,7 +403,7 @@ final class ByteStore {
         }
         holdBackIfOverfull();
         long sequence = gate.appendUnderWriteLock("write", () -> appendBatch(batch, size));
-        syncer.afterWrite(sequence);
+        afterWrite(sequence);
     }
 
     /** The bytes a batch takes in the value log: its records, and the begin and commit records around them. */
@@ -441,7 +444,25 @@ final class ByteStore {
                 changes.replaced(previous[i], places[i]);
             }
         });
-        return syncer.appended(size);
+        return appended(size);
+    }
+
+    /**
+     * After a write returned from under the write lock: waits until it is durable if the sync policy says so, and runs
+     * a checkpoint that is due if checkpoints run on the writers' threads.
+     */
+    private void afterWrite(long sequence) {
+        syncer.afterWrite(sequence);
+        checkpointer.afterWrite();
+    }
+
+    /**
+     * Numbers a write of {@code bytes} just appended for the sync policy, and counts it towards the next checkpoint.
+     * Under the write lock.
+     */
+    private long appended(long bytes) {
+        checkpointer.appended(bytes);
+        return syncer.appended(bytes);
     }
 
     /** With automatic reclaim on, makes a writer wait while the value logs are past its ceiling (see there). */
@@ -591,6 +612,7 @@ final class ByteStore {
             autoReclaimer.stop();
         }
         syncer.stop();
+        checkpointer.stop();
         List<Segment> released = new ArrayList<>();
         try {
             reclaims.between(() -> gate.close(() -> {
@@ -620,7 +642,9 @@ final class ByteStore {
                 // After a failure the tail may hold part of a batch, which recovery must be free to cut; and the index
                 // may hold what the logs do not, so it is not saved either.
                 segments.active().markSynced(segments.syncMarks(), true);
-                SavedIndex.save(segments, index);
+                // Not synced: the logs it covers are sealed and synced already, so a file that a power loss leaves
+                // damaged only fails its checksums (rule 10), and the close need not wait for the device.
+                SavedIndex.save(segments.directory(), SavedIndex.snapshot(segments, index), false);
             }
         } catch (StoreIOException e) {
             segments.active().abandon();

@@ -3,6 +3,7 @@ package io.viperdb.engine.store;
 import io.viperdb.ReclaimResult;
 import io.viperdb.engine.index.KeyDirectory;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -20,12 +21,15 @@ final class Reclaims {
     private final KeyDirectory index;
     private final Segments segments;
     private final Clock clock;
+    /** Told after a reclaim that replaced segments: the index file no longer covers them. */
+    private final Runnable afterReplacing;
 
-    Reclaims(WriteGate gate, KeyDirectory index, Segments segments, Clock clock) {
+    Reclaims(WriteGate gate, KeyDirectory index, Segments segments, Clock clock, Runnable afterReplacing) {
         this.gate = gate;
         this.index = index;
         this.segments = segments;
         this.clock = clock;
+        this.afterReplacing = afterReplacing;
     }
 
     /**
@@ -38,9 +42,22 @@ final class Reclaims {
             boolean leaveASoundStoreAlone) {
         return between(() -> {
             gate.checkWritable("reclaim");
-            return new Reclaimer(gate, changes, index, segments, clock, pace, stop, afterStep)
-                    .run(leaveASoundStoreAlone);
+            List<Long> before = segments.manifest().segmentIds();
+            try {
+                return new Reclaimer(gate, changes, index, segments, clock, pace, stop, afterStep)
+                        .run(leaveASoundStoreAlone);
+            } finally {
+                // Also after a reclaim stopped or failed part way: the steps before it replaced their segments.
+                if (!isPrefix(before, segments.manifest().segmentIds())) {
+                    afterReplacing.run();
+                }
+            }
         });
+    }
+
+    /** Whether {@code after} lists the segments of {@code before} first: only rolls came between. */
+    private static boolean isPrefix(List<Long> before, List<Long> after) {
+        return before.size() <= after.size() && after.subList(0, before.size()).equals(before);
     }
 
     /** Runs {@code work} between two reclaims: after the one under way, if any, and before the next starts. */

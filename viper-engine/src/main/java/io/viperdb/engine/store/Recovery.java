@@ -25,17 +25,18 @@ final class Recovery {
     }
 
     /**
-     * The segments a recovery opened, with the last one ready for appends, and the index of their records, read from
-     * the index file if {@code fromIndexFile}, else rebuilt from the logs.
+     * The segments a recovery opened, with the last one ready for appends, and the index of their records: started
+     * from the index file if {@code fromIndexFile} (and what it does not cover replayed), else rebuilt from the logs.
      */
     record Recovered(Segments segments, KeyDirectory index, boolean fromIndexFile) {
     }
 
     /**
-     * Deletes the files no manifest names, and opens every segment: from the index file if it covers the logs exactly
-     * (recovery rule 10), else replaying each into a new index (see {@link SegmentRecovery}). With {@code readOnly},
-     * nothing is written, cut or deleted: the files are read as they are, and every segment is stopped where its
-     * data ends.
+     * Deletes the files no manifest names, and opens every segment: from the index file if the logs still hold what it
+     * covers (recovery rule 10), replaying only what they hold past that (rule 11); else replaying each into a new
+     * index (see {@link SegmentRecovery}), after a writable open has deleted an index file it did not use (rule 12).
+     * With {@code readOnly}, nothing is written, cut or deleted: the files are read as they are, and every segment is
+     * stopped where its data ends.
      */
     static Recovered recover(StoreDirectory directory, Manifest manifest, Lock writeLock, long logFileSize,
             long nowMillis, boolean readOnly) {
@@ -56,19 +57,19 @@ final class Recovery {
         SyncMark mark = SyncMarkFile.read(directory);
         SyncMarkFile marks = SyncMarkFile.continueFrom(directory, mark);
         IndexFile.Loaded loaded = SavedIndex.load(directory, manifest);
-        if (!readOnly) {
-            SavedIndex.forget(directory);
-        }
         if (loaded != null) {
             try {
-                List<Segment> segments = openCovered(directory, loaded.extents(), writeLock, logFileSize, readOnly,
-                        mark, marks);
+                List<Segment> segments = replayWhatTheIndexFileDoesNotCover(directory, manifest.segmentIds(),
+                        loaded, writeLock, logFileSize, nowMillis, readOnly, mark, marks);
                 return new Recovered(segments(directory, manifest, writeLock, logFileSize, segments, marks, readOnly),
                         loaded.index(), true);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Could not open " + directory.path() + " from its index file; rebuilding the"
                         + " index from the logs", e);
             }
+        }
+        if (!readOnly) {
+            SavedIndex.forget(directory);
         }
         KeyDirectory index = KeyDirectory.unordered(IndexSizing.expectedKeys(directory, manifest.segmentIds()));
         List<Long> ids = manifest.segmentIds();
@@ -78,7 +79,7 @@ final class Recovery {
                 boolean last = i == ids.size() - 1;
                 long id = ids.get(i);
                 segments.add(SegmentRecovery.recover(directory, id, last, readOnly, index, nowMillis, writeLock,
-                        logFileSize, last && mark != null && mark.segmentId() == id ? mark : null, marks));
+                        logFileSize, markOf(mark, id, last), marks));
             }
             // Sized from the key logs, the table may be far larger than the live keys need (many were overwritten).
             index.trim();
@@ -91,22 +92,43 @@ final class Recovery {
         }
     }
 
-    /** Opens the segments the index file covers, each without a replay; all or none. */
-    private static List<Segment> openCovered(StoreDirectory directory, List<IndexFile.Extent> extents,
-            Lock writeLock, long logFileSize, boolean readOnly, SyncMark mark, SyncMarkFile marks) {
-        List<Segment> segments = new ArrayList<>(extents.size());
+    /**
+     * Rule 11: opens the segments {@code ids} (the manifest's) starting from the index file {@code loaded}, which the
+     * logs still hold (rule 10): the segments it covers whole without reading them, the last it covers from where
+     * its coverage ends, and every later segment whole, each by rules 1 to 9 and into the index the file held. All
+     * or none.
+     */
+    private static List<Segment> replayWhatTheIndexFileDoesNotCover(StoreDirectory directory, List<Long> ids,
+            IndexFile.Loaded loaded, Lock writeLock, long logFileSize, long nowMillis, boolean readOnly,
+            SyncMark mark, SyncMarkFile marks) {
+        List<IndexFile.Extent> extents = loaded.extents();
+        List<Segment> segments = new ArrayList<>(ids.size());
         try {
-            for (int i = 0; i < extents.size(); i++) {
-                boolean last = i == extents.size() - 1;
-                IndexFile.Extent extent = extents.get(i);
-                segments.add(SegmentRecovery.openCovered(directory, extent, last, readOnly, writeLock, logFileSize,
-                        last && mark != null && mark.segmentId() == extent.segment() ? mark : null, marks));
+            for (int i = 0; i < ids.size(); i++) {
+                boolean last = i == ids.size() - 1;
+                long id = ids.get(i);
+                SyncMark itsMark = markOf(mark, id, last);
+                if (i < extents.size() - 1) {
+                    segments.add(SegmentRecovery.openCovered(directory, extents.get(i), readOnly, writeLock,
+                            logFileSize));
+                } else if (i == extents.size() - 1) {
+                    segments.add(SegmentRecovery.replayPastCoverage(directory, extents.get(i), last, readOnly,
+                            loaded.index(), nowMillis, writeLock, logFileSize, itsMark, marks));
+                } else {
+                    segments.add(SegmentRecovery.recover(directory, id, last, readOnly, loaded.index(), nowMillis,
+                            writeLock, logFileSize, itsMark, marks));
+                }
             }
             return segments;
         } catch (RuntimeException e) {
             segments.forEach(Segment::abandon);
             throw e;
         }
+    }
+
+    /** The sync mark if it names segment {@code id} and that is the {@code last}: a mark names the active segment. */
+    private static SyncMark markOf(SyncMark mark, long id, boolean last) {
+        return last && mark != null && mark.segmentId() == id ? mark : null;
     }
 
     private static Segments segments(StoreDirectory directory, Manifest manifest, Lock writeLock, long logFileSize,

@@ -16,9 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The index kept in the store's index file between a close and the next open (see {@link IndexFile}): saved when
- * the store closes, and loaded when it opens if it covers the logs exactly (recovery rule 10 of FORMAT.md). It is a
- * cache: whatever is wrong with it, the store opens by replaying the logs, and a log line says why.
+ * The index kept in the store's index file (see {@link IndexFile}): written as a checkpoint while the store takes
+ * writes and when it closes, and loaded when it opens if the logs still hold the bytes it covers (recovery rule 10 of
+ * FORMAT.md); what it does not cover is then replayed (rule 11). It is a cache: whatever is wrong with it, the store
+ * opens by replaying the logs, and a log line says why.
  */
 final class SavedIndex {
 
@@ -28,10 +29,72 @@ final class SavedIndex {
     }
 
     /**
-     * The index in the index file of {@code directory}, if the file is sound and covers exactly the logs of the
-     * segments {@code manifest} lists (rule 10): written for that manifest's generation, naming the same segments in
-     * the same order, and with each value log and key log as long as the file says. Null otherwise, with a log line
-     * unless there is no file.
+     * The index as it was at one point of the logs, and how far it covers each segment: what a checkpoint or a close
+     * writes to the index file.
+     *
+     * @param generation the generation of the manifest that listed {@code extents}' segments
+     * @param extents each segment, in the manifest's order, and how far its logs reached
+     * @param index the index of exactly the records below those ends, which no update changes any more
+     */
+    record Snapshot(long generation, List<IndexFile.Extent> extents, KeyDirectory index) {
+
+        /** The bytes of value log the snapshot covers, for the log line of a checkpoint. */
+        long valueLogBytes() {
+            return extents.stream().mapToLong(IndexFile.Extent::valueLogEnd).sum();
+        }
+    }
+
+    /**
+     * Takes what the index file is to hold: {@code index} itself, which no update may change any more (the store is
+     * closing), and the ends of the logs of {@code segments}. The caller holds the write lock.
+     */
+    static Snapshot snapshot(Segments segments, KeyDirectory index) {
+        return new Snapshot(segments.manifest().generation(), extents(segments), index);
+    }
+
+    /**
+     * Takes what the index file is to hold while the store goes on: a copy of {@code index} into {@code room} (see
+     * {@link KeyDirectory#snapshot}) and the ends of the logs of {@code segments}. The caller holds the write lock, so
+     * that the copy is the index of exactly the records below those ends.
+     */
+    static Snapshot snapshot(Segments segments, KeyDirectory index, KeyDirectory.SnapshotRoom room) {
+        return new Snapshot(segments.manifest().generation(), extents(segments), index.snapshot(room));
+    }
+
+    private static List<IndexFile.Extent> extents(Segments segments) {
+        List<IndexFile.Extent> extents = new ArrayList<>();
+        for (Segment segment : segments.all()) {
+            extents.add(new IndexFile.Extent(segment.id(), segment.values().end(), segment.keys().end(),
+                    segment.values().lastRecordOffset(), segment.values().lastRecordCrc()));
+        }
+        return extents;
+    }
+
+    /**
+     * Writes {@code snapshot} to the index file, atomically, and durably if {@code durable} (see
+     * {@link IndexFile#write}). The caller has made sure that every byte of the logs it covers is on the device:
+     * otherwise a crash could cut the logs below what it covers. A failure is logged, not thrown: the next open uses
+     * the file before, or rebuilds the index.
+     *
+     * @return whether it was written
+     */
+    static boolean save(StoreDirectory directory, Snapshot snapshot, boolean durable) {
+        try {
+            IndexFile.write(directory.access(), directory.indexFile(), snapshot.generation(), snapshot.extents(),
+                    snapshot.index(), durable);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not write the index file of " + directory.path()
+                    + "; the next open uses the one before, or rebuilds the index from the logs", e);
+            return false;
+        }
+    }
+
+    /**
+     * The index in the index file of {@code directory}, if the file is sound and the logs of the segments
+     * {@code manifest} lists still hold what it covers (rule 10); null otherwise, with a log line unless there is no
+     * file. Whether the last segment it covers holds, at its covered end, the record the file names is checked when
+     * that segment is opened ({@link SegmentRecovery#openCovered}).
      */
     static IndexFile.Loaded load(StoreDirectory directory, Manifest manifest) {
         IndexFile.Loaded loaded;
@@ -47,7 +110,7 @@ final class SavedIndex {
         if (loaded == null) {
             return null;
         }
-        String mismatch = mismatch(directory, manifest, loaded);
+        String mismatch = logsStillHoldWhatItCovers(directory, manifest, loaded);
         if (mismatch != null) {
             ignore(directory, mismatch);
             return null;
@@ -55,23 +118,37 @@ final class SavedIndex {
         return loaded;
     }
 
-    /** Why {@code loaded} does not cover the logs of {@code manifest}'s segments, or null if it does. */
-    private static String mismatch(StoreDirectory directory, Manifest manifest, IndexFile.Loaded loaded) {
-        if (loaded.generation() != manifest.generation()) {
-            return "it was written for manifest generation " + loaded.generation() + ", and the manifest is of "
+    /**
+     * Rule 10: why the logs of {@code manifest}'s segments may no longer hold the bytes {@code loaded} covers, or null
+     * if they do. Within a generation and across the rolls that follow, a segment id names the same files, sealed
+     * segments never change, and the active one is only appended to (and cut above what is on the device); a reclaim
+     * removes segments from the list, and ids are never given twice. So the file's segments must open the manifest's
+     * list, in order; each but its last must be exactly as long as it says; its last may have grown.
+     */
+    private static String logsStillHoldWhatItCovers(StoreDirectory directory, Manifest manifest,
+            IndexFile.Loaded loaded) {
+        if (loaded.generation() > manifest.generation()) {
+            return "it was written for manifest generation " + loaded.generation() + ", later than the manifest's "
                     + manifest.generation();
         }
         List<Long> ids = new ArrayList<>();
         loaded.extents().forEach(extent -> ids.add(extent.segment()));
-        if (!ids.equals(manifest.segmentIds())) {
-            return "it covers segments " + ids + ", and the manifest lists " + manifest.segmentIds();
+        List<Long> listed = manifest.segmentIds();
+        if (ids.isEmpty() || ids.size() > listed.size() || !listed.subList(0, ids.size()).equals(ids)) {
+            return "it covers segments " + ids + ", and the manifest lists " + listed
+                    + " (a reclaim has rewritten them since)";
         }
-        for (IndexFile.Extent extent : loaded.extents()) {
+        for (int i = 0; i < ids.size(); i++) {
+            IndexFile.Extent extent = loaded.extents().get(i);
+            boolean last = i == ids.size() - 1;
             long values = size(directory.valueLog(extent.segment()));
             long keys = size(directory.keyLog(extent.segment()));
-            if (values != extent.valueLogEnd() || keys != extent.keyLogEnd()) {
-                return "it covers segment " + extent.segment() + " to " + extent.valueLogEnd() + " bytes of value log and "
-                        + extent.keyLogEnd() + " of key log, and they are " + values + " and " + keys + " bytes long";
+            boolean holds = last ? values >= extent.valueLogEnd() && keys >= extent.keyLogEnd()
+                    : values == extent.valueLogEnd() && keys == extent.keyLogEnd();
+            if (!holds) {
+                return "it covers segment " + extent.segment() + " to " + extent.valueLogEnd() + " bytes of value log"
+                        + " and " + extent.keyLogEnd() + " of key log, and they are " + values + " and " + keys
+                        + " bytes long";
             }
         }
         return null;
@@ -93,36 +170,17 @@ final class SavedIndex {
     }
 
     /**
-     * Deletes the index file, before a writable open changes any log: from then on it would describe logs that have
-     * moved on. Not synced: an index file that a crash brings back is held to rule 10 like any other.
+     * Rule 12: deletes an index file that an open did not use, and syncs the deletion, before a writable open changes
+     * any log: logs that were cut below what it covers could grow back past it and pass rule 10 by chance.
      */
     static void forget(StoreDirectory directory) {
         try {
-            directory.access().deleteIfExists(directory.indexFile());
+            if (directory.access().deleteIfExists(directory.indexFile())) {
+                directory.access().syncDirectory(directory.path());
+            }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "Could not delete the index file of " + directory.path()
                     + "; rule 10 keeps the next open from using it once the logs have changed", e);
-        }
-    }
-
-    /**
-     * Saves {@code index}, which covers every record of {@code segments}, to the index file. The caller holds the
-     * write lock, and the segments are sealed or synced: the files are as long as they will be when the store next
-     * opens, unless it is written again. A failure is logged, not thrown: the next open rebuilds the index instead.
-     */
-    static void save(Segments segments, KeyDirectory index) {
-        StoreDirectory directory = segments.directory();
-        List<IndexFile.Extent> extents = new ArrayList<>();
-        for (Segment segment : segments.all()) {
-            extents.add(new IndexFile.Extent(segment.id(), segment.values().end(), segment.keys().end(),
-                    segment.values().lastRecordOffset(), segment.values().lastRecordCrc()));
-        }
-        try {
-            IndexFile.write(directory.access(), directory.indexFile(), segments.manifest().generation(), extents,
-                    index);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not write the index file of " + directory.path()
-                    + "; the next open rebuilds the index from the logs", e);
         }
     }
 }

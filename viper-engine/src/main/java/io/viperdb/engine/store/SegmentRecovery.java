@@ -45,16 +45,52 @@ final class SegmentRecovery {
             KeyDirectory keyDirectory, long nowMillis, Lock appendLock, long logFileSize, SyncMark mark,
             SyncMarkFile marks) {
         Segment segment = open(directory, id, readOnly, appendLock, logFileSize);
+        return replay(segment, SegmentReplay.From.START, FileHeader.SIZE, last, readOnly, keyDirectory, nowMillis,
+                mark, marks);
+    }
+
+    /**
+     * Opens the last segment the index file covers, whose logs are at least as long as it says (rule 10), and
+     * replays what they hold past that (rule 11): records from the end it names on, into {@code keyDirectory}, the
+     * index the file held. The records it covers were on the device when it was written, so they are treated like
+     * those below a sync mark (rule 9).
+     *
+     * @throws CorruptStoreException if the value log does not hold, ending at the covered end, the record the index
+     *     file names as the last it covers (the caller rebuilds the index from the logs instead), or if what follows is
+     *     damaged
+     */
+    static Segment replayPastCoverage(StoreDirectory directory, IndexFile.Extent extent, boolean last,
+            boolean readOnly, KeyDirectory keyDirectory, long nowMillis, Lock appendLock, long logFileSize,
+            SyncMark mark, SyncMarkFile marks) {
+        Segment segment = open(directory, extent.segment(), readOnly, appendLock, logFileSize);
+        // The logs may have been cut after the index file was written, and have grown back past its end since: the
+        // value log must still hold the record it names there.
+        if (!endsWith(segment.values(), extent.lastRecord(), extent.valueLogEnd(), extent.lastRecordCrc())) {
+            segment.abandon();
+            throw new CorruptStoreException(segment.values().file(), Math.max(0, extent.lastRecord()),
+                    "the value log does not hold, ending at offset " + extent.valueLogEnd()
+                            + ", the record the index file names as the last it covers");
+        }
+        return replay(segment, new SegmentReplay.From(extent.valueLogEnd(), extent.keyLogEnd(), extent.lastRecord()),
+                extent.valueLogEnd(), last, readOnly, keyDirectory, nowMillis, mark, marks);
+    }
+
+    /**
+     * Replays {@code segment} {@code from} there into {@code keyDirectory}, not checking the records below
+     * {@code durableEnd} or below the sync mark, and carries out what the replay decided.
+     */
+    private static Segment replay(Segment segment, SegmentReplay.From from, long durableEnd, boolean last,
+            boolean readOnly, KeyDirectory keyDirectory, long nowMillis, SyncMark mark, SyncMarkFile marks) {
         KeyLog keys = segment.keys();
         KeyReplay updates = null;
         try {
             long syncedEnd = syncedEnd(segment, mark);
-            updates = new KeyReplay(keyDirectory, id, keys.end());
+            updates = new KeyReplay(keyDirectory, segment.id(), keys.end() - from.keyLogEnd());
             if (mark != null && syncedEnd == mark.syncedEnd()) {
                 marks.confirmed(mark);
             }
-            SegmentReplay.Replayed replayed = new SegmentReplay(segment, last, readOnly, syncedEnd, nowMillis,
-                    updates).run();
+            SegmentReplay.Replayed replayed = new SegmentReplay(segment, from, last, readOnly,
+                    Math.max(syncedEnd, durableEnd), nowMillis, updates).run();
             updates.finish();
             if (readOnly) {
                 stopAt(segment, replayed);
@@ -72,41 +108,20 @@ final class SegmentRecovery {
     }
 
     /**
-     * Opens a segment that the index file covers (recovery rule 10): its logs are as long as the index file says, so
-     * they hold what they held when it was written, and neither is replayed. The last segment must end with the
-     * record the index file names, and resumes appending after it; read-only, each log stops where the index file
-     * says it ends.
-     *
-     * @throws CorruptStoreException if the last segment does not end with that record (the caller replays instead)
-     *
-     * @param mark the sync mark that names this segment, or null
-     * @param marks told when {@code mark} is the index file's end of the segment
+     * Opens a sealed segment that the index file covers whole (rule 10): its logs are exactly as long as the index
+     * file says, so they hold what they held when it was written, and neither is read. Read-only, each log stops
+     * where the index file says it ends.
      */
-    static Segment openCovered(StoreDirectory directory, IndexFile.Extent extent, boolean last, boolean readOnly,
-            Lock appendLock, long logFileSize, SyncMark mark, SyncMarkFile marks) {
-        long id = extent.segment();
-        Segment segment = open(directory, id, readOnly, appendLock, logFileSize);
+    static Segment openCovered(StoreDirectory directory, IndexFile.Extent extent, boolean readOnly, Lock appendLock,
+            long logFileSize) {
+        Segment segment = open(directory, extent.segment(), readOnly, appendLock, logFileSize);
         try {
-            ValueLog values = segment.values();
-            KeyLog keys = segment.keys();
-            // The last segment may have been cut after the index file was written, and have grown back to the same
-            // length since: it must still end with the same record.
-            if (last && !endsWith(values, extent.lastRecord(), extent.valueLogEnd(), extent.lastRecordCrc())) {
-                throw new CorruptStoreException(values.file(), Math.max(0, extent.lastRecord()),
-                        "the value log does not end with the record the index file names as its last");
-            }
-            if (mark != null && mark.syncedEnd() == extent.valueLogEnd()) {
-                marks.confirmed(mark);
-            }
             if (readOnly) {
-                values.stopAt(extent.valueLogEnd());
-                keys.stopAt(extent.keyLogEnd(), Long.MAX_VALUE);
-            } else if (last) {
-                values.resumeAppending(extent.lastRecord(), extent.lastRecordCrc());
-                keys.resumeAppending(values);
+                segment.values().stopAt(extent.valueLogEnd());
+                segment.keys().stopAt(extent.keyLogEnd(), Long.MAX_VALUE);
             } else {
-                values.seal();
-                keys.seal();
+                segment.values().seal();
+                segment.keys().seal();
             }
             return segment;
         } catch (RuntimeException e) {
@@ -178,10 +193,13 @@ final class SegmentRecovery {
             values.resumeAppending(lastRecord, lastCrc);
         }
         KeyLog.Replay hints = replayed.hints();
+        boolean changed = !replayed.unhinted().isEmpty();
         if (hints.outcome() == KeyLog.Outcome.NO_HEADER) {
             keys.rewriteHeader(segment.id());
+            changed = true;
         } else if (hints.outcome() != KeyLog.Outcome.CLEAN || replayed.keyLogEnd() != hints.soundEnd()) {
             keys.truncate(replayed.keyLogEnd());
+            changed = true;
         }
         if (last || !replayed.unhinted().isEmpty()) {
             keys.resumeAppending(values);
@@ -191,7 +209,11 @@ final class SegmentRecovery {
             }
         }
         if (last) {
-            keys.sync();
+            // A key log that recovery left as it found it needs no sync (an open after a crash that replayed only
+            // sound hints, as one from the index file usually does).
+            if (changed) {
+                keys.sync();
+            }
         } else {
             values.seal();
             keys.seal();

@@ -77,6 +77,20 @@ final class SegmentReplay {
             long lastRecord) {
     }
 
+    /**
+     * Where a replay starts: at the start of both logs, or where the index file's coverage of the segment ends (rule
+     * 11), past records it need not read again.
+     *
+     * @param valueLogEnd where the first record to replay starts
+     * @param keyLogEnd where its hint starts
+     * @param lastRecord where the record before it starts, -1 if none
+     */
+    record From(long valueLogEnd, long keyLogEnd, long lastRecord) {
+
+        /** The start of the segment: every record is replayed. */
+        static final From START = new From(FileHeader.SIZE, FileHeader.SIZE, -1);
+    }
+
     private final Segment segment;
     private final Path file;
     private final ByteBuffer data;
@@ -89,11 +103,11 @@ final class SegmentReplay {
 
     // Where the replay stands in the two logs, and the batch it is inside.
     /** The end of the last record taken: where the next must start. */
-    private long valueLogEnd = FileHeader.SIZE;
+    private long valueLogEnd;
     /** The end of the last hint taken. */
-    private long keyLogEnd = FileHeader.SIZE;
+    private long keyLogEnd;
     /** Where the last record taken starts, -1 before the first. */
-    private long lastRecord = -1;
+    private long lastRecord;
     /** Where the records taken past the hints start. */
     private final List<Integer> unhinted = new ArrayList<>();
     /** The batch whose commit has not been reached yet, null outside a batch. */
@@ -104,11 +118,16 @@ final class SegmentReplay {
     private long unsoundHintedRecord = -1;
 
     /**
-     * A replay of {@code segment} into {@code updates}, checking records from {@code syncedEnd} on as their hints
-     * are read if it is the {@code last} segment, and judging expiry by {@code now}.
+     * A replay of {@code segment} into {@code updates}, starting {@code from} there, checking records from
+     * {@code syncedEnd} on as their hints are read if it is the {@code last} segment, and judging expiry by
+     * {@code now}.
      */
-    SegmentReplay(Segment segment, boolean last, boolean readOnly, long syncedEnd, long now, KeyReplay updates) {
+    SegmentReplay(Segment segment, From from, boolean last, boolean readOnly, long syncedEnd, long now,
+            KeyReplay updates) {
         this.segment = segment;
+        this.valueLogEnd = from.valueLogEnd();
+        this.keyLogEnd = from.keyLogEnd();
+        this.lastRecord = from.lastRecord();
         this.file = segment.values().file();
         this.data = segment.values().mappedForRecovery();
         this.fileSize = data.limit();
@@ -124,7 +143,12 @@ final class SegmentReplay {
      * @throws CorruptStoreException where damage cannot be explained by an interrupted write
      */
     Replayed run() {
-        KeyLog.Replay hints = segment.keys().replay(segment.id(), this::takeContiguousHint);
+        long from = keyLogEnd;
+        KeyLog.Replay hints = segment.keys().replay(segment.id(), from, this::takeContiguousHint);
+        if (hints.outcome() == KeyLog.Outcome.NO_HEADER && from > FileHeader.SIZE) {
+            // Rebuilding the key log would lose the hints before the start, which the replay has not read.
+            throw new CorruptStoreException(segment.keys().file(), 0, "the key log's file header is damaged");
+        }
         endTheHints(hints);
         long hintedEnd = valueLogEnd;
         takeRecordsPastTheHints();

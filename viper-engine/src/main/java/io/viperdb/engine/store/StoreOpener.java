@@ -36,6 +36,15 @@ public final class StoreOpener {
 
     /** Opens a store whose files are changed through {@code access}: the seam where tests inject faults. */
     public static <V> KeyValueStore<V> open(Path path, StoreOptions options, FileAccess access) {
+        return open(path, options, access, Checkpointer.Runner.BACKGROUND);
+    }
+
+    /**
+     * Opens a store as {@link #open(Path, StoreOptions, FileAccess)} does, whose checkpoints run as {@code checkpoints}
+     * says: for tests that inject faults, which need every file operation to come in the same order in every run.
+     */
+    static <V> KeyValueStore<V> open(Path path, StoreOptions options, FileAccess access,
+            Checkpointer.Runner checkpoints) {
         Path directory = path.toAbsolutePath().normalize();
         if (Files.exists(directory) && !Files.isDirectory(directory)) {
             throw new ViperException("Cannot open a store at " + directory + ": it is a file, not a directory");
@@ -66,7 +75,7 @@ public final class StoreOpener {
             } else {
                 codec = codecOf(directory, manifest, requested);
             }
-            return openRecords(files, manifest, codec, lock, options);
+            return openRecords(files, manifest, codec, lock, options, checkpoints);
         } catch (RuntimeException | Error e) {
             lock.release();
             throw e;
@@ -94,7 +103,7 @@ public final class StoreOpener {
             }
             ValueCodec<?> codec = options.rawValues() ? new StoredBytesCodec(manifest.codecName())
                     : codecOf(directory, manifest, requested);
-            return openRecords(files, manifest, codec, lock, options);
+            return openRecords(files, manifest, codec, lock, options, Checkpointer.Runner.BACKGROUND);
         } catch (RuntimeException | Error e) {
             lock.release();
             throw e;
@@ -103,12 +112,12 @@ public final class StoreOpener {
 
     /** Recovers the segments the manifest lists and starts the store on them. */
     private static <V> KeyValueStore<V> openRecords(StoreDirectory files, Manifest manifest, ValueCodec<?> codec,
-            StoreLock lock, StoreOptions options) {
+            StoreLock lock, StoreOptions options, Checkpointer.Runner checkpoints) {
         ReentrantLock writeLock = new ReentrantLock();
         Recovery.Recovered recovered = Recovery.recover(files, manifest, writeLock, options.logFileSize(),
                 options.clock().millis(), options.readOnly());
         ByteStore store = new ByteStore(files.path(), recovered.index(), recovered.segments(), writeLock,
-                options.clock(), lock, options.syncPolicy(), options.autoReclaim(), options.readOnly());
+                options.clock(), lock, options.syncPolicy(), options.autoReclaim(), options.readOnly(), checkpoints);
         store.start();
         @SuppressWarnings("unchecked")
         ValueCodec<V> typed = (ValueCodec<V>) codec;

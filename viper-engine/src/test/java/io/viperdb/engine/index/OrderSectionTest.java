@@ -37,7 +37,7 @@ class OrderSectionTest {
         KeyDirectory index = new KeyDirectory();
         TreeSet<byte[]> model = fill(index, new Random(1), 30_000);
         Path file = dir.resolve("viper.index");
-        IndexFile.write(FileAccess.real(), file, 3, EXTENTS, index);
+        IndexFile.write(FileAccess.real(), file, 3, EXTENTS, index, false);
         KeyDirectory loaded = IndexFile.read(FileAccess.real(), file).index();
         assertEquals(model.size(), loaded.orderEntries(), "one entry per live key");
         assertEquals(hex(model), scan(loaded));
@@ -50,7 +50,7 @@ class OrderSectionTest {
         TreeSet<byte[]> model = fill(index, new Random(2), 30_000);
         Path file = dir.resolve("viper.index");
         // An index that keeps no order writes no order section, as the files before it did not.
-        IndexFile.write(FileAccess.real(), file, 3, EXTENTS, index);
+        IndexFile.write(FileAccess.real(), file, 3, EXTENTS, index, false);
         KeyDirectory loaded = IndexFile.read(FileAccess.real(), file).index();
         assertEquals(hex(model), scan(loaded));
     }
@@ -60,7 +60,7 @@ class OrderSectionTest {
         KeyDirectory index = new KeyDirectory();
         fill(index, new Random(3), 5000);
         Path file = dir.resolve("viper.index");
-        IndexFile.write(FileAccess.real(), file, 3, EXTENTS, index);
+        IndexFile.write(FileAccess.real(), file, 3, EXTENTS, index, false);
         byte[] bytes = Files.readAllBytes(file);
         // The order section is the last one written: its last byte is the file's last.
         bytes[bytes.length - 1] ^= 1;

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Campaign 1, power loss and I/O errors by injection: a workload of puts, removes, batches, flushes, syncs and
  * reclaims runs against a store whose file operations go through {@link FaultyFileAccess}; for every operation
- * number N the run fails operation N, or cuts the power there (with and without a torn last write). The store is
+ * number N the run fails operation N, or cuts the power there (with and without a torn last write). The store writes a
+ * checkpoint of its index after each reclaim and every 64 KiB written (with values of up to 1,500 characters), on the
+ * writer's thread (so that operation N is the same in every run): faults land in those too, and the reopen starts from the index file
+ * they left whenever it is sound. The store is
  * then opened on the real file system and must hold exactly the contents after some prefix of the workload that
  * includes every step acknowledged as durable under the sync policy: nothing acknowledged lost, nothing never written
  * present, no batch in part.
@@ -91,7 +94,7 @@ class FaultInjectionTest {
     private long operationsOf(FaultWorkload workload, SyncPolicy policy, long seed) {
         Path dir = root.resolve("count-" + seed);
         FaultyFileAccess access = new FaultyFileAccess(dir);
-        try (KeyValueStore<String> store = StoreOpener.open(dir, options(policy), access)) {
+        try (KeyValueStore<String> store = StoreOpener.open(dir, options(policy), access, Checkpointer.Runner.WRITER)) {
             workload.steps().forEach(step -> step.applyTo(store));
         }
         StoreFiles.deleteTree(dir);
@@ -115,7 +118,7 @@ class FaultInjectionTest {
         int attempted = 0;
         KeyValueStore<String> store = null;
         try {
-            store = StoreOpener.open(dir, options(policy), access);
+            store = StoreOpener.open(dir, options(policy), access, Checkpointer.Runner.WRITER);
             for (FaultWorkload.Step step : workload.steps()) {
                 attempted++;
                 step.applyTo(store);

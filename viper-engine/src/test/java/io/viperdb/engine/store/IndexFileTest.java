@@ -8,6 +8,7 @@ import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
 import io.viperdb.WriteBatch;
 import io.viperdb.engine.index.Entry;
+import io.viperdb.engine.index.IndexFile;
 import io.viperdb.engine.index.Place;
 import io.viperdb.engine.io.FileAccess;
 import io.viperdb.engine.log.Segment;
@@ -15,21 +16,27 @@ import io.viperdb.engine.log.StoreDirectory;
 import io.viperdb.engine.testing.StoreFiles;
 import io.viperdb.engine.testing.TestClock;
 import io.viperdb.engine.testing.TextCodec;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The index file (recovery rule 10): a clean close saves the index, and the next open loads it instead of replaying
- * the logs, with the same entries a replay would make; an index file that does not cover the logs exactly (stale, of
- * another manifest generation) or that is missing is not used, and the store opens with what its logs hold. Damage
- * to it, every byte flipped and every length cut, is {@link CorruptionCampaignTest}'s.
+ * The index file (recovery rules 10 to 12): a clean close and the checkpoints taken as writes go save the index, and
+ * the next open loads it instead of replaying the logs, with the same entries a replay would make, and replays only
+ * what the logs hold past it; an index file whose segments a reclaim has replaced, or that is missing, is not used,
+ * and the store opens with what its logs hold. Damage to it, every byte flipped and every length cut, is
+ * {@link CorruptionCampaignTest}'s.
  */
 class IndexFileTest {
 
@@ -82,38 +89,52 @@ class IndexFileTest {
     }
 
     @Test
-    void rule10_anIndexFileThatNoLongerCoversTheLogsIsNotUsed() {
+    void rule11_anIndexFileOfFewerRecordsThanTheLogsIsUsedAndTheRestReplayed() {
         Path dir = root.resolve("store");
         Map<String, String> model = fill(dir);
-        // Stale: written before more records were appended to the active segment.
-        assertNotUsedAfter(dir, model, store -> {
+        // Written before more records were appended to the active segment, and before new segments were rolled.
+        putBackAfter(dir, store -> {
             store.put("key-7", "newer");
             model.put("key-7", "newer");
+            for (int i = 0; i < 200; i++) {
+                store.put("more-" + i, "x".repeat(60));
+                model.put("more-" + i, "x".repeat(60));
+            }
         });
-        // Of another generation: written before a reclaim rewrote the segments.
-        assertNotUsedAfter(dir, model, store -> {
+        entries(dir, true);
+        assertHolds(dir, model);
+    }
+
+    @Test
+    void rule12_anIndexFileWrittenBeforeAReclaimIsNotUsedAndAWritableOpenDeletesIt() {
+        Path dir = root.resolve("store");
+        Map<String, String> model = fill(dir);
+        putBackAfter(dir, store -> {
             store.remove("key-7");
             model.remove("key-7");
             store.reclaim();
         });
+        entries(dir, false);
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            assertFalse(Files.exists(dir.resolve(StoreDirectory.INDEX)), "rule 12: deleted by the open");
+        }
+        assertHolds(dir, model);
     }
 
     /**
-     * Keeps the index file aside, changes the store with {@code change} (which updates {@code model}), puts the old
-     * file back over the one the close saved, and checks that an open does not use it and holds {@code model}.
+     * Keeps the index file aside, changes the store with {@code change} (which updates {@code model}), and puts the
+     * old file back over the one the close saved.
      */
-    private void assertNotUsedAfter(Path dir, Map<String, String> model, Consumer<KeyValueStore<String>> change) {
+    private void putBackAfter(Path dir, Consumer<KeyValueStore<String>> change) {
         byte[] saved = StoreFiles.read(dir.resolve(StoreDirectory.INDEX));
         try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
             change.accept(store);
         }
         StoreFiles.write(dir.resolve(StoreDirectory.INDEX), saved);
-        entries(dir, false);
-        assertHolds(dir, model);
     }
 
     @Test
-    void rule10_aCrashAfterAnOpenFromTheIndexFileKeepsEveryFlushedWrite() {
+    void rule11_aCrashAfterAnOpenFromTheIndexFileKeepsEveryFlushedWrite() {
         Path dir = root.resolve("store");
         Map<String, String> model = fill(dir);
         Path crashed = root.resolve("crashed");
@@ -125,8 +146,123 @@ class IndexFileTest {
         }
         model.put("after the open", "kept");
         model.remove("batched");
-        entries(crashed, false);
+        entries(crashed, true);
         assertHolds(crashed, model);
+    }
+
+    @Test
+    void rule11_aCrashAfterACheckpointAndMoreWritesInNewSegmentsReplaysOnlyWhatFollowsTheCheckpoint() {
+        Path dir = root.resolve("store");
+        Path crashed = root.resolve("crashed");
+        Map<String, String> model = new HashMap<>();
+        // Over several new segments (of 4 KiB).
+        IndexFile.Loaded checkpoint = crashAfterACheckpoint(dir, crashed, model, 100);
+        List<Long> listed = new StoreDirectory(crashed, FileAccess.real()).readManifest().segmentIds();
+        assertTrue(listed.size() > checkpoint.extents().size() + 2, "the writes rolled new segments");
+        entries(crashed, true);
+        assertHolds(crashed, model);
+    }
+
+    @Test
+    void rule11_aTornTailAboveTheCheckpointIsCutAndTheCheckpointStillUsed() {
+        Path dir = root.resolve("store");
+        Path crashed = root.resolve("crashed");
+        Map<String, String> model = new HashMap<>();
+        crashAfterACheckpoint(dir, crashed, model, 3);
+        List<Long> listed = new StoreDirectory(crashed, FileAccess.real()).readManifest().segmentIds();
+        Path active = new StoreDirectory(crashed, FileAccess.real()).valueLog(listed.get(listed.size() - 1));
+        // Part of a record header: the start of an append that never completed.
+        StoreFiles.truncate(active, dataEnd(active));
+        StoreFiles.append(active, new byte[] {0x12, 0x34, 0x56, 0x78, 1, 0, 0});
+        entries(crashed, true);
+        assertHolds(crashed, model);
+    }
+
+    @Test
+    void rule10_aCheckpointThenAReclaimThenACrashOpensFromTheCheckpointAfterTheReclaimOrRebuilds() {
+        Path dir = root.resolve("store");
+        Path crashed = root.resolve("crashed");
+        Path before = root.resolve("before");
+        Map<String, String> model = new HashMap<>();
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            writeUntilCheckpoint(store, dir, model);
+            byte[] older = StoreFiles.read(dir.resolve(StoreDirectory.INDEX));
+            for (int i = 0; i < 50; i++) {
+                store.remove("key-" + i);
+                model.remove("key-" + i);
+            }
+            store.reclaim();
+            long generation = new StoreDirectory(dir, FileAccess.real()).readManifest().generation();
+            // A reclaim that replaced segments asks for a checkpoint.
+            awaitIndexFile(dir, loaded -> loaded.generation() == generation);
+            store.flush();
+            StoreFiles.snapshot(dir, crashed);
+            StoreFiles.snapshot(dir, before);
+            StoreFiles.write(before.resolve(StoreDirectory.INDEX), older);
+        }
+        entries(crashed, true);
+        assertHolds(crashed, model);
+        entries(before, false);
+        assertHolds(before, model);
+    }
+
+    /**
+     * Puts keys until a checkpoint has written the index file, then {@code after} more (fewer bytes than the next
+     * checkpoint waits for), flushes and copies the files to {@code crashed}: what a crash then leaves. Returns what
+     * the checkpoint holds.
+     */
+    private IndexFile.Loaded crashAfterACheckpoint(Path dir, Path crashed, Map<String, String> model, int after) {
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            IndexFile.Loaded checkpoint = writeUntilCheckpoint(store, dir, model);
+            writes(store, model, "after", after);
+            store.flush();
+            StoreFiles.snapshot(dir, crashed);
+            return checkpoint;
+        }
+    }
+
+    /** Puts keys until a checkpoint has written the index file, and returns what it holds. */
+    private IndexFile.Loaded writeUntilCheckpoint(KeyValueStore<String> store, Path dir, Map<String, String> model) {
+        writes(store, model, "key", 3000);
+        return awaitIndexFile(dir, loaded -> true);
+    }
+
+    private static void writes(KeyValueStore<String> store, Map<String, String> model, String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            String key = prefix + "-" + (i % 1200);
+            String value = "value " + i + " " + "x".repeat(i % 90);
+            store.put(key, value);
+            model.put(key, value);
+        }
+    }
+
+    /** Waits until the index file holds what {@code wanted} accepts, and returns it. */
+    private static IndexFile.Loaded awaitIndexFile(Path dir, Predicate<IndexFile.Loaded> wanted) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                IndexFile.Loaded loaded = IndexFile.read(FileAccess.real(), dir.resolve(StoreDirectory.INDEX));
+                if (loaded != null && wanted.test(loaded)) {
+                    return loaded;
+                }
+            } catch (IOException | RuntimeException e) {
+                // Being replaced: read it again.
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no checkpoint came");
+            }
+            LockSupport.parkNanos(5_000_000);
+        }
+    }
+
+    /** Where the records of a value log end: past them, the file is extended with zeros ahead of appends. */
+    private static long dataEnd(Path valueLog) {
+        byte[] bytes = StoreFiles.read(valueLog);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--;
+        }
+        return end;
     }
 
     @Test

@@ -55,8 +55,8 @@ class RecoveryTest {
         try (KeyValueStore<String> store = KeyValueStore.open(original, options)) {
             history.applyTo(store);
         }
-        // Rules 1 to 9 are those of a replay: the files as a crash leaves them, without the index file that a clean
-        // close saves (and a writable open deletes), which rule 10 would use instead.
+        // Rules 1 to 9 are those of a replay: the files as a crash before any checkpoint leaves them, without the
+        // index file that a clean close saves, which rules 10 and 11 would start from instead.
         StoreFiles.delete(original.resolve(StoreDirectory.INDEX));
     }
 

@@ -171,7 +171,7 @@ class SyncMarkTest {
             store.sync();
             put(store, 10, 20);
         }
-        StoreFiles.delete(original.resolve(StoreDirectory.INDEX)); // crash images: the logs are replayed (rule 10)
+        StoreFiles.delete(original.resolve(StoreDirectory.INDEX)); // crash images before a checkpoint: replayed
         SyncMark second = markOf(original);
         assertEquals(2, second.sequence());
         List<Integer> starts = recordStarts(valueLog(original));
@@ -239,7 +239,7 @@ class SyncMarkTest {
         int damaged = recordStarts(valueLog(second)).get(5);
         StoreFiles.flip(valueLog(second), damaged + 30, 0x01);
         StoreFiles.write(second.resolve("viper.synced"), StoreFiles.read(first.resolve("viper.synced")));
-        StoreFiles.delete(second.resolve(StoreDirectory.INDEX)); // a crash image: the logs are replayed (rule 10)
+        StoreFiles.delete(second.resolve(StoreDirectory.INDEX)); // a crash image before a checkpoint: replayed
         CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> KeyValueStore.open(second, options));
         assertEquals(damaged, e.offset(), "checked from the start");
     }

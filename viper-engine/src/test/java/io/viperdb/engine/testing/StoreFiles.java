@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -18,14 +19,19 @@ public final class StoreFiles {
     /**
      * Copies the store files of {@code from} into the empty or absent directory {@code to}, as the operating system
      * holds them at this moment: what a crash of the process that has the store open would leave behind. The lock
-     * file is not copied: the lock belongs to the process, not to the data.
+     * file is not copied: the lock belongs to the process, not to the data. A file that the store renames or deletes
+     * while the copy is made (a checkpoint's temporary index file, renamed once written) is left out.
      */
     public static void snapshot(Path from, Path to) {
         try {
             Files.createDirectories(to);
             for (Path file : list(from)) {
                 if (!file.getFileName().toString().equals("viper.lock")) {
-                    Files.copy(file, to.resolve(file.getFileName()));
+                    try {
+                        Files.copy(file, to.resolve(file.getFileName()));
+                    } catch (NoSuchFileException e) {
+                        // Gone since the listing.
+                    }
                 }
             }
         } catch (IOException e) {
@@ -103,6 +109,15 @@ public final class StoreFiles {
     public static void delete(Path file) {
         try {
             Files.delete(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes {@code file} if there is one. */
+    public static void deleteIfExists(Path file) {
+        try {
+            Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

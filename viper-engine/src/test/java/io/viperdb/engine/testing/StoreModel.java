@@ -125,7 +125,7 @@ public final class StoreModel<V> {
     public record Flush<V>() implements Step<V> {
     }
 
-    /** Close and open again: from the index file the close saved. */
+    /** Close and open again: from the index file the close saved (rule 10). */
     public record Reopen<V>() implements Step<V> {
     }
 
@@ -133,8 +133,12 @@ public final class StoreModel<V> {
     public record ReopenRebuilt<V>() implements Step<V> {
     }
 
-    /** Flush, then go on with a copy of the files as they are: what a crash right after a flush leaves. */
-    public record CrashAfterFlush<V>() implements Step<V> {
+    /**
+     * Flush, then go on with a copy of the files as they are: what a crash right after a flush leaves. With
+     * {@code fromIndexFile}, the copy keeps the index file that the last checkpoint or clean close wrote, and the open
+     * starts from it and replays what follows (rules 10 and 11); without, it rebuilds the index from the logs.
+     */
+    public record CrashAfterFlush<V>(boolean fromIndexFile) implements Step<V> {
     }
 
     public record Reclaim<V>() implements Step<V> {
@@ -167,7 +171,7 @@ public final class StoreModel<V> {
         Gen<Step<V>> flush = Generate.constant(new Flush<>());
         Gen<Step<V>> reopen = Generate.constant(new Reopen<>());
         Gen<Step<V>> rebuild = Generate.constant(new ReopenRebuilt<>());
-        Gen<Step<V>> crash = Generate.constant(new CrashAfterFlush<>());
+        Gen<Step<V>> crash = SourceDSL.booleans().all().map(CrashAfterFlush::new);
         Gen<Step<V>> reclaim = Generate.constant(new Reclaim<>());
         Gen<Step<V>> readOnly = Generate.constant(new ReadOnlyAfterCrash<>());
         Gen<byte[]> byteKeys = Generate.pick(BYTE_KEYS);
@@ -191,7 +195,7 @@ public final class StoreModel<V> {
                 org.quicktheories.api.Pair.of(1, flush),
                 org.quicktheories.api.Pair.of(2, reopen),
                 org.quicktheories.api.Pair.of(1, rebuild),
-                org.quicktheories.api.Pair.of(1, crash),
+                org.quicktheories.api.Pair.of(2, crash),
                 org.quicktheories.api.Pair.of(2, reclaim),
                 org.quicktheories.api.Pair.of(1, readOnly),
                 org.quicktheories.api.Pair.of(6, putBytes),
@@ -339,10 +343,13 @@ public final class StoreModel<V> {
             store.close();
             StoreFiles.delete(dir.resolve(StoreDirectory.INDEX));
             store = open();
-        } else if (step instanceof CrashAfterFlush<V>) {
+        } else if (step instanceof CrashAfterFlush<V> crash) {
             store.flush();
             Path copy = root.resolve("crash-" + index);
             StoreFiles.snapshot(dir, copy);
+            if (!crash.fromIndexFile()) {
+                StoreFiles.deleteIfExists(copy.resolve(StoreDirectory.INDEX));
+            }
             store.close();
             dir = copy;
             store = open();
