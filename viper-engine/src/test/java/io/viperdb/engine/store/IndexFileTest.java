@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.viperdb.Cursor;
+import io.viperdb.KeyRange;
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
 import io.viperdb.WriteBatch;
@@ -21,9 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -280,11 +284,19 @@ class IndexFileTest {
                 StoreFiles.read(f)), () -> f + " changed"));
     }
 
-    /** Opens the store and checks that it holds exactly {@code model}. */
+    /**
+     * Opens the store and checks that it holds exactly {@code model}, and that a scan returns its keys in order (the
+     * order section of an index file written by a checkpoint is the snapshot's, not the order of later writes).
+     */
     private void assertHolds(Path dir, Map<String, String> model) {
         try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
             model.forEach((key, value) -> assertEquals(value, store.get(key), key));
             assertEquals(model.keySet(), store.keys());
+            List<String> scanned = new ArrayList<>();
+            try (Cursor<String, String> cursor = store.scan(KeyRange.all())) {
+                cursor.forEachRemaining(entry -> scanned.add(entry.getKey()));
+            }
+            assertEquals(new ArrayList<>(new TreeSet<>(model.keySet())), scanned, "the keys in order");
         }
     }
 
