@@ -84,6 +84,7 @@ class ManyStoresTest {
                     .with("viperdb.sync.on.commit", "false").open("store-" + i));
         }
         int reclaimThreads = 0;
+        int viperThreads = 0;
         byte[] value = new byte[1000];
         for (int round = 0; round < 60; round++) {
             for (KeyValueStore<Bytes, byte[]> store : stores) {
@@ -93,7 +94,8 @@ class ManyStoresTest {
                 }
                 store.commit(Map.of());
             }
-            reclaimThreads = Math.max(reclaimThreads, reclaimThreads());
+            reclaimThreads = Math.max(reclaimThreads, threads("viperdb-kafka-reclaim"));
+            viperThreads = Math.max(viperThreads, threads("viperdb"));
         }
         for (KeyValueStore<Bytes, byte[]> store : stores) {
             store.close();
@@ -102,15 +104,19 @@ class ManyStoresTest {
         for (int i = 0; i < stores.size(); i++) {
             largest = Math.max(largest, valueLogBytes(stateDir.resolve("store-" + i)));
         }
-        System.out.printf("10 stores each wrote 3 MB over 50 KB of live data: at most %d reclaim thread(s) at once, "
-                + "largest store %d KB of value logs%n", reclaimThreads, largest >> 10);
+        System.out.printf("10 stores each wrote 3 MB over 50 KB of live data: at most %d reclaim thread(s) and %d "
+                + "ViperDB threads in all at once, largest store %d KB of value logs%n", reclaimThreads, viperThreads,
+                largest >> 10);
         assertTrue(reclaimThreads <= 1, "one shared reclaim thread at most, saw " + reclaimThreads);
+        // The engine's own background work (syncs, checkpoints) runs on at most 7 threads that every store shares.
+        assertTrue(viperThreads <= 1 + 7, "at most 8 ViperDB threads, saw " + viperThreads);
         assertTrue(largest < 1 << 20, "the reclaims kept every store under 1 MB, the largest has " + largest);
     }
 
-    private static int reclaimThreads() {
+    /** The live threads whose names start with {@code prefix}. */
+    private static int threads(String prefix) {
         return (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().startsWith("viperdb")).count();
+                .filter(thread -> thread.getName().startsWith(prefix)).count();
     }
 
     private static long valueLogBytes(Path directory) {
