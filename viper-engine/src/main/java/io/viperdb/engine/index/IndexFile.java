@@ -70,6 +70,8 @@ public final class IndexFile {
     private static final int MAX_SEGMENTS = 1 << 20;
     private static final int MAX_SECTIONS = 64;
     private static final int CHUNK = 1 << 20;
+    /** Arena pages in one mapping: 1 GiB. */
+    private static final int MAP_PAGES = 4096;
 
     /**
      * How far the index file covers one segment: the lengths of its value log and key log, and the record the value
@@ -162,15 +164,13 @@ public final class IndexFile {
                         .putInt(table.arena.pageCount()).putInt(table.arena.tail()).putInt(ids.length)
                         .putLong(table.expiring).putLong(table.garbageBytes).putLong(table.arena.usedBytes());
             }
-            case SLOTS -> out.array(table.slots.length, Long.BYTES,
-                    (bytes, from, n) -> bytes.asLongBuffer().put(table.slots, from, n));
-            case HASHES -> out.array(table.hashes.length, Integer.BYTES,
-                    (bytes, from, n) -> bytes.asIntBuffer().put(table.hashes, from, n));
+            case SLOTS -> out.buffer(table.slots, table.slots.capacity());
+            case HASHES -> out.buffer(table.hashes, table.hashes.capacity());
             case ARENA -> {
-                byte[][] pages = table.arena.pages();
+                ByteBuffer[] pages = table.arena.pages();
                 int count = table.arena.pageCount();
                 for (int p = 0; p < count; p++) {
-                    out.bytes(pages[p], p == count - 1 ? table.arena.tail() : KeyArena.PAGE_SIZE);
+                    out.buffer(pages[p], p == count - 1 ? table.arena.tail() : KeyArena.PAGE_SIZE);
                 }
             }
             case HANDLES -> {
@@ -190,7 +190,11 @@ public final class IndexFile {
     }
 
     /**
-     * Reads the index file {@code file}, checking every byte against its checksums.
+     * Reads the index file {@code file}, checking every byte against its checksums. Its table and arena are mapped,
+     * not read: copy-on-write if {@code writable} (the channel is then opened for writing, which a private mapping
+     * needs, but the file is never written: the index's changes stay in memory), else read-only and copied, for a
+     * store opened read-only, which may lack the right to write. The mappings outlive the channel, and the file's
+     * name: a checkpoint that replaces the file leaves them as they were.
      *
      * @return what it holds, or null if there is no such file
      * @throws CorruptStoreException if it is damaged: too short, a checksum that fails, a section missing or of the
@@ -198,15 +202,16 @@ public final class IndexFile {
      * @throws io.viperdb.UnsupportedFormatException if it is written in another format version
      * @throws IOException if it cannot be read
      */
-    public static Loaded read(FileAccess access, Path file) throws IOException {
+    public static Loaded read(FileAccess access, Path file, boolean writable) throws IOException {
         FileChannel channel;
         try {
-            channel = access.open(file, StandardOpenOption.READ);
+            channel = writable ? access.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : access.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             return null;
         }
         try (channel) {
-            return new Reader(file, channel).read();
+            return new Reader(file, channel, writable).read();
         }
     }
 
@@ -220,11 +225,13 @@ public final class IndexFile {
         private final long[] lengths = new long[ORDER + 1];
         private final int[] crcs = new int[ORDER + 1];
         private final boolean[] present = new boolean[ORDER + 1];
+        private final boolean writable;
 
-        Reader(Path file, FileChannel channel) throws IOException {
+        Reader(Path file, FileChannel channel, boolean writable) throws IOException {
             this.file = file;
             this.channel = channel;
             this.size = channel.size();
+            this.writable = writable;
         }
 
         Loaded read() throws IOException {
@@ -313,34 +320,22 @@ public final class IndexFile {
             expectLength(ARENA, pageCount == 0 ? 0 : (pageCount - 1L) * KeyArena.PAGE_SIZE + tail);
             expectLength(HANDLES, (long) handleCount * (Long.BYTES + Integer.BYTES));
 
-            byte[][] pages = new byte[Math.max(4, Integer.highestOneBit(Math.max(1, pageCount)) * 2)][];
-            CRC32C crc = new CRC32C();
-            for (int p = 0; p < pageCount; p++) {
-                pages[p] = new byte[KeyArena.PAGE_SIZE];
-                int length = p == pageCount - 1 ? tail : KeyArena.PAGE_SIZE;
-                readFully(ByteBuffer.wrap(pages[p], 0, length), offsets[ARENA] + (long) p * KeyArena.PAGE_SIZE);
-                crc.update(pages[p], 0, length);
-            }
-            check(ARENA, crc);
+            ByteBuffer[] pages = arenaPages(pageCount, tail);
             KeyArena arena = new KeyArena(pages, pageCount, pageCount == 0 ? KeyArena.PAGE_SIZE : tail,
                     counts.getLong(40));
             long[] ids = new long[handleCount];
             int[] handleCounts = new int[handleCount];
-            crc = new CRC32C();
+            CRC32C crc = new CRC32C();
             readArray(offsets[HANDLES], handleCount, Long.BYTES, crc,
                     (bytes, from, n) -> bytes.asLongBuffer().get(ids, from, n));
             readArray(offsets[HANDLES] + (long) handleCount * Long.BYTES, handleCount, Integer.BYTES, crc,
                     (bytes, from, n) -> bytes.asIntBuffer().get(handleCounts, from, n));
             check(HANDLES, crc);
-            KeyTable table = new KeyTable(capacity, arena, ids, 0);
-            crc = new CRC32C();
-            readArray(offsets[SLOTS], table.slots.length, Long.BYTES, crc,
-                    (bytes, from, n) -> bytes.asLongBuffer().get(table.slots, from, n));
-            check(SLOTS, crc);
-            crc = new CRC32C();
-            readArray(offsets[HASHES], table.hashes.length, Integer.BYTES, crc,
-                    (bytes, from, n) -> bytes.asIntBuffer().get(table.hashes, from, n));
-            check(HASHES, crc);
+            ByteBuffer slots = map(offsets[SLOTS], lengths[SLOTS]);
+            check(SLOTS, slots);
+            ByteBuffer hashes = map(offsets[HASHES], lengths[HASHES]);
+            check(HASHES, hashes);
+            KeyTable table = new KeyTable(slots, hashes, arena, ids, 0);
             table.live = live;
             table.tombstones = tombstones;
             table.expiring = counts.getLong(24);
@@ -353,6 +348,43 @@ public final class IndexFile {
                 throw damaged(offsets[HANDLES], "the handles are used " + used + " times, by " + live + " entries");
             }
             return new KeyDirectory(table, ids, handleCounts, present[ORDER] ? order(live, arena) : null);
+        }
+
+        /**
+         * The arena's pages, checked: the full ones mapped (slices of mappings of at most {@link #MAP_PAGES} pages,
+         * as a buffer holds less than 2 GiB), the last one copied to a page of its own, which takes the appends.
+         */
+        private ByteBuffer[] arenaPages(int pageCount, int tail) throws IOException {
+            ByteBuffer[] pages = new ByteBuffer[Math.max(4, Integer.highestOneBit(Math.max(1, pageCount)) * 2)];
+            CRC32C crc = new CRC32C();
+            int mapped = Math.max(0, pageCount - 1);
+            for (int first = 0; first < mapped; first += MAP_PAGES) {
+                int n = Math.min(MAP_PAGES, mapped - first);
+                ByteBuffer chunk = map(offsets[ARENA] + (long) first * KeyArena.PAGE_SIZE, (long) n * KeyArena.PAGE_SIZE);
+                crc.update(chunk.duplicate());
+                for (int p = 0; p < n; p++) {
+                    pages[first + p] = chunk.slice(p * KeyArena.PAGE_SIZE, KeyArena.PAGE_SIZE)
+                            .order(ByteOrder.LITTLE_ENDIAN);
+                }
+            }
+            if (pageCount > 0) {
+                ByteBuffer last = IndexBuffers.allocate(KeyArena.PAGE_SIZE);
+                readFully(last.duplicate().limit(tail), offsets[ARENA] + (long) mapped * KeyArena.PAGE_SIZE);
+                crc.update(last.duplicate().limit(tail));
+                pages[mapped] = last;
+            }
+            check(ARENA, crc);
+            return pages;
+        }
+
+        /** {@code length} bytes of the file at {@code position}, as {@link IndexFile#read} says. */
+        private ByteBuffer map(long position, long length) throws IOException {
+            if (writable) {
+                return channel.map(FileChannel.MapMode.PRIVATE, position, length).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            ByteBuffer copy = IndexBuffers.allocate(length);
+            copy.put(0, channel.map(FileChannel.MapMode.READ_ONLY, position, length), 0, (int) length);
+            return copy;
         }
 
         /** The order section: one entry per live key, checked. */
@@ -481,10 +513,19 @@ public final class IndexFile {
             }
         }
 
-        void bytes(byte[] values, int length) throws IOException {
+        /**
+         * Writes {@code [0, length)} of {@code values}, a slice of at most a chunk at a time: a buffer on the heap is
+         * copied by the channel into a direct one of its size, which it keeps for the thread.
+         */
+        void buffer(ByteBuffer values, int length) throws IOException {
             drain();
-            crc.update(values, 0, length);
-            write(ByteBuffer.wrap(values, 0, length));
+            for (int done = 0; done < length; ) {
+                int n = Math.min(length - done, CHUNK);
+                ByteBuffer slice = values.slice(done, n);
+                crc.update(slice);
+                write(slice.flip());
+                done += n;
+            }
         }
 
         long finish() throws IOException {

@@ -1,16 +1,14 @@
 package io.viperdb.engine.index;
 
 import io.viperdb.KeyValueStore;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The keys of a {@link KeyDirectory} table, as bytes appended to pages of 256 KiB, and the expiry of the
- * keys that have one. (Pages are small enough that G1 never takes one for a humongous object, which would give it a
- * region of its own: a 1 MiB page took 2 MiB of a 4 GiB heap.) An entry never spans two
- * pages, and is addressed by a reference: its page number times the page size plus its offset in the page.
+ * The keys of a {@link KeyDirectory} table, as bytes appended to pages of 256 KiB (see {@link IndexBuffers}: made on
+ * the heap, or slices of an index file's mapping), and the expiry of the keys that have one. (Pages are small enough
+ * that G1 never takes one for a humongous object.) An entry never spans two pages, and is addressed by a reference:
+ * its page number times the page size plus its offset in the page.
  *
  * <pre>
  * entry  := header:u16le key expiry:i64le?
@@ -38,10 +36,6 @@ final class KeyArena {
     static final int DEAD_FLAG = 0x4000;
     static final int LENGTH_MASK = 0x1FFF;
 
-    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     static {
         if (KeyValueStore.MAX_KEY_BYTES > LENGTH_MASK) {
             throw new AssertionError("the arena header holds key lengths up to " + LENGTH_MASK);
@@ -49,7 +43,7 @@ final class KeyArena {
     }
 
     /** The pages; replaced by a longer copy when a page is added, so a reader's array never changes length. */
-    private byte[][] pages = new byte[4][];
+    private ByteBuffer[] pages = new ByteBuffer[4];
     private int pageCount;
     private int tail = PAGE_SIZE;
     private long usedBytes;
@@ -58,8 +52,11 @@ final class KeyArena {
     KeyArena() {
     }
 
-    /** The arena of a table read from a file: {@code pageCount} full pages, the last used up to {@code tail}. */
-    KeyArena(byte[][] pages, int pageCount, int tail, long usedBytes) {
+    /**
+     * The arena of a table read from a file: {@code pageCount} pages of {@link #PAGE_SIZE} bytes, the last used up to
+     * {@code tail}.
+     */
+    KeyArena(ByteBuffer[] pages, int pageCount, int tail, long usedBytes) {
         this.pages = pages;
         this.pageCount = pageCount;
         this.tail = tail;
@@ -80,22 +77,22 @@ final class KeyArena {
      * table go on finding the old arena as it was.
      */
     KeyArena copy() {
-        return copy(new byte[0][]);
+        return copy(new ByteBuffer[0]);
     }
 
     /**
      * A {@link #copy()} whose pages are copied into those of {@code spare} as far as it has pages (allocated by the
      * caller beforehand, so that the copy itself only copies bytes), and into new ones after that.
      */
-    KeyArena copy(byte[][] spare) {
+    KeyArena copy(ByteBuffer[] spare) {
         KeyArena copy = new KeyArena();
-        copy.pages = new byte[pages.length][];
+        copy.pages = new ByteBuffer[pages.length];
         for (int i = 0; i < pageCount; i++) {
             if (i < spare.length) {
-                System.arraycopy(pages[i], 0, spare[i], 0, PAGE_SIZE);
+                spare[i].put(0, pages[i], 0, PAGE_SIZE);
                 copy.pages[i] = spare[i];
             } else {
-                copy.pages[i] = pages[i].clone();
+                copy.pages[i] = IndexBuffers.copy(pages[i]);
             }
         }
         copy.pageCount = pageCount;
@@ -105,7 +102,7 @@ final class KeyArena {
     }
 
     /** The pages as they are now, for a reader to check references against. */
-    byte[][] pages() {
+    ByteBuffer[] pages() {
         return pages;
     }
 
@@ -135,11 +132,11 @@ final class KeyArena {
         if (tail + size > PAGE_SIZE) {
             addPage();
         }
-        byte[] page = pages[pageCount - 1];
+        ByteBuffer page = pages[pageCount - 1];
         int offset = tail;
-        SHORTS.set(page, offset, (short) (keyLength | (expiryField ? EXPIRY_FLAG : 0)));
+        IndexBuffers.SHORTS.set(page, offset, (short) (keyLength | (expiryField ? EXPIRY_FLAG : 0)));
         if (expiryField) {
-            LONGS.set(page, offset + HEADER + keyLength, expiry);
+            IndexBuffers.LONGS.set(page, offset + HEADER + keyLength, expiry);
         }
         tail += size;
         usedBytes += size;
@@ -154,12 +151,12 @@ final class KeyArena {
         if (pageCount == pages.length) {
             pages = Arrays.copyOf(pages, pages.length * 2);
         }
-        pages[pageCount++] = new byte[PAGE_SIZE];
+        pages[pageCount++] = IndexBuffers.allocate(PAGE_SIZE);
         tail = 0;
     }
 
     /** The page of the entry {@code ref}, from the writer's side (readers use {@link #pages()} and check). */
-    byte[] page(long ref) {
+    ByteBuffer page(long ref) {
         return pages[(int) (ref >>> PAGE_SHIFT)];
     }
 
@@ -172,8 +169,8 @@ final class KeyArena {
     }
 
     /** The header of the entry at {@code offset} of {@code page}. */
-    static int header(byte[] page, int offset) {
-        return (short) SHORTS.get(page, offset) & 0xFFFF;
+    static int header(ByteBuffer page, int offset) {
+        return (short) IndexBuffers.SHORTS.get(page, offset) & 0xFFFF;
     }
 
     static int keyLength(int header) {
@@ -193,26 +190,26 @@ final class KeyArena {
      * entry is never used again; a reader may see it late, and only uses it as a hint (see {@link OrderedKeys}).
      */
     void markDead(long ref) {
-        byte[] page = page(ref);
+        ByteBuffer page = page(ref);
         int offset = offset(ref);
-        SHORTS.set(page, offset, (short) (header(page, offset) | DEAD_FLAG));
+        IndexBuffers.SHORTS.set(page, offset, (short) (header(page, offset) | DEAD_FLAG));
     }
 
     /** The expiry field of an entry that has one. */
-    static long expiry(byte[] page, int offset, int keyLength) {
-        return (long) LONGS.get(page, offset + HEADER + keyLength);
+    static long expiry(ByteBuffer page, int offset, int keyLength) {
+        return (long) IndexBuffers.LONGS.get(page, offset + HEADER + keyLength);
     }
 
     /** Rewrites the expiry field of the entry {@code ref}, which has one. */
     void setExpiry(long ref, int keyLength, long expiry) {
-        LONGS.set(page(ref), offset(ref) + HEADER + keyLength, expiry);
+        IndexBuffers.LONGS.set(page(ref), offset(ref) + HEADER + keyLength, expiry);
     }
 
     /**
      * Whether a reader may read the entry at {@code offset} of {@code page} with the key length of {@code header}:
      * false only for references and headers from a torn read.
      */
-    static boolean fits(byte[] page, int offset, int header) {
-        return offset + entrySize(keyLength(header), hasExpiryField(header)) <= page.length;
+    static boolean fits(ByteBuffer page, int offset, int header) {
+        return offset + entrySize(keyLength(header), hasExpiryField(header)) <= page.capacity();
     }
 }

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import io.viperdb.Direction;
 import io.viperdb.KeyRange;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.Supplier;
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
  *
  * <h2>Layout</h2>
  * An open-addressing hash table ({@link KeyTable}, which alone knows the slot layout) with linear probing over one
- * {@code long[]}, two words per slot, and the keys' bytes in a {@link KeyArena}. A slot is 16 + 4 bytes and the
+ * buffer ({@link IndexBuffers}), two words per slot, and the keys' bytes in a {@link KeyArena}. A slot is 16 + 4 bytes and the
  * table is rebuilt to half full whenever entries and tombstones would fill three quarters of it, so with 16-byte keys
  * a key takes 27 to 40 bytes of slots plus 18 of arena. A removed key leaves a tombstone (entries are never moved
  * within a table, which keeps iteration simple); tombstones and arena garbage go when the table is rebuilt, which
@@ -54,8 +55,8 @@ public final class KeyDirectory {
 
     static final double REBUILT_LOAD = 0.5;
     static final int MIN_CAPACITY = 16;
-    /** Two words per slot, and a Java array holds fewer than 2^31 elements. */
-    static final int MAX_CAPACITY = (1 << 30) - 16;
+    /** Sixteen bytes per slot, and a buffer holds fewer than 2^31 bytes: some 100 million keys at most. */
+    static final int MAX_CAPACITY = (1 << 27) - 16;
 
     /** Below this the arena's garbage is not worth a rebuild. */
     private static final long MIN_GARBAGE_TO_COMPACT = 4L << 20;
@@ -145,15 +146,18 @@ public final class KeyDirectory {
      * grew meanwhile is copied into new arrays instead.
      */
     public static final class SnapshotRoom {
-        final long[] slots;
-        final int[] hashes;
-        final byte[][] pages;
+        final ByteBuffer slots;
+        final ByteBuffer hashes;
+        final ByteBuffer[] pages;
 
         private SnapshotRoom(KeyTable table) {
-            slots = new long[table.slots.length];
-            hashes = new int[table.hashes.length];
+            slots = IndexBuffers.allocate(table.slots.capacity());
+            hashes = IndexBuffers.allocate(table.hashes.capacity());
             // One page more than the arena has now, for the page it may start before the snapshot.
-            pages = new byte[table.arena.pageCount() + 1][KeyArena.PAGE_SIZE];
+            pages = new ByteBuffer[table.arena.pageCount() + 1];
+            for (int i = 0; i < pages.length; i++) {
+                pages[i] = IndexBuffers.allocate(KeyArena.PAGE_SIZE);
+            }
         }
     }
 
@@ -668,7 +672,7 @@ public final class KeyDirectory {
     /** Bytes of memory the directory holds: its slots and its arena pages (for tests and figures). */
     long memoryBytes() {
         KeyTable t = table;
-        return (long) t.slots.length * Long.BYTES + (long) t.hashes.length * Integer.BYTES + t.arena.capacityBytes();
+        return (long) t.slots.capacity() + t.hashes.capacity() + t.arena.capacityBytes();
     }
 
     int capacity() {

@@ -2,6 +2,7 @@ package io.viperdb.engine.index;
 
 import io.viperdb.Direction;
 import io.viperdb.KeyRange;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -22,7 +23,7 @@ public final class KeyScan implements Iterator<byte[]> {
 
     private final KeyDirectory directory;
     private final OrderedKeys.View view;
-    private final byte[][] pages;
+    private final ByteBuffer[] pages;
     private final boolean forward;
     /** The bound the scan stops at: the range's end going forward, its first key going back; null when open. */
     private final byte[] stop;

@@ -1,11 +1,11 @@
 package io.viperdb.engine.index;
 
 import io.viperdb.engine.format.RecordHeader;
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 
 /**
- * One generation of a {@link KeyDirectory}'s hash table, and the one class that knows its slot layout: slots in a
- * {@code long[]}, two words each, and the keys in a {@link KeyArena}. Linear probing from the slot {@link #home}
+ * One generation of a {@link KeyDirectory}'s hash table, and the one class that knows its slot layout: slots of two
+ * little-endian words each in a buffer (see {@link IndexBuffers}), and the keys in a {@link KeyArena}. Linear probing from the slot {@link #home}
  * gives; a removed entry leaves a tombstone.
  * <pre>
  * word 0  fingerprint:8 | segment handle:18 | arena reference:38     0 = empty slot, 1 = tombstone
@@ -24,6 +24,7 @@ import java.util.Arrays;
 final class KeyTable {
 
     static final double MAX_LOAD = 0.75;
+    static final int SLOT_BYTES = 2 * Long.BYTES;
 
     /** What a reader's probe returns when what it read cannot be consistent: the directory reads again. */
     static final Place RETRY = new Place(SegmentHandles.FREE, -1, -1, -1);
@@ -48,13 +49,14 @@ final class KeyTable {
         }
     }
 
-    final long[] slots;
+    /** The slots, {@value #SLOT_BYTES} bytes each: word 0, then word 1. */
+    final ByteBuffer slots;
     /**
      * The low 32 bits of the hash of each slot's key, the bits its home slot comes from: kept by the writer so that
      * growing the table moves entries without reading and hashing their keys again (a cache miss each, in arena
      * order), and compared before a key whose fingerprint matches is read. Readers never look at it.
      */
-    final int[] hashes;
+    final ByteBuffer hashes;
     final int capacity;
     /** Entries and tombstones may take this many slots before a rebuild. */
     final int threshold;
@@ -72,12 +74,19 @@ final class KeyTable {
     long garbageBytes;
 
     KeyTable(int capacity, KeyArena arena, long[] segments, long generation) {
-        this(new long[2 * capacity], new int[capacity], arena, segments, generation);
+        this(IndexBuffers.allocate((long) SLOT_BYTES * capacity), IndexBuffers.allocate((long) Integer.BYTES * capacity), arena,
+                segments, generation);
     }
 
-    /** A table over {@code slots} and {@code hashes}, which are empty, or are filled by the caller before any use. */
-    private KeyTable(long[] slots, int[] hashes, KeyArena arena, long[] segments, long generation) {
-        int capacity = hashes.length;
+    /**
+     * A table over {@code slots} and {@code hashes} (of {@value #SLOT_BYTES} and 4 bytes a slot), which are empty, or
+     * filled by the caller before any use, or read from an index file.
+     */
+    KeyTable(ByteBuffer slots, ByteBuffer hashes, KeyArena arena, long[] segments, long generation) {
+        int capacity = hashes.capacity() / Integer.BYTES;
+        if (slots.capacity() != (long) SLOT_BYTES * capacity) {
+            throw new IllegalArgumentException(slots.capacity() + " bytes of slots for " + capacity + " hashes");
+        }
         this.generation = generation;
         this.slots = slots;
         this.hashes = hashes;
@@ -95,18 +104,18 @@ final class KeyTable {
      * the key has an expiry (which the arena holds): the record holds the key too, and the store compares that one.
      */
     Place candidate(byte[] key, int start, int length, long hash) {
-        byte[][] pages = arena.pages();
+        ByteBuffer[] pages = arena.pages();
         long fingerprint = hash >>> FINGERPRINT_SHIFT;
         int i = home(hash, capacity);
         for (int probes = 0; probes < capacity; probes++, i = next(i, capacity)) {
-            long word = slots[2 * i];
+            long word = word0(i);
             if (word == EMPTY) {
                 return null;
             }
             if (word >>> FINGERPRINT_SHIFT != fingerprint || word == TOMBSTONE) {
                 continue;
             }
-            long where = slots[2 * i + 1];
+            long where = word1(i);
             if ((where & EXPIRES) == 0) {
                 return place(word, where, NEVER);
             }
@@ -123,11 +132,11 @@ final class KeyTable {
 
     /** A reader's probe that compares the keys in the arena: the key's place, null if it is absent, or {@link #RETRY}. */
     Place find(byte[] key, int start, int length, long hash) {
-        byte[][] pages = arena.pages();
+        ByteBuffer[] pages = arena.pages();
         long fingerprint = hash >>> FINGERPRINT_SHIFT;
         int i = home(hash, capacity);
         for (int probes = 0; probes < capacity; probes++, i = next(i, capacity)) {
-            long word = slots[2 * i];
+            long word = word0(i);
             if (word == EMPTY) {
                 return null;
             }
@@ -139,7 +148,7 @@ final class KeyTable {
                 return RETRY;
             }
             if (owner == KEY) {
-                long where = slots[2 * i + 1];
+                long where = word1(i);
                 return place(word, where, (where & EXPIRES) != 0 ? expiryOf(word, pages) : NEVER);
             }
         }
@@ -148,17 +157,17 @@ final class KeyTable {
 
     /** A reader's look at slot {@code i}: its key and place, null if it holds no entry, or {@link #RETRY_ENTRY}. */
     Entry entryAt(int i) {
-        long word = slots[2 * i];
+        long word = word0(i);
         if (word == EMPTY || word == TOMBSTONE) {
             return null;
         }
-        byte[][] pages = arena.pages();
+        ByteBuffer[] pages = arena.pages();
         if (!readable(word, pages)) {
             return RETRY_ENTRY;
         }
-        byte[] page = pageOf(word, pages);
-        byte[] key = Arrays.copyOfRange(page, keyStartOf(word), keyStartOf(word) + keyLengthOf(word, page));
-        long where = slots[2 * i + 1];
+        ByteBuffer page = pageOf(word, pages);
+        byte[] key = IndexBuffers.bytes(page, keyStartOf(word), keyLengthOf(word, page));
+        long where = word1(i);
         Place place = place(word, where, (where & EXPIRES) != 0 ? expiryOf(word, pages) : NEVER);
         return place == RETRY ? RETRY_ENTRY : new Entry(key, place);
     }
@@ -169,15 +178,15 @@ final class KeyTable {
      * order, which was most of a reclaim's pass over a million keys.
      */
     Place placeAt(int i) {
-        long word = slots[2 * i];
+        long word = word0(i);
         if (word == EMPTY || word == TOMBSTONE) {
             return null;
         }
-        long where = slots[2 * i + 1];
+        long where = word1(i);
         if ((where & EXPIRES) == 0) {
             return place(word, where, NEVER);
         }
-        byte[][] pages = arena.pages();
+        ByteBuffer[] pages = arena.pages();
         return readable(word, pages) ? place(word, where, expiryOf(word, pages)) : RETRY;
     }
 
@@ -200,18 +209,17 @@ final class KeyTable {
      * Whether the arena entry of slot word {@code word} holds the key {@code key[start, start + length)} ({@link #KEY}),
      * another key ({@link #OTHER}), or cannot be read consistently ({@link #TORN}).
      */
-    private static int owner(long word, byte[][] pages, byte[] key, int start, int length) {
+    private static int owner(long word, ByteBuffer[] pages, byte[] key, int start, int length) {
         if (!readable(word, pages)) {
             return TORN;
         }
-        byte[] page = pageOf(word, pages);
+        ByteBuffer page = pageOf(word, pages);
         int keyStart = keyStartOf(word);
-        return keyLengthOf(word, page) == length
-                && Arrays.equals(page, keyStart, keyStart + length, key, start, start + length) ? KEY : OTHER;
+        return keyLengthOf(word, page) == length && IndexBuffers.equals(page, keyStart, key, start, length) ? KEY : OTHER;
     }
 
     /** The arena page that holds the entry of slot word {@code word}, which {@link #readable} has found whole. */
-    private static byte[] pageOf(long word, byte[][] pages) {
+    private static ByteBuffer pageOf(long word, ByteBuffer[] pages) {
         return pages[(int) ((word & REF_MASK) >>> KeyArena.PAGE_SHIFT)];
     }
 
@@ -221,7 +229,7 @@ final class KeyTable {
     }
 
     /** The length of the key of slot word {@code word}, whose entry is in {@code page}. */
-    private static int keyLengthOf(long word, byte[] page) {
+    private static int keyLengthOf(long word, ByteBuffer page) {
         return KeyArena.keyLength(KeyArena.header(page, KeyArena.offset(word & REF_MASK)));
     }
 
@@ -229,19 +237,19 @@ final class KeyTable {
      * Whether the arena entry of slot word {@code word} lies whole within the arena pages a reader holds: if not, the
      * reader read the word in the middle of an update.
      */
-    private static boolean readable(long word, byte[][] pages) {
+    private static boolean readable(long word, ByteBuffer[] pages) {
         long ref = word & REF_MASK;
         int pageIndex = (int) (ref >>> KeyArena.PAGE_SHIFT);
-        byte[] page = pageIndex < pages.length ? pages[pageIndex] : null;
+        ByteBuffer page = pageIndex < pages.length ? pages[pageIndex] : null;
         int offset = KeyArena.offset(ref);
-        return page != null && offset + KeyArena.HEADER <= page.length
+        return page != null && offset + KeyArena.HEADER <= page.capacity()
                 && KeyArena.fits(page, offset, KeyArena.header(page, offset));
     }
 
     /** The expiry in the arena entry of slot word {@code word}, which {@link #readable} has found whole. */
-    private static long expiryOf(long word, byte[][] pages) {
+    private static long expiryOf(long word, ByteBuffer[] pages) {
         long ref = word & REF_MASK;
-        byte[] page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
+        ByteBuffer page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
         int offset = KeyArena.offset(ref);
         int header = KeyArena.header(page, offset);
         return KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, KeyArena.keyLength(header)) : NEVER;
@@ -258,7 +266,7 @@ final class KeyTable {
         int free = -1;
         int i = home(hash, capacity);
         while (true) {
-            long word = slots[2 * i];
+            long word = word0(i);
             if (word == EMPTY) {
                 return -1 - (free >= 0 ? free : i);
             }
@@ -266,13 +274,13 @@ final class KeyTable {
                 if (free < 0) {
                     free = i;
                 }
-            } else if (word >>> FINGERPRINT_SHIFT == fingerprint && hashes[i] == (int) hash) {
+            } else if (word >>> FINGERPRINT_SHIFT == fingerprint && hashAt(i) == (int) hash) {
                 long ref = word & REF_MASK;
-                byte[] page = arena.page(ref);
+                ByteBuffer page = arena.page(ref);
                 int offset = KeyArena.offset(ref);
                 int keyStart = offset + KeyArena.HEADER;
                 if (KeyArena.keyLength(KeyArena.header(page, offset)) == length
-                        && Arrays.equals(page, keyStart, keyStart + length, key, start, start + length)) {
+                        && IndexBuffers.equals(page, keyStart, key, start, length)) {
                     return i;
                 }
             }
@@ -282,14 +290,14 @@ final class KeyTable {
 
     /** The arena reference of the entry in slot {@code slot}, or -1 if it holds none; from the writer's side. */
     long refAt(int slot) {
-        long word = slots[2 * slot];
+        long word = word0(slot);
         return word == EMPTY || word == TOMBSTONE ? -1 : word & REF_MASK;
     }
 
     /** The place in slot {@code slot}, which holds an entry, from the writer's side. */
     Place placeOf(int slot) {
-        long word = slots[2 * slot];
-        long where = slots[2 * slot + 1];
+        long word = word0(slot);
+        long where = word1(slot);
         long expiry = (where & EXPIRES) != 0 ? expiryOf(word, arena.pages()) : NEVER;
         return new Place(segments[handle(word)], where >>> 32, (int) where & LENGTH_MASK, expiry);
     }
@@ -299,9 +307,9 @@ final class KeyTable {
      * {@code segment}. A record is named by its segment and offset (with its length), since no two records share them.
      */
     boolean holds(int slot, long segment, long offset, int length) {
-        long word = slots[2 * slot];
+        long word = word0(slot);
         return word != EMPTY && word != TOMBSTONE
-                && (slots[2 * slot + 1] & ~EXPIRES) == where(offset, length, NEVER)
+                && (word1(slot) & ~EXPIRES) == where(offset, length, NEVER)
                 && segments[handle(word)] == segment;
     }
 
@@ -312,9 +320,9 @@ final class KeyTable {
      * @return the key's new arena reference if its entry had to move (to make room for an expiry), else -1
      */
     long update(int slot, long segment, long offset, int length, long expiry, SegmentHandles handles) {
-        long word = slots[2 * slot];
+        long word = word0(slot);
         long ref = word & REF_MASK;
-        byte[] page = arena.page(ref);
+        ByteBuffer page = arena.page(ref);
         int entryOffset = KeyArena.offset(ref);
         int header = KeyArena.header(page, entryOffset);
         int keyLength = KeyArena.keyLength(header);
@@ -325,16 +333,15 @@ final class KeyTable {
         } else if (expiry != NEVER) {
             // No field for an expiry: a new entry that has one; the old one is garbage until the next rebuild.
             long moved = arena.allocate(keyLength, true, expiry);
-            System.arraycopy(page, entryOffset + KeyArena.HEADER, arena.page(moved), KeyArena.keyStart(moved),
-                    keyLength);
+            arena.page(moved).put(KeyArena.keyStart(moved), page, entryOffset + KeyArena.HEADER, keyLength);
             garbageBytes += KeyArena.entrySize(keyLength, false);
             ref = moved;
         }
         int handle = handles.acquire(segment);
         handles.release(handle(word));
         segments = handles.ids();
-        slots[2 * slot + 1] = where(offset, length, expiry);
-        slots[2 * slot] = word(word, handle, ref);
+        setWord1(slot, where(offset, length, expiry));
+        setWord0(slot, word(word, handle, ref));
         expiring += (expiry != NEVER ? 1 : 0) - (oldExpiry != NEVER ? 1 : 0);
         if (ref == old) {
             return -1;
@@ -348,14 +355,14 @@ final class KeyTable {
      * {@code segment}, keeping its key and expiry. Inside a write.
      */
     void move(int slot, long segment, long offset, int length, SegmentHandles handles) {
-        long word = slots[2 * slot];
+        long word = word0(slot);
         int handle = handles.acquire(segment);
         handles.release(handle(word));
         segments = handles.ids();
         // The key and its expiry stay: so does the flag that says it has one.
-        long expires = slots[2 * slot + 1] & EXPIRES;
-        slots[2 * slot + 1] = where(offset, length, NEVER) | expires;
-        slots[2 * slot] = word(word, handle, word & REF_MASK);
+        long expires = word1(slot) & EXPIRES;
+        setWord1(slot, where(offset, length, NEVER) | expires);
+        setWord0(slot, word(word, handle, word & REF_MASK));
     }
 
     /**
@@ -368,15 +375,15 @@ final class KeyTable {
             long expiry, SegmentHandles handles) {
         boolean expires = expiry != NEVER;
         long ref = arena.allocate(keyLength, expires, expiry);
-        System.arraycopy(key, start, arena.page(ref), KeyArena.keyStart(ref), keyLength);
+        arena.page(ref).put(KeyArena.keyStart(ref), key, start, keyLength);
         int handle = handles.acquire(segment);
         segments = handles.ids();
-        if (slots[2 * slot] == TOMBSTONE) {
+        if (word0(slot) == TOMBSTONE) {
             tombstones--;
         }
-        slots[2 * slot + 1] = where(offset, length, expiry);
-        slots[2 * slot] = word(hash, handle, ref);
-        hashes[slot] = (int) hash;
+        setWord1(slot, where(offset, length, expiry));
+        setWord0(slot, word(hash, handle, ref));
+        setHash(slot, (int) hash);
         live++;
         if (expires) {
             expiring++;
@@ -386,17 +393,17 @@ final class KeyTable {
 
     /** Turns the entry in slot {@code slot} into a tombstone. Inside a write. */
     void delete(int slot, SegmentHandles handles) {
-        long word = slots[2 * slot];
+        long word = word0(slot);
         long ref = word & REF_MASK;
-        byte[] page = arena.page(ref);
+        ByteBuffer page = arena.page(ref);
         int offset = KeyArena.offset(ref);
         int header = KeyArena.header(page, offset);
         int keyLength = KeyArena.keyLength(header);
         if (KeyArena.hasExpiryField(header) && KeyArena.expiry(page, offset, keyLength) != NEVER) {
             expiring--;
         }
-        slots[2 * slot] = TOMBSTONE;
-        slots[2 * slot + 1] = 0;
+        setWord0(slot, TOMBSTONE);
+        setWord1(slot, 0);
         arena.markDead(ref);
         handles.release(handle(word));
         segments = handles.ids();
@@ -411,17 +418,17 @@ final class KeyTable {
      */
     long touch(long hash) {
         int home = home(hash, capacity);
-        return slots[2 * home] + hashes[home];
+        return word0(home) + hashAt(home);
     }
 
     /** Reads the arena entry that the home slot of {@code hash} names, if its fingerprint is the key's. */
     int touchEntry(long hash) {
-        long word = slots[2 * home(hash, capacity)];
+        long word = word0(home(hash, capacity));
         if (word == EMPTY || word == TOMBSTONE || word >>> FINGERPRINT_SHIFT != hash >>> FINGERPRINT_SHIFT) {
             return 0;
         }
         long ref = word & REF_MASK;
-        return arena.page(ref)[KeyArena.offset(ref)];
+        return arena.page(ref).get(KeyArena.offset(ref));
     }
 
     /**
@@ -430,11 +437,12 @@ final class KeyTable {
      * into the arrays of {@code room} where they are of the right size, and into new ones otherwise.
      */
     KeyTable snapshot(KeyDirectory.SnapshotRoom room) {
-        boolean fits = room.slots.length == slots.length;
-        KeyTable copy = new KeyTable(fits ? room.slots : new long[slots.length], fits ? room.hashes
-                : new int[hashes.length], arena.copy(room.pages), segments, generation);
-        System.arraycopy(slots, 0, copy.slots, 0, slots.length);
-        System.arraycopy(hashes, 0, copy.hashes, 0, hashes.length);
+        boolean fits = room.slots.capacity() == slots.capacity();
+        KeyTable copy = new KeyTable(fits ? room.slots : IndexBuffers.allocate(slots.capacity()),
+                fits ? room.hashes : IndexBuffers.allocate(hashes.capacity()), arena.copy(room.pages), segments,
+                generation);
+        copy.slots.put(0, slots, 0, slots.capacity());
+        copy.hashes.put(0, hashes, 0, hashes.capacity());
         copy.live = live;
         copy.tombstones = tombstones;
         copy.expiring = expiring;
@@ -448,12 +456,12 @@ final class KeyTable {
      */
     void copyTo(KeyTable fresh) {
         for (int i = 0; i < capacity; i++) {
-            long word = slots[2 * i];
+            long word = word0(i);
             if (word == EMPTY || word == TOMBSTONE) {
                 continue;
             }
             long ref = word & REF_MASK;
-            byte[] page = arena.page(ref);
+            ByteBuffer page = arena.page(ref);
             int offset = KeyArena.offset(ref);
             int header = KeyArena.header(page, offset);
             int keyLength = KeyArena.keyLength(header);
@@ -462,9 +470,8 @@ final class KeyTable {
             // An entry whose key no longer expires drops its expiry field.
             boolean keepField = expiryField && expiry != NEVER;
             long copy = fresh.arena.allocate(keyLength, keepField, expiry);
-            System.arraycopy(page, offset + KeyArena.HEADER, fresh.arena.page(copy), KeyArena.keyStart(copy),
-                    keyLength);
-            fresh.place((word & ~REF_MASK) | copy, slots[2 * i + 1], hashes[i]);
+            fresh.arena.page(copy).put(KeyArena.keyStart(copy), page, offset + KeyArena.HEADER, keyLength);
+            fresh.place((word & ~REF_MASK) | copy, word1(i), hashAt(i));
         }
         fresh.live = live;
         fresh.expiring = expiring;
@@ -476,9 +483,9 @@ final class KeyTable {
      */
     void rehashInto(KeyTable fresh) {
         for (int i = 0; i < capacity; i++) {
-            long word = slots[2 * i];
+            long word = word0(i);
             if (word != EMPTY && word != TOMBSTONE) {
-                fresh.place(word, slots[2 * i + 1], hashes[i]);
+                fresh.place(word, word1(i), hashAt(i));
             }
         }
         fresh.live = live;
@@ -489,12 +496,12 @@ final class KeyTable {
     /** Puts an entry in the first free slot from its home, in a table being filled by a rebuild. */
     private void place(long word, long where, int hash) {
         int j = home(hash, capacity);
-        while (slots[2 * j] != EMPTY) {
+        while (word0(j) != EMPTY) {
             j = next(j, capacity);
         }
-        slots[2 * j] = word;
-        slots[2 * j + 1] = where;
-        hashes[j] = hash;
+        setWord0(j, word);
+        setWord1(j, where);
+        setHash(j, hash);
     }
 
     /**
@@ -516,6 +523,30 @@ final class KeyTable {
                     + " does not fit the key directory");
         }
         return offset << 32 | (expiry != NEVER ? EXPIRES : 0) | length;
+    }
+
+    private long word0(int slot) {
+        return (long) IndexBuffers.LONGS.get(slots, slot * SLOT_BYTES);
+    }
+
+    private long word1(int slot) {
+        return (long) IndexBuffers.LONGS.get(slots, slot * SLOT_BYTES + Long.BYTES);
+    }
+
+    private void setWord0(int slot, long word) {
+        IndexBuffers.LONGS.set(slots, slot * SLOT_BYTES, word);
+    }
+
+    private void setWord1(int slot, long where) {
+        IndexBuffers.LONGS.set(slots, slot * SLOT_BYTES + Long.BYTES, where);
+    }
+
+    private int hashAt(int slot) {
+        return (int) IndexBuffers.INTS.get(hashes, slot * Integer.BYTES);
+    }
+
+    private void setHash(int slot, int hash) {
+        IndexBuffers.INTS.set(hashes, slot * Integer.BYTES, hash);
     }
 
     static int home(long hash, int capacity) {

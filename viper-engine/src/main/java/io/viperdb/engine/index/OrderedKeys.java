@@ -1,5 +1,6 @@
 package io.viperdb.engine.index;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -121,54 +122,60 @@ final class OrderedKeys {
         return prefix;
     }
 
+    /** {@link #word(byte[], int, int, long)} of a key in the arena page {@code page}. */
+    static long word(ByteBuffer page, int start, int length, long ref) {
+        long prefix = 0;
+        int n = Math.min(PREFIX_BYTES, length);
+        for (int i = 0; i < n; i++) {
+            prefix |= (page.get(start + i) & 0xFFL) << (56 - 8 * i);
+        }
+        return prefix | ref >>> REF_LOW_BITS;
+    }
+
     /** The arena reference of an entry. */
     static long ref(long word, int low) {
         return (word & REF_HIGH_MASK) << REF_LOW_BITS | (low & 0xFFFFFFFFL);
     }
 
     /** Compares two entries by their keys: prefixes first, then the keys in the arena's {@code pages}. */
-    static int compare(long wordA, int lowA, long wordB, int lowB, byte[][] pages) {
+    static int compare(long wordA, int lowA, long wordB, int lowB, ByteBuffer[] pages) {
         int byPrefix = Long.compareUnsigned(wordA & PREFIX_MASK, wordB & PREFIX_MASK);
         if (byPrefix != 0) {
             return byPrefix;
         }
         long a = ref(wordA, lowA);
         long b = ref(wordB, lowB);
-        byte[] pageA = pages[(int) (a >>> KeyArena.PAGE_SHIFT)];
-        byte[] pageB = pages[(int) (b >>> KeyArena.PAGE_SHIFT)];
-        int startA = KeyArena.keyStart(a);
-        int startB = KeyArena.keyStart(b);
-        return Arrays.compareUnsigned(pageA, startA, startA + lengthOf(pageA, a), pageB, startB,
-                startB + lengthOf(pageB, b));
+        ByteBuffer pageA = pages[(int) (a >>> KeyArena.PAGE_SHIFT)];
+        ByteBuffer pageB = pages[(int) (b >>> KeyArena.PAGE_SHIFT)];
+        return IndexBuffers.compare(pageA, KeyArena.keyStart(a), lengthOf(pageA, a), pageB, KeyArena.keyStart(b),
+                lengthOf(pageB, b));
     }
 
     /** Compares an entry with the key {@code key}, whose {@link #prefix} is {@code keyPrefix}. */
-    static int compare(long word, int low, byte[] key, long keyPrefix, byte[][] pages) {
+    static int compare(long word, int low, byte[] key, long keyPrefix, ByteBuffer[] pages) {
         int byPrefix = Long.compareUnsigned(word & PREFIX_MASK, keyPrefix);
         if (byPrefix != 0) {
             return byPrefix;
         }
         long ref = ref(word, low);
-        byte[] page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
-        int start = KeyArena.keyStart(ref);
-        return Arrays.compareUnsigned(page, start, start + lengthOf(page, ref), key, 0, key.length);
+        ByteBuffer page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
+        return IndexBuffers.compare(page, KeyArena.keyStart(ref), lengthOf(page, ref), key);
     }
 
     /** The key of an entry, copied. */
-    static byte[] key(long word, int low, byte[][] pages) {
+    static byte[] key(long word, int low, ByteBuffer[] pages) {
         long ref = ref(word, low);
-        byte[] page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
-        int start = KeyArena.keyStart(ref);
-        return Arrays.copyOfRange(page, start, start + lengthOf(page, ref));
+        ByteBuffer page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
+        return IndexBuffers.bytes(page, KeyArena.keyStart(ref), lengthOf(page, ref));
     }
 
     /** The header of an entry's arena entry. */
-    static int header(long word, int low, byte[][] pages) {
+    static int header(long word, int low, ByteBuffer[] pages) {
         long ref = ref(word, low);
         return KeyArena.header(pages[(int) (ref >>> KeyArena.PAGE_SHIFT)], KeyArena.offset(ref));
     }
 
-    private static int lengthOf(byte[] page, long ref) {
+    private static int lengthOf(ByteBuffer page, long ref) {
         return KeyArena.keyLength(KeyArena.header(page, KeyArena.offset(ref)));
     }
 
@@ -198,7 +205,7 @@ final class OrderedKeys {
 
     /** Sorts the tail into a run and merges runs as the layout says; publishes a view with an empty tail. */
     private void flush(View v) {
-        byte[][] pages = v.arena.pages();
+        ByteBuffer[] pages = v.arena.pages();
         Run merged = sorted(v.tailWords, v.tailLows, v.tailCount, pages);
         List<Run> runs = new ArrayList<>(Arrays.asList(v.runs));
         long entries = merged.size();
@@ -268,7 +275,7 @@ final class OrderedKeys {
 
     /** A view of every key of {@code table}, sorted now; the writer's, or under its lock. */
     static View sortedView(KeyTable table) {
-        byte[][] pages = table.arena.pages();
+        ByteBuffer[] pages = table.arena.pages();
         int n = table.live;
         long[] words = new long[n];
         int[] lows = new int[n];
@@ -276,7 +283,7 @@ final class OrderedKeys {
         for (int slot = 0; slot < table.capacity && count < n; slot++) {
             long ref = table.refAt(slot);
             if (ref >= 0) {
-                byte[] page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
+                ByteBuffer page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
                 words[count] = word(page, KeyArena.keyStart(ref), lengthOf(page, ref), ref);
                 lows[count++] = (int) ref;
             }
@@ -298,7 +305,7 @@ final class OrderedKeys {
      */
     Run compacted() {
         View v = view;
-        byte[][] pages = v.arena.pages();
+        ByteBuffer[] pages = v.arena.pages();
         Run merged = sorted(v.tailWords, v.tailLows, v.tailCount, pages);
         for (Run run : v.runs) {
             merged = merge(run, merged, pages, dead > 0);
@@ -330,7 +337,7 @@ final class OrderedKeys {
         return n;
     }
 
-    private static Run withoutDead(Run run, byte[][] pages) {
+    private static Run withoutDead(Run run, ByteBuffer[] pages) {
         long[] words = new long[run.size()];
         int[] lows = new int[run.size()];
         int n = 0;
@@ -347,7 +354,7 @@ final class OrderedKeys {
      * Merges two runs into a new one; with {@code dropDead}, without the entries whose arena entry is garbage (each
      * one's header read: a cache miss, so only when many are).
      */
-    static Run merge(Run a, Run b, byte[][] pages, boolean dropDead) {
+    static Run merge(Run a, Run b, ByteBuffer[] pages, boolean dropDead) {
         long[] words = new long[a.size() + b.size()];
         int[] lows = new int[words.length];
         long[] aw = a.words();
@@ -373,7 +380,7 @@ final class OrderedKeys {
     // --------------------------------------------------------------------------------------------------- sorting
 
     /** The first {@code n} entries of {@code words} and {@code lows}, sorted into a new run. */
-    static Run sorted(long[] words, int[] lows, int n, byte[][] pages) {
+    static Run sorted(long[] words, int[] lows, int n, ByteBuffer[] pages) {
         long[] w = Arrays.copyOf(words, n);
         int[] l = Arrays.copyOf(lows, n);
         sort(w, l, n, pages);
@@ -384,7 +391,7 @@ final class OrderedKeys {
      * Sorts the first {@code n} entries in place: a radix sort of the prefixes (a pass per byte in which they
      * differ), then a comparison sort of each stretch of equal prefixes by the keys in the arena.
      */
-    static void sort(long[] words, int[] lows, int n, byte[][] pages) {
+    static void sort(long[] words, int[] lows, int n, ByteBuffer[] pages) {
         if (n < INSERTION_SORT_BELOW) {
             insertionSort(words, lows, 0, n, pages);
             return;
@@ -452,7 +459,7 @@ final class OrderedKeys {
         }
     }
 
-    private static void mergeSort(long[] w, int[] l, long[] tw, int[] tl, int from, int to, byte[][] pages) {
+    private static void mergeSort(long[] w, int[] l, long[] tw, int[] tl, int from, int to, ByteBuffer[] pages) {
         if (to - from < INSERTION_SORT_BELOW) {
             insertionSort(w, l, from, to, pages);
             return;
@@ -478,7 +485,7 @@ final class OrderedKeys {
         }
     }
 
-    private static void insertionSort(long[] w, int[] l, int from, int to, byte[][] pages) {
+    private static void insertionSort(long[] w, int[] l, int from, int to, ByteBuffer[] pages) {
         for (int i = from + 1; i < to; i++) {
             long word = w[i];
             int low = l[i];

@@ -56,7 +56,7 @@ final class Recovery {
         }
         SyncMark mark = SyncMarkFile.read(directory);
         SyncMarkFile marks = SyncMarkFile.continueFrom(directory, mark);
-        IndexFile.Loaded loaded = SavedIndex.load(directory, manifest);
+        IndexFile.Loaded loaded = SavedIndex.load(directory, manifest, !readOnly);
         if (loaded != null) {
             try {
                 List<Segment> segments = replayWhatTheIndexFileDoesNotCover(directory, manifest.segmentIds(),

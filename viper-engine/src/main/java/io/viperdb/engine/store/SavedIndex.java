@@ -94,12 +94,13 @@ final class SavedIndex {
      * The index in the index file of {@code directory}, if the file is sound and the logs of the segments
      * {@code manifest} lists still hold what it covers (rule 10); null otherwise, with a log line unless there is no
      * file. Whether the last segment it covers holds, at its covered end, the record the file names is checked when
-     * that segment is opened ({@link SegmentRecovery#openCovered}).
+     * that segment is opened ({@link SegmentRecovery#openCovered}). With {@code writable} its table is mapped
+     * copy-on-write; else copied (see {@link IndexFile#read}).
      */
-    static IndexFile.Loaded load(StoreDirectory directory, Manifest manifest) {
+    static IndexFile.Loaded load(StoreDirectory directory, Manifest manifest, boolean writable) {
         IndexFile.Loaded loaded;
         try {
-            loaded = IndexFile.read(directory.access(), directory.indexFile());
+            loaded = IndexFile.read(directory.access(), directory.indexFile(), writable);
         } catch (CorruptStoreException | UnsupportedFormatException e) {
             ignore(directory, e.getMessage());
             return null;

@@ -38,7 +38,7 @@ class OrderSectionTest {
         TreeSet<byte[]> model = fill(index, new Random(1), 30_000);
         Path file = dir.resolve("viper.index");
         IndexFile.write(FileAccess.real(), file, 3, EXTENTS, index, false);
-        KeyDirectory loaded = IndexFile.read(FileAccess.real(), file).index();
+        KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
         assertEquals(model.size(), loaded.orderEntries(), "one entry per live key");
         assertEquals(hex(model), scan(loaded));
         assertEquals(hex(model.descendingSet()), scanReverse(loaded));
@@ -51,7 +51,7 @@ class OrderSectionTest {
         Path file = dir.resolve("viper.index");
         // An index that keeps no order writes no order section, as the files before it did not.
         IndexFile.write(FileAccess.real(), file, 3, EXTENTS, index, false);
-        KeyDirectory loaded = IndexFile.read(FileAccess.real(), file).index();
+        KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
         assertEquals(hex(model), scan(loaded));
     }
 
@@ -65,7 +65,7 @@ class OrderSectionTest {
         // The order section is the last one written: its last byte is the file's last.
         bytes[bytes.length - 1] ^= 1;
         Files.write(file, bytes);
-        assertThrows(CorruptStoreException.class, () -> IndexFile.read(FileAccess.real(), file));
+        assertThrows(CorruptStoreException.class, () -> IndexFile.read(FileAccess.real(), file, true));
     }
 
     /** Puts and removes random keys (some prefixes of others), with rebuilds; returns the live keys. */

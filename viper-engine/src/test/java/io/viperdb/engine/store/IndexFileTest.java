@@ -245,7 +245,7 @@ class IndexFileTest {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {
             try {
-                IndexFile.Loaded loaded = IndexFile.read(FileAccess.real(), dir.resolve(StoreDirectory.INDEX));
+                IndexFile.Loaded loaded = IndexFile.read(FileAccess.real(), dir.resolve(StoreDirectory.INDEX), true);
                 if (loaded != null && wanted.test(loaded)) {
                     return loaded;
                 }
