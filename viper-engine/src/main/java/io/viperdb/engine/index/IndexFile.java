@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -54,11 +55,12 @@ public final class IndexFile {
     private static final int ARENA = 4;
     private static final int HANDLES = 5;
     private static final int ORDER = 6;
+    private static final int CHECKS = 7;
     /** The sections every index file has. */
     private static final int[] KINDS = {COUNTS, SLOTS, HASHES, ARENA, HANDLES};
     /** The sections written: the required ones, and the order if one is kept. */
-    private static final int[] WRITTEN = {COUNTS, SLOTS, HASHES, ARENA, HANDLES, ORDER};
-    private static final int[] WRITTEN_UNORDERED = KINDS;
+    private static final int[] WRITTEN = {COUNTS, SLOTS, HASHES, ARENA, HANDLES, ORDER, CHECKS};
+    private static final int[] WRITTEN_UNORDERED = {COUNTS, SLOTS, HASHES, ARENA, HANDLES, CHECKS};
     /** Bytes of an order entry. */
     private static final int ORDER_ENTRY_SIZE = Long.BYTES + Integer.BYTES;
 
@@ -106,6 +108,8 @@ public final class IndexFile {
     public static void write(FileAccess access, Path file, long generation, List<Extent> extents, KeyDirectory index,
             boolean durable) throws IOException {
         KeyTable table = index.table();
+        // A table mapped from an index file is checked before any of it is written to another.
+        table.checkAll();
         SegmentHandles handles = index.handles();
         OrderedKeys.Run order = index.orderedRun();
         int[] written = order != null ? WRITTEN : WRITTEN_UNORDERED;
@@ -167,10 +171,10 @@ public final class IndexFile {
             case SLOTS -> out.buffer(table.slots, table.slots.capacity());
             case HASHES -> out.buffer(table.hashes, table.hashes.capacity());
             case ARENA -> {
-                ByteBuffer[] pages = table.arena.pages();
+                KeyArena.Pages pages = table.arena.pages();
                 int count = table.arena.pageCount();
                 for (int p = 0; p < count; p++) {
-                    out.buffer(pages[p], p == count - 1 ? table.arena.tail() : KeyArena.PAGE_SIZE);
+                    out.buffer(pages.get(p), p == count - 1 ? table.arena.tail() : KeyArena.PAGE_SIZE);
                 }
             }
             case HANDLES -> {
@@ -185,8 +189,36 @@ public final class IndexFile {
                 out.array(order.size(), Integer.BYTES,
                         (bytes, from, n) -> bytes.asIntBuffer().put(order.lows(), from, n));
             }
+            case CHECKS -> {
+                for (int crc : blockChecksums(table)) {
+                    out.room(Integer.BYTES).putInt(crc);
+                }
+            }
             default -> throw new AssertionError(kind);
         }
+    }
+
+    /** The checksums of the blocks of the slots, hashes and arena sections, in that order (section 7). */
+    private static int[] blockChecksums(KeyTable table) {
+        int[] slots = BlockChecks.checksums(table.slots, table.slots.capacity());
+        int[] hashes = BlockChecks.checksums(table.hashes, table.hashes.capacity());
+        KeyArena.Pages pages = table.arena.pages();
+        int count = table.arena.pageCount();
+        int[] all = new int[slots.length + hashes.length + BlockChecks.blocks(arenaLength(count, table.arena.tail()))];
+        System.arraycopy(slots, 0, all, 0, slots.length);
+        System.arraycopy(hashes, 0, all, slots.length, hashes.length);
+        int at = slots.length + hashes.length;
+        for (int p = 0; p < count; p++) {
+            int[] page = BlockChecks.checksums(pages.get(p), p == count - 1 ? table.arena.tail() : KeyArena.PAGE_SIZE);
+            System.arraycopy(page, 0, all, at, page.length);
+            at += page.length;
+        }
+        return all;
+    }
+
+    /** The length of the arena section of {@code pageCount} pages, the last used up to {@code tail}. */
+    private static long arenaLength(int pageCount, int tail) {
+        return pageCount == 0 ? 0 : (pageCount - 1L) * KeyArena.PAGE_SIZE + tail;
     }
 
     /**
@@ -211,7 +243,7 @@ public final class IndexFile {
             return null;
         }
         try (channel) {
-            return new Reader(file, channel, writable).read();
+            return new Reader(access, file, channel, writable).read();
         }
     }
 
@@ -221,13 +253,15 @@ public final class IndexFile {
         private final FileChannel channel;
         private final long size;
         private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-        private final long[] offsets = new long[ORDER + 1];
-        private final long[] lengths = new long[ORDER + 1];
-        private final int[] crcs = new int[ORDER + 1];
-        private final boolean[] present = new boolean[ORDER + 1];
+        private final long[] offsets = new long[CHECKS + 1];
+        private final long[] lengths = new long[CHECKS + 1];
+        private final int[] crcs = new int[CHECKS + 1];
+        private final boolean[] present = new boolean[CHECKS + 1];
         private final boolean writable;
+        private final FileAccess access;
 
-        Reader(Path file, FileChannel channel, boolean writable) throws IOException {
+        Reader(FileAccess access, Path file, FileChannel channel, boolean writable) throws IOException {
+            this.access = access;
             this.file = file;
             this.channel = channel;
             this.size = channel.size();
@@ -281,7 +315,7 @@ public final class IndexFile {
                     throw damaged(META_START, "section " + kind + " at " + offset + " of " + length
                             + " bytes does not fit a file of " + size);
                 }
-                if (kind >= 1 && kind <= ORDER) {
+                if (kind >= 1 && kind <= CHECKS) {
                     offsets[kind] = offset;
                     lengths[kind] = length;
                     crcs[kind] = crc;
@@ -317,12 +351,11 @@ public final class IndexFile {
             }
             expectLength(SLOTS, 2L * capacity * Long.BYTES);
             expectLength(HASHES, (long) capacity * Integer.BYTES);
-            expectLength(ARENA, pageCount == 0 ? 0 : (pageCount - 1L) * KeyArena.PAGE_SIZE + tail);
+            expectLength(ARENA, arenaLength(pageCount, tail));
             expectLength(HANDLES, (long) handleCount * (Long.BYTES + Integer.BYTES));
 
-            ByteBuffer[] pages = arenaPages(pageCount, tail);
-            KeyArena arena = new KeyArena(pages, pageCount, pageCount == 0 ? KeyArena.PAGE_SIZE : tail,
-                    counts.getLong(40));
+            int[] blockCrcs = lazilyChecked() ? blockChecksums(capacity, pageCount, tail) : null;
+            KeyArena arena = arena(pageCount, tail, counts.getLong(40), blockCrcs);
             long[] ids = new long[handleCount];
             int[] handleCounts = new int[handleCount];
             CRC32C crc = new CRC32C();
@@ -332,10 +365,19 @@ public final class IndexFile {
                     (bytes, from, n) -> bytes.asIntBuffer().get(handleCounts, from, n));
             check(HANDLES, crc);
             ByteBuffer slots = map(offsets[SLOTS], lengths[SLOTS]);
-            check(SLOTS, slots);
             ByteBuffer hashes = map(offsets[HASHES], lengths[HASHES]);
-            check(HASHES, hashes);
             KeyTable table = new KeyTable(slots, hashes, arena, ids, 0);
+            if (blockCrcs != null) {
+                int slotBlocks = BlockChecks.blocks(lengths[SLOTS]);
+                int hashBlocks = BlockChecks.blocks(lengths[HASHES]);
+                table.slotChecks = new BlockChecks(access, file, offsets[SLOTS], slots,
+                        Arrays.copyOfRange(blockCrcs, 0, slotBlocks));
+                table.hashChecks = new BlockChecks(access, file, offsets[HASHES], hashes,
+                        Arrays.copyOfRange(blockCrcs, slotBlocks, slotBlocks + hashBlocks));
+            } else {
+                check(SLOTS, slots);
+                check(HASHES, hashes);
+            }
             table.live = live;
             table.tombstones = tombstones;
             table.expiring = counts.getLong(24);
@@ -354,27 +396,70 @@ public final class IndexFile {
          * The arena's pages, checked: the full ones mapped (slices of mappings of at most {@link #MAP_PAGES} pages,
          * as a buffer holds less than 2 GiB), the last one copied to a page of its own, which takes the appends.
          */
-        private ByteBuffer[] arenaPages(int pageCount, int tail) throws IOException {
+        private KeyArena arena(int pageCount, int tail, long usedBytes, int[] blockCrcs) throws IOException {
             ByteBuffer[] pages = new ByteBuffer[Math.max(4, Integer.highestOneBit(Math.max(1, pageCount)) * 2)];
-            CRC32C crc = new CRC32C();
             int mapped = Math.max(0, pageCount - 1);
+            BlockChecks[] checks = new BlockChecks[blockCrcs != null ? mapped : 0];
+            // The arena's checksums follow those of the slots and the hashes; each page has the same number.
+            int arenaCrcs = blockCrcs == null ? 0 : BlockChecks.blocks(lengths[SLOTS]) + BlockChecks.blocks(lengths[HASHES]);
+            int perPage = KeyArena.PAGE_SIZE / BlockChecks.BLOCK_SIZE;
+            CRC32C crc = new CRC32C();
             for (int first = 0; first < mapped; first += MAP_PAGES) {
                 int n = Math.min(MAP_PAGES, mapped - first);
                 ByteBuffer chunk = map(offsets[ARENA] + (long) first * KeyArena.PAGE_SIZE, (long) n * KeyArena.PAGE_SIZE);
-                crc.update(chunk.duplicate());
+                if (blockCrcs == null) {
+                    crc.update(chunk.duplicate());
+                }
                 for (int p = 0; p < n; p++) {
-                    pages[first + p] = chunk.slice(p * KeyArena.PAGE_SIZE, KeyArena.PAGE_SIZE)
+                    int page = first + p;
+                    pages[page] = chunk.slice(p * KeyArena.PAGE_SIZE, KeyArena.PAGE_SIZE)
                             .order(ByteOrder.LITTLE_ENDIAN);
+                    if (blockCrcs != null) {
+                        int from = arenaCrcs + page * perPage;
+                        checks[page] = new BlockChecks(access, file, offsets[ARENA] + (long) page * KeyArena.PAGE_SIZE,
+                                pages[page], Arrays.copyOfRange(blockCrcs, from, from + perPage));
+                    }
                 }
             }
             if (pageCount > 0) {
+                // The last page, copied: it takes the appends, and is checked now.
                 ByteBuffer last = IndexBuffers.allocate(KeyArena.PAGE_SIZE);
-                readFully(last.duplicate().limit(tail), offsets[ARENA] + (long) mapped * KeyArena.PAGE_SIZE);
-                crc.update(last.duplicate().limit(tail));
+                long at = offsets[ARENA] + (long) mapped * KeyArena.PAGE_SIZE;
+                readFully(last.duplicate().limit(tail), at);
+                if (blockCrcs == null) {
+                    crc.update(last.duplicate().limit(tail));
+                } else {
+                    int from = arenaCrcs + mapped * perPage;
+                    new BlockChecks(access, file, at, last.slice(0, tail),
+                            Arrays.copyOfRange(blockCrcs, from, blockCrcs.length)).checkAll();
+                }
                 pages[mapped] = last;
             }
-            check(ARENA, crc);
-            return pages;
+            if (blockCrcs == null) {
+                check(ARENA, crc);
+            }
+            return new KeyArena(pages, checks, pageCount, pageCount == 0 ? KeyArena.PAGE_SIZE : tail, usedBytes);
+        }
+
+        /**
+         * Whether the table and the arena are checked block by block as they are used (the file has their blocks'
+         * checksums, and they are mapped, not copied), rather than whole now.
+         */
+        private boolean lazilyChecked() {
+            return present[CHECKS] && writable;
+        }
+
+        /** The blocks' checksums (section 7), itself checked whole. */
+        private int[] blockChecksums(int capacity, int pageCount, int tail) throws IOException {
+            int count = BlockChecks.blocks((long) KeyTable.SLOT_BYTES * capacity)
+                    + BlockChecks.blocks((long) Integer.BYTES * capacity)
+                    + BlockChecks.blocks(arenaLength(pageCount, tail));
+            expectLength(CHECKS, (long) count * Integer.BYTES);
+            ByteBuffer bytes = readAt(offsets[CHECKS], count * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            check(CHECKS, bytes);
+            int[] crcs = new int[count];
+            bytes.asIntBuffer().get(crcs);
+            return crcs;
         }
 
         /** {@code length} bytes of the file at {@code position}, as {@link IndexFile#read} says. */

@@ -42,8 +42,51 @@ final class KeyArena {
         }
     }
 
-    /** The pages; replaced by a longer copy when a page is added, so a reader's array never changes length. */
-    private ByteBuffer[] pages = new ByteBuffer[4];
+    /**
+     * The pages as readers see them at one moment, with the checks of the pages mapped from an index file: the
+     * pages' array is replaced by a longer copy when a page is added, so a reader's never changes length.
+     */
+    static final class Pages {
+        private final ByteBuffer[] buffers;
+        /** For each page mapped from an index file and not yet checked whole, its checks; shared by every copy. */
+        private final BlockChecks[] checks;
+
+        Pages(ByteBuffer[] buffers, BlockChecks[] checks) {
+            this.buffers = buffers;
+            this.checks = checks;
+        }
+
+        /** Page {@code index}, checked against the index file if it is mapped from one; null if there is none. */
+        ByteBuffer get(int index) {
+            if (index >= buffers.length) {
+                return null;
+            }
+            if (index < checks.length) {
+                BlockChecks unchecked = checks[index];
+                if (unchecked != null) {
+                    unchecked.checkAll();
+                    // Checked for good: a race with another thread that checks it too only costs a second check.
+                    checks[index] = null;
+                }
+            }
+            return buffers[index];
+        }
+
+        int length() {
+            return buffers.length;
+        }
+
+        /** Checks every mapped page not checked yet: before the pages are copied whole. */
+        void checkAll() {
+            for (int i = 0; i < checks.length; i++) {
+                get(i);
+            }
+        }
+    }
+
+    private static final BlockChecks[] NONE = new BlockChecks[0];
+
+    private Pages pages = new Pages(new ByteBuffer[4], NONE);
     private int pageCount;
     private int tail = PAGE_SIZE;
     private long usedBytes;
@@ -56,8 +99,8 @@ final class KeyArena {
      * The arena of a table read from a file: {@code pageCount} pages of {@link #PAGE_SIZE} bytes, the last used up to
      * {@code tail}.
      */
-    KeyArena(ByteBuffer[] pages, int pageCount, int tail, long usedBytes) {
-        this.pages = pages;
+    KeyArena(ByteBuffer[] pages, BlockChecks[] checks, int pageCount, int tail, long usedBytes) {
+        this.pages = new Pages(pages, checks);
         this.pageCount = pageCount;
         this.tail = tail;
         this.usedBytes = usedBytes;
@@ -86,15 +129,17 @@ final class KeyArena {
      */
     KeyArena copy(ByteBuffer[] spare) {
         KeyArena copy = new KeyArena();
-        copy.pages = new ByteBuffer[pages.length];
+        ByteBuffer[] copied = new ByteBuffer[pages.length()];
         for (int i = 0; i < pageCount; i++) {
+            ByteBuffer page = pages.get(i);
             if (i < spare.length) {
-                spare[i].put(0, pages[i], 0, PAGE_SIZE);
-                copy.pages[i] = spare[i];
+                spare[i].put(0, page, 0, PAGE_SIZE);
+                copied[i] = spare[i];
             } else {
-                copy.pages[i] = IndexBuffers.copy(pages[i]);
+                copied[i] = IndexBuffers.copy(page);
             }
         }
+        copy.pages = new Pages(copied, NONE);
         copy.pageCount = pageCount;
         copy.tail = tail;
         copy.usedBytes = usedBytes;
@@ -102,7 +147,7 @@ final class KeyArena {
     }
 
     /** The pages as they are now, for a reader to check references against. */
-    ByteBuffer[] pages() {
+    Pages pages() {
         return pages;
     }
 
@@ -132,7 +177,7 @@ final class KeyArena {
         if (tail + size > PAGE_SIZE) {
             addPage();
         }
-        ByteBuffer page = pages[pageCount - 1];
+        ByteBuffer page = pages.buffers[pageCount - 1];
         int offset = tail;
         IndexBuffers.SHORTS.set(page, offset, (short) (keyLength | (expiryField ? EXPIRY_FLAG : 0)));
         if (expiryField) {
@@ -148,16 +193,16 @@ final class KeyArena {
             throw new IllegalStateException("The key directory holds at most " + ((long) MAX_PAGES << PAGE_SHIFT)
                     + " bytes of keys");
         }
-        if (pageCount == pages.length) {
-            pages = Arrays.copyOf(pages, pages.length * 2);
+        if (pageCount == pages.length()) {
+            pages = new Pages(Arrays.copyOf(pages.buffers, pages.length() * 2), pages.checks);
         }
-        pages[pageCount++] = IndexBuffers.allocate(PAGE_SIZE);
+        pages.buffers[pageCount++] = IndexBuffers.allocate(PAGE_SIZE);
         tail = 0;
     }
 
     /** The page of the entry {@code ref}, from the writer's side (readers use {@link #pages()} and check). */
     ByteBuffer page(long ref) {
-        return pages[(int) (ref >>> PAGE_SHIFT)];
+        return pages.get((int) (ref >>> PAGE_SHIFT));
     }
 
     static int offset(long ref) {

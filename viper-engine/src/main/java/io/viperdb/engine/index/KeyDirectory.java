@@ -163,7 +163,10 @@ public final class KeyDirectory {
 
     /** Room for a {@link #snapshot} of the table as large as it is now; called without the write lock. */
     public SnapshotRoom roomForSnapshot() {
-        return new SnapshotRoom(table);
+        KeyTable t = table;
+        // The checks of a table mapped from an index file, here rather than under the lock: the snapshot copies it.
+        t.checkAll();
+        return new SnapshotRoom(t);
     }
 
     /**

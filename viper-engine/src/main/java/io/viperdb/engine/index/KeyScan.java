@@ -23,7 +23,7 @@ public final class KeyScan implements Iterator<byte[]> {
 
     private final KeyDirectory directory;
     private final OrderedKeys.View view;
-    private final ByteBuffer[] pages;
+    private final KeyArena.Pages pages;
     private final boolean forward;
     /** The bound the scan stops at: the range's end going forward, its first key going back; null when open. */
     private final byte[] stop;

@@ -65,6 +65,13 @@ final class KeyTable {
     final long generation;
     /** The segment id of each handle, as of the last write to this table (see {@link SegmentHandles}). */
     long[] segments;
+    /**
+     * The checks of {@link #slots} and {@link #hashes} when they are mapped from an index file (see
+     * {@link BlockChecks}), each block checked before it is first used; null for a table made here. Set by
+     * {@link IndexFile} before the table is used.
+     */
+    BlockChecks slotChecks;
+    BlockChecks hashChecks;
 
     // The writer's counts, carried over by a rebuild; readers read live only, under the sequence lock.
     int live;
@@ -104,7 +111,7 @@ final class KeyTable {
      * the key has an expiry (which the arena holds): the record holds the key too, and the store compares that one.
      */
     Place candidate(byte[] key, int start, int length, long hash) {
-        ByteBuffer[] pages = arena.pages();
+        KeyArena.Pages pages = arena.pages();
         long fingerprint = hash >>> FINGERPRINT_SHIFT;
         int i = home(hash, capacity);
         for (int probes = 0; probes < capacity; probes++, i = next(i, capacity)) {
@@ -132,7 +139,7 @@ final class KeyTable {
 
     /** A reader's probe that compares the keys in the arena: the key's place, null if it is absent, or {@link #RETRY}. */
     Place find(byte[] key, int start, int length, long hash) {
-        ByteBuffer[] pages = arena.pages();
+        KeyArena.Pages pages = arena.pages();
         long fingerprint = hash >>> FINGERPRINT_SHIFT;
         int i = home(hash, capacity);
         for (int probes = 0; probes < capacity; probes++, i = next(i, capacity)) {
@@ -161,7 +168,7 @@ final class KeyTable {
         if (word == EMPTY || word == TOMBSTONE) {
             return null;
         }
-        ByteBuffer[] pages = arena.pages();
+        KeyArena.Pages pages = arena.pages();
         if (!readable(word, pages)) {
             return RETRY_ENTRY;
         }
@@ -186,7 +193,7 @@ final class KeyTable {
         if ((where & EXPIRES) == 0) {
             return place(word, where, NEVER);
         }
-        ByteBuffer[] pages = arena.pages();
+        KeyArena.Pages pages = arena.pages();
         return readable(word, pages) ? place(word, where, expiryOf(word, pages)) : RETRY;
     }
 
@@ -209,7 +216,7 @@ final class KeyTable {
      * Whether the arena entry of slot word {@code word} holds the key {@code key[start, start + length)} ({@link #KEY}),
      * another key ({@link #OTHER}), or cannot be read consistently ({@link #TORN}).
      */
-    private static int owner(long word, ByteBuffer[] pages, byte[] key, int start, int length) {
+    private static int owner(long word, KeyArena.Pages pages, byte[] key, int start, int length) {
         if (!readable(word, pages)) {
             return TORN;
         }
@@ -219,8 +226,8 @@ final class KeyTable {
     }
 
     /** The arena page that holds the entry of slot word {@code word}, which {@link #readable} has found whole. */
-    private static ByteBuffer pageOf(long word, ByteBuffer[] pages) {
-        return pages[(int) ((word & REF_MASK) >>> KeyArena.PAGE_SHIFT)];
+    private static ByteBuffer pageOf(long word, KeyArena.Pages pages) {
+        return pages.get((int) ((word & REF_MASK) >>> KeyArena.PAGE_SHIFT));
     }
 
     /** Where the key of slot word {@code word} starts in its page. */
@@ -237,19 +244,19 @@ final class KeyTable {
      * Whether the arena entry of slot word {@code word} lies whole within the arena pages a reader holds: if not, the
      * reader read the word in the middle of an update.
      */
-    private static boolean readable(long word, ByteBuffer[] pages) {
+    private static boolean readable(long word, KeyArena.Pages pages) {
         long ref = word & REF_MASK;
         int pageIndex = (int) (ref >>> KeyArena.PAGE_SHIFT);
-        ByteBuffer page = pageIndex < pages.length ? pages[pageIndex] : null;
+        ByteBuffer page = pages.get(pageIndex);
         int offset = KeyArena.offset(ref);
         return page != null && offset + KeyArena.HEADER <= page.capacity()
                 && KeyArena.fits(page, offset, KeyArena.header(page, offset));
     }
 
     /** The expiry in the arena entry of slot word {@code word}, which {@link #readable} has found whole. */
-    private static long expiryOf(long word, ByteBuffer[] pages) {
+    private static long expiryOf(long word, KeyArena.Pages pages) {
         long ref = word & REF_MASK;
-        ByteBuffer page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
+        ByteBuffer page = pages.get((int) (ref >>> KeyArena.PAGE_SHIFT));
         int offset = KeyArena.offset(ref);
         int header = KeyArena.header(page, offset);
         return KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, offset, KeyArena.keyLength(header)) : NEVER;
@@ -437,6 +444,7 @@ final class KeyTable {
      * into the arrays of {@code room} where they are of the right size, and into new ones otherwise.
      */
     KeyTable snapshot(KeyDirectory.SnapshotRoom room) {
+        checkAll();
         boolean fits = room.slots.capacity() == slots.capacity();
         KeyTable copy = new KeyTable(fits ? room.slots : IndexBuffers.allocate(slots.capacity()),
                 fits ? room.hashes : IndexBuffers.allocate(hashes.capacity()), arena.copy(room.pages), segments,
@@ -525,28 +533,67 @@ final class KeyTable {
         return offset << 32 | (expiry != NEVER ? EXPIRES : 0) | length;
     }
 
+    // Every use of a slot or a hash goes through these, which check its block first if it is mapped and unchecked.
+
     private long word0(int slot) {
+        checkSlot(slot);
         return (long) IndexBuffers.LONGS.get(slots, slot * SLOT_BYTES);
     }
 
     private long word1(int slot) {
+        checkSlot(slot);
         return (long) IndexBuffers.LONGS.get(slots, slot * SLOT_BYTES + Long.BYTES);
     }
 
     private void setWord0(int slot, long word) {
+        checkSlot(slot);
         IndexBuffers.LONGS.set(slots, slot * SLOT_BYTES, word);
     }
 
     private void setWord1(int slot, long where) {
+        checkSlot(slot);
         IndexBuffers.LONGS.set(slots, slot * SLOT_BYTES + Long.BYTES, where);
     }
 
     private int hashAt(int slot) {
+        checkHash(slot);
         return (int) IndexBuffers.INTS.get(hashes, slot * Integer.BYTES);
     }
 
     private void setHash(int slot, int hash) {
+        checkHash(slot);
         IndexBuffers.INTS.set(hashes, slot * Integer.BYTES, hash);
+    }
+
+    private void checkSlot(int slot) {
+        BlockChecks checks = slotChecks;
+        if (checks != null) {
+            checks.check(slot * SLOT_BYTES);
+        }
+    }
+
+    private void checkHash(int slot) {
+        BlockChecks checks = hashChecks;
+        if (checks != null) {
+            checks.check(slot * Integer.BYTES);
+        }
+    }
+
+    /**
+     * Checks every block of the table and its arena that is mapped from an index file and not checked yet, so that
+     * no damaged byte is copied: before the table is copied whole or written to a file.
+     */
+    void checkAll() {
+        if (slotChecks != null) {
+            slotChecks.checkAll();
+        }
+        if (hashChecks != null) {
+            hashChecks.checkAll();
+        }
+        arena.pages().checkAll();
+        // All checked: no use of a slot needs to look any more.
+        slotChecks = null;
+        hashChecks = null;
     }
 
     static int home(long hash, int capacity) {

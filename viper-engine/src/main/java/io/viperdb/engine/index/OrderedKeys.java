@@ -138,41 +138,41 @@ final class OrderedKeys {
     }
 
     /** Compares two entries by their keys: prefixes first, then the keys in the arena's {@code pages}. */
-    static int compare(long wordA, int lowA, long wordB, int lowB, ByteBuffer[] pages) {
+    static int compare(long wordA, int lowA, long wordB, int lowB, KeyArena.Pages pages) {
         int byPrefix = Long.compareUnsigned(wordA & PREFIX_MASK, wordB & PREFIX_MASK);
         if (byPrefix != 0) {
             return byPrefix;
         }
         long a = ref(wordA, lowA);
         long b = ref(wordB, lowB);
-        ByteBuffer pageA = pages[(int) (a >>> KeyArena.PAGE_SHIFT)];
-        ByteBuffer pageB = pages[(int) (b >>> KeyArena.PAGE_SHIFT)];
+        ByteBuffer pageA = pages.get((int) (a >>> KeyArena.PAGE_SHIFT));
+        ByteBuffer pageB = pages.get((int) (b >>> KeyArena.PAGE_SHIFT));
         return IndexBuffers.compare(pageA, KeyArena.keyStart(a), lengthOf(pageA, a), pageB, KeyArena.keyStart(b),
                 lengthOf(pageB, b));
     }
 
     /** Compares an entry with the key {@code key}, whose {@link #prefix} is {@code keyPrefix}. */
-    static int compare(long word, int low, byte[] key, long keyPrefix, ByteBuffer[] pages) {
+    static int compare(long word, int low, byte[] key, long keyPrefix, KeyArena.Pages pages) {
         int byPrefix = Long.compareUnsigned(word & PREFIX_MASK, keyPrefix);
         if (byPrefix != 0) {
             return byPrefix;
         }
         long ref = ref(word, low);
-        ByteBuffer page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
+        ByteBuffer page = pages.get((int) (ref >>> KeyArena.PAGE_SHIFT));
         return IndexBuffers.compare(page, KeyArena.keyStart(ref), lengthOf(page, ref), key);
     }
 
     /** The key of an entry, copied. */
-    static byte[] key(long word, int low, ByteBuffer[] pages) {
+    static byte[] key(long word, int low, KeyArena.Pages pages) {
         long ref = ref(word, low);
-        ByteBuffer page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
+        ByteBuffer page = pages.get((int) (ref >>> KeyArena.PAGE_SHIFT));
         return IndexBuffers.bytes(page, KeyArena.keyStart(ref), lengthOf(page, ref));
     }
 
     /** The header of an entry's arena entry. */
-    static int header(long word, int low, ByteBuffer[] pages) {
+    static int header(long word, int low, KeyArena.Pages pages) {
         long ref = ref(word, low);
-        return KeyArena.header(pages[(int) (ref >>> KeyArena.PAGE_SHIFT)], KeyArena.offset(ref));
+        return KeyArena.header(pages.get((int) (ref >>> KeyArena.PAGE_SHIFT)), KeyArena.offset(ref));
     }
 
     private static int lengthOf(ByteBuffer page, long ref) {
@@ -205,7 +205,7 @@ final class OrderedKeys {
 
     /** Sorts the tail into a run and merges runs as the layout says; publishes a view with an empty tail. */
     private void flush(View v) {
-        ByteBuffer[] pages = v.arena.pages();
+        KeyArena.Pages pages = v.arena.pages();
         Run merged = sorted(v.tailWords, v.tailLows, v.tailCount, pages);
         List<Run> runs = new ArrayList<>(Arrays.asList(v.runs));
         long entries = merged.size();
@@ -275,7 +275,7 @@ final class OrderedKeys {
 
     /** A view of every key of {@code table}, sorted now; the writer's, or under its lock. */
     static View sortedView(KeyTable table) {
-        ByteBuffer[] pages = table.arena.pages();
+        KeyArena.Pages pages = table.arena.pages();
         int n = table.live;
         long[] words = new long[n];
         int[] lows = new int[n];
@@ -283,7 +283,7 @@ final class OrderedKeys {
         for (int slot = 0; slot < table.capacity && count < n; slot++) {
             long ref = table.refAt(slot);
             if (ref >= 0) {
-                ByteBuffer page = pages[(int) (ref >>> KeyArena.PAGE_SHIFT)];
+                ByteBuffer page = pages.get((int) (ref >>> KeyArena.PAGE_SHIFT));
                 words[count] = word(page, KeyArena.keyStart(ref), lengthOf(page, ref), ref);
                 lows[count++] = (int) ref;
             }
@@ -305,7 +305,7 @@ final class OrderedKeys {
      */
     Run compacted() {
         View v = view;
-        ByteBuffer[] pages = v.arena.pages();
+        KeyArena.Pages pages = v.arena.pages();
         Run merged = sorted(v.tailWords, v.tailLows, v.tailCount, pages);
         for (Run run : v.runs) {
             merged = merge(run, merged, pages, dead > 0);
@@ -337,7 +337,7 @@ final class OrderedKeys {
         return n;
     }
 
-    private static Run withoutDead(Run run, ByteBuffer[] pages) {
+    private static Run withoutDead(Run run, KeyArena.Pages pages) {
         long[] words = new long[run.size()];
         int[] lows = new int[run.size()];
         int n = 0;
@@ -354,7 +354,7 @@ final class OrderedKeys {
      * Merges two runs into a new one; with {@code dropDead}, without the entries whose arena entry is garbage (each
      * one's header read: a cache miss, so only when many are).
      */
-    static Run merge(Run a, Run b, ByteBuffer[] pages, boolean dropDead) {
+    static Run merge(Run a, Run b, KeyArena.Pages pages, boolean dropDead) {
         long[] words = new long[a.size() + b.size()];
         int[] lows = new int[words.length];
         long[] aw = a.words();
@@ -380,7 +380,7 @@ final class OrderedKeys {
     // --------------------------------------------------------------------------------------------------- sorting
 
     /** The first {@code n} entries of {@code words} and {@code lows}, sorted into a new run. */
-    static Run sorted(long[] words, int[] lows, int n, ByteBuffer[] pages) {
+    static Run sorted(long[] words, int[] lows, int n, KeyArena.Pages pages) {
         long[] w = Arrays.copyOf(words, n);
         int[] l = Arrays.copyOf(lows, n);
         sort(w, l, n, pages);
@@ -391,7 +391,7 @@ final class OrderedKeys {
      * Sorts the first {@code n} entries in place: a radix sort of the prefixes (a pass per byte in which they
      * differ), then a comparison sort of each stretch of equal prefixes by the keys in the arena.
      */
-    static void sort(long[] words, int[] lows, int n, ByteBuffer[] pages) {
+    static void sort(long[] words, int[] lows, int n, KeyArena.Pages pages) {
         if (n < INSERTION_SORT_BELOW) {
             insertionSort(words, lows, 0, n, pages);
             return;
@@ -459,7 +459,7 @@ final class OrderedKeys {
         }
     }
 
-    private static void mergeSort(long[] w, int[] l, long[] tw, int[] tl, int from, int to, ByteBuffer[] pages) {
+    private static void mergeSort(long[] w, int[] l, long[] tw, int[] tl, int from, int to, KeyArena.Pages pages) {
         if (to - from < INSERTION_SORT_BELOW) {
             insertionSort(w, l, from, to, pages);
             return;
@@ -485,7 +485,7 @@ final class OrderedKeys {
         }
     }
 
-    private static void insertionSort(long[] w, int[] l, int from, int to, ByteBuffer[] pages) {
+    private static void insertionSort(long[] w, int[] l, int from, int to, KeyArena.Pages pages) {
         for (int i = from + 1; i < to; i++) {
             long word = w[i];
             int low = l[i];

@@ -1,5 +1,6 @@
 package io.viperdb.engine.store;
 
+import io.viperdb.CorruptStoreException;
 import io.viperdb.ViperException;
 import io.viperdb.engine.index.KeyDirectory;
 import java.io.IOException;
@@ -148,6 +149,9 @@ final class Checkpointer {
                         (copied - start) / 1e6, (synced - copied) / 1e6, lastFileBytes,
                         (System.nanoTime() - synced) / 1e6));
             }
+        } catch (CorruptStoreException e) {
+            // The index file the table was mapped from is damaged (and now deleted): no checkpoint may copy it.
+            LOG.log(Level.WARNING, "No checkpoint of " + segments.directory().path() + ": " + e.getMessage());
         } catch (ViperException e) {
             // Closed meanwhile (its close writes the index file), or a write failed and the store refuses writes:
             // no index file may then claim to cover the logs.
