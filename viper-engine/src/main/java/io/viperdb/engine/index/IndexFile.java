@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
 /**
@@ -56,6 +57,7 @@ public final class IndexFile {
     private static final int HANDLES = 5;
     private static final int ORDER = 6;
     private static final int CHECKS = 7;
+    private static final System.Logger LOG = System.getLogger("io.viperdb");
     /** The sections every index file has. */
     private static final int[] KINDS = {COUNTS, SLOTS, HASHES, ARENA, HANDLES};
     /** The sections written: the required ones, and the order if one is kept. */
@@ -472,25 +474,21 @@ public final class IndexFile {
             return copy;
         }
 
-        /** The order section: one entry per live key, checked. */
-        private OrderedKeys.Run order(int live, KeyArena arena) throws IOException {
+        /**
+         * The order section, one entry per live key: mapped now, and read and checked when the order is first used;
+         * or read now, for a store opened read-only (which may not delete the file if it is damaged).
+         */
+        private Supplier<OrderedKeys.Run> order(int live, KeyArena arena) throws IOException {
             expectLength(ORDER, (long) live * ORDER_ENTRY_SIZE);
-            long[] words = new long[live];
-            int[] lows = new int[live];
-            CRC32C crc = new CRC32C();
-            readArray(offsets[ORDER], live, Long.BYTES, crc,
-                    (bytes, from, n) -> bytes.asLongBuffer().get(words, from, n));
-            readArray(offsets[ORDER] + (long) live * Long.BYTES, live, Integer.BYTES, crc,
-                    (bytes, from, n) -> bytes.asIntBuffer().get(lows, from, n));
-            check(ORDER, crc);
-            for (int i = 0; i < live; i++) {
-                long ref = OrderedKeys.ref(words[i], lows[i]);
-                if (ref + KeyArena.HEADER > arena.capacityBytes() - KeyArena.PAGE_SIZE + arena.tail()) {
-                    throw damaged(offsets[ORDER] + (long) i * Long.BYTES, "order entry " + i
-                            + " refers past the arena");
-                }
+            ByteBuffer section = channel.map(FileChannel.MapMode.READ_ONLY, offsets[ORDER], lengths[ORDER]);
+            long arenaEnd = arena.capacityBytes() - KeyArena.PAGE_SIZE + arena.tail();
+            SavedOrder saved = new SavedOrder(writable ? access : null, file, offsets[ORDER], crcs[ORDER], live,
+                    arenaEnd, section);
+            if (writable) {
+                return saved;
             }
-            return new OrderedKeys.Run(words, lows);
+            OrderedKeys.Run run = saved.get();
+            return () -> run;
         }
 
         private void expectLength(int kind, long length) {
@@ -551,6 +549,67 @@ public final class IndexFile {
 
         private CorruptStoreException damaged(long offset, String what) {
             return new CorruptStoreException(file, offset, what);
+        }
+    }
+
+    /**
+     * An index file's order section (6), mapped, read into a run when it is asked for: checked against its checksum,
+     * and every entry's reference against the arena's end. Damage fails the read with a
+     * {@link CorruptStoreException}; if it was found after the open, the file is deleted, as {@link BlockChecks} does.
+     */
+    private static final class SavedOrder implements Supplier<OrderedKeys.Run> {
+        private final FileAccess deleteWith;
+        private final Path file;
+        private final long offset;
+        private final int crc;
+        private final int live;
+        private final long arenaEnd;
+        private final ByteBuffer section;
+
+        /** With {@code deleteWith} null, the file is left as it is when it is found damaged. */
+        SavedOrder(FileAccess deleteWith, Path file, long offset, int crc, int live, long arenaEnd,
+                ByteBuffer section) {
+            this.deleteWith = deleteWith;
+            this.file = file;
+            this.offset = offset;
+            this.crc = crc;
+            this.live = live;
+            this.arenaEnd = arenaEnd;
+            this.section = section;
+        }
+
+        @Override
+        public OrderedKeys.Run get() {
+            CRC32C computed = new CRC32C();
+            computed.update(section.duplicate().clear());
+            if ((int) computed.getValue() != crc) {
+                throw damaged(offset, String.format("section %d checksum mismatch (stored 0x%08x, computed 0x%08x)",
+                        ORDER, crc, (int) computed.getValue()));
+            }
+            long[] words = new long[live];
+            int[] lows = new int[live];
+            section.slice(0, live * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(words);
+            section.slice(live * Long.BYTES, live * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer()
+                    .get(lows);
+            for (int i = 0; i < live; i++) {
+                if (OrderedKeys.ref(words[i], lows[i]) + KeyArena.HEADER > arenaEnd) {
+                    throw damaged(offset + (long) i * Long.BYTES, "order entry " + i + " refers past the arena");
+                }
+            }
+            return new OrderedKeys.Run(words, lows);
+        }
+
+        private CorruptStoreException damaged(long at, String what) {
+            if (deleteWith == null) {
+                return new CorruptStoreException(file, at, what);
+            }
+            try {
+                deleteWith.deleteIfExists(file);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Could not delete the damaged index file " + file, e);
+            }
+            return new CorruptStoreException(file, at, what + ". The index file is a cache of the logs: nothing is "
+                    + "lost. It has been deleted; reopen the store to rebuild its index from the logs");
         }
     }
 

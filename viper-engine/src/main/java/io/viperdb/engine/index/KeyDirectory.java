@@ -110,16 +110,16 @@ public final class KeyDirectory {
     }
 
     /**
-     * A directory of a table read from a file (see {@link IndexFile}), with the handles its slots use, and its keys
-     * in order, or null to sort them here.
+     * A directory of a table read from a file (see {@link IndexFile}), with the handles its slots use, and what gives
+     * its keys in order when the order is first used, or null to sort them here.
      */
-    KeyDirectory(KeyTable table, long[] handleIds, int[] handleCounts, OrderedKeys.Run ordered) {
+    KeyDirectory(KeyTable table, long[] handleIds, int[] handleCounts, Supplier<OrderedKeys.Run> ordered) {
         handles.restore(handleIds, handleCounts);
         table.segments = handles.ids();
         this.table = table;
         this.order = new OrderedKeys(table.arena, false);
         if (ordered != null && KEEP_ORDER) {
-            order.load(table.arena, ordered);
+            order.loadLater(table.arena, ordered);
         } else {
             orderKeys();
         }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The keys of a {@link KeyDirectory} in unsigned byte order, kept as the directory changes, for scans: the one class
@@ -83,6 +84,11 @@ final class OrderedKeys {
     }
 
     private volatile View view;
+    /**
+     * The order an index file holds, until it is first needed: read then, so that opening a store from its index
+     * file does not read it (see {@link #loadLater}); null once read, or if there is none.
+     */
+    private volatile Supplier<Run> saved;
 
     // The writer's state.
     /** Entries whose arena entry is garbage (their key removed or moved), in the runs or the tail. */
@@ -98,7 +104,24 @@ final class OrderedKeys {
 
     /** The current view, for a reader. */
     View view() {
+        loaded();
         return view;
+    }
+
+    /** Reads the saved order if it has not been yet: every use of the order but {@link #died} comes here first. */
+    private void loaded() {
+        if (saved != null) {
+            loadSaved();
+        }
+    }
+
+    private synchronized void loadSaved() {
+        Supplier<Run> pending = saved;
+        if (pending != null) {
+            Run run = pending.get();
+            view = new View(view.arena, run.size() == 0 ? new Run[0] : new Run[] {run});
+            saved = null;
+        }
     }
 
     boolean maintained() {
@@ -186,6 +209,7 @@ final class OrderedKeys {
         if (!maintained) {
             return;
         }
+        loaded();
         View v = view;
         int i = v.tailCount;
         v.tailWords[i] = word(key, start, length, ref);
@@ -238,6 +262,7 @@ final class OrderedKeys {
         if (!maintained) {
             return;
         }
+        loaded();
         view = over(view, arena);
     }
 
@@ -247,6 +272,7 @@ final class OrderedKeys {
      * marks as the copied arena has them, and no later change. The caller is the writer.
      */
     OrderedKeys copyOver(KeyArena arena) {
+        loaded();
         OrderedKeys copy = new OrderedKeys(arena, maintained);
         if (maintained) {
             copy.view = over(view, arena);
@@ -267,6 +293,7 @@ final class OrderedKeys {
 
     /** Orders every key of {@code table} with one sort, and keeps the order from now on. */
     void rebuild(KeyTable table) {
+        saved = null;
         View sorted = sortedView(table);
         maintained = true;
         dead = 0;
@@ -292,8 +319,20 @@ final class OrderedKeys {
         return new View(table.arena, run.size() == 0 ? new Run[0] : new Run[] {run});
     }
 
+    /**
+     * Takes the run {@code saved} gives, every key of the directory in order over {@code arena}, as the whole order,
+     * asking for it when the order is first used.
+     */
+    void loadLater(KeyArena arena, Supplier<Run> saved) {
+        maintained = true;
+        dead = 0;
+        view = new View(arena, new Run[0]);
+        this.saved = saved;
+    }
+
     /** Takes {@code run}, every key of the directory in order over {@code arena}, as the whole order. */
     void load(KeyArena arena, Run run) {
+        saved = null;
         maintained = true;
         dead = 0;
         view = new View(arena, run.size() == 0 ? new Run[0] : new Run[] {run});
@@ -304,6 +343,7 @@ final class OrderedKeys {
      * the writer.
      */
     Run compacted() {
+        loaded();
         View v = view;
         KeyArena.Pages pages = v.arena.pages();
         Run merged = sorted(v.tailWords, v.tailLows, v.tailCount, pages);
@@ -319,6 +359,7 @@ final class OrderedKeys {
 
     /** Bytes of heap the order holds: its runs and tail arrays. */
     long memoryBytes() {
+        loaded();
         View v = view;
         long bytes = (long) TAIL * (Long.BYTES + Integer.BYTES);
         for (Run run : v.runs) {
@@ -329,6 +370,7 @@ final class OrderedKeys {
 
     /** How many entries the order holds, stale ones included (for tests). */
     long entries() {
+        loaded();
         View v = view;
         long n = v.tailCount;
         for (Run run : v.runs) {

@@ -1,11 +1,14 @@
 package io.viperdb.engine.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.viperdb.CorruptStoreException;
 import io.viperdb.Direction;
 import io.viperdb.KeyRange;
+import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.format.RecordHeader;
 import io.viperdb.engine.io.FileAccess;
 import java.nio.file.Files;
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The index file's order section: written with the table, read back as the order (one entry per live key, none of a
  * removed key's); a file without it is used all the same, its keys ordered by one sort; one whose order section is
- * damaged is refused like any damaged index file.
+ * damaged is refused when the order is first used, and deleted.
  */
 class OrderSectionTest {
 
@@ -56,16 +59,46 @@ class OrderSectionTest {
     }
 
     @Test
-    void aDamagedOrderSectionMakesTheFileDamaged() throws Exception {
+    void aDamagedOrderSectionIsRefusedWhenTheOrderIsFirstUsedAndTheFileIsDeleted() throws Exception {
         KeyDirectory index = new KeyDirectory();
         fill(index, new Random(3), 5000);
         Path file = dir.resolve("viper.index");
         IndexFile.write(FileAccess.real(), file, 3, EXTENTS, index, false);
+        long[] order = section(file, 6);
         byte[] bytes = Files.readAllBytes(file);
-        // The order section is the last one written: its last byte is the file's last.
-        bytes[bytes.length - 1] ^= 1;
+        bytes[(int) (order[0] + order[1] / 2)] ^= 1;
         Files.write(file, bytes);
-        assertThrows(CorruptStoreException.class, () -> IndexFile.read(FileAccess.real(), file, true));
+
+        // A writable open maps the order, and reads it when a scan first needs it.
+        KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
+        CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> scan(loaded));
+        assertEquals(file, e.file());
+        assertEquals(order[0], e.offset(), "the section's offset");
+        assertFalse(Files.exists(file), "the damaged file is deleted, so that the next open rebuilds the index");
+
+        // A read-only open reads the order at once, and so refuses the file as it opens.
+        Files.write(file, bytes);
+        assertThrows(CorruptStoreException.class, () -> IndexFile.read(FileAccess.real(), file, false));
+        assertTrue(Files.exists(file), "a read-only open deletes nothing");
+    }
+
+    /**
+     * The offset and length of section {@code kind} of an index file, from its meta as FORMAT.md lays it out: the file
+     * header, the meta's length, the extents (36 bytes each), then the section table (24 bytes an entry).
+     */
+    static long[] section(Path file, int kind) throws Exception {
+        java.nio.ByteBuffer meta = java.nio.ByteBuffer.wrap(Files.readAllBytes(file));
+        int at = FileHeader.SIZE + Integer.BYTES;
+        int segments = meta.getInt(at);
+        at += Integer.BYTES + segments * 36;
+        int sections = meta.getInt(at);
+        at += Integer.BYTES;
+        for (int i = 0; i < sections; i++, at += 24) {
+            if (meta.getInt(at) == kind) {
+                return new long[] {meta.getLong(at + 4), meta.getLong(at + 12)};
+            }
+        }
+        throw new AssertionError("no section " + kind);
     }
 
     /** Puts and removes random keys (some prefixes of others), with rebuilds; returns the live keys. */
