@@ -90,8 +90,10 @@ public final class IndexFile {
      * @param generation the manifest generation it was written for
      * @param extents each segment it covers, in the manifest's order
      * @param index the index, which the caller may use only if the extents are those of the files
+     * @param current whether the file has every section this version writes: one that lacks some is worth writing
+     *     again, even if the logs have not changed
      */
-    public record Loaded(long generation, List<Extent> extents, KeyDirectory index) {
+    public record Loaded(long generation, List<Extent> extents, KeyDirectory index, boolean current) {
     }
 
     private IndexFile() {
@@ -287,7 +289,7 @@ public final class IndexFile {
             }
             List<Extent> extents = extents(meta, (int) metaLength);
             KeyDirectory index = index();
-            return new Loaded(generation, extents, index);
+            return new Loaded(generation, extents, index, present[ORDER] == index.keepsOrder() && present[CHECKS]);
         }
 
         /** The extents, and the section table noted in {@link #offsets}, {@link #lengths} and {@link #crcs}. */

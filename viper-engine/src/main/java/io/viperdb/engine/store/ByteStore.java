@@ -84,10 +84,12 @@ final class ByteStore {
     /** Told of every change of the index: the automatic reclaim, or no one. */
     private final IndexChanges changes;
     private final Checkpointer checkpointer;
+    /** What the index file on the device covers: a close that would write the same writes nothing. */
+    private final SavedIndex.OnDevice indexFile;
 
     ByteStore(Path directory, KeyDirectory index, Segments segments, ReentrantLock writeLock, Clock clock,
             StoreLock lock, SyncPolicy syncPolicy, AutoReclaim autoReclaim, boolean readOnly,
-            Checkpointer.Runner checkpoints) {
+            Checkpointer.Runner checkpoints, SavedIndex.OnDevice indexFile) {
         this.directory = directory;
         this.index = index;
         this.segments = segments;
@@ -95,7 +97,8 @@ final class ByteStore {
         this.clock = clock;
         this.lock = lock;
         this.syncer = new Syncer(gate, segments, syncPolicy);
-        this.checkpointer = new Checkpointer(gate, segments, index, syncer, checkpoints);
+        this.indexFile = indexFile;
+        this.checkpointer = new Checkpointer(gate, segments, index, syncer, checkpoints, indexFile);
         this.reclaims = new Reclaims(gate, index, segments, clock, checkpointer::afterReclaim);
         // A read-only store writes nothing, so it reclaims nothing.
         this.autoReclaimer = autoReclaim.enabled() && !readOnly ? new AutoReclaimer(autoReclaim,
@@ -644,7 +647,10 @@ final class ByteStore {
                 segments.active().markSynced(segments.syncMarks(), true);
                 // Not synced: the logs it covers are sealed and synced already, so a file that a power loss leaves
                 // damaged only fails its checksums (rule 10), and the close need not wait for the device.
-                SavedIndex.save(segments.directory(), SavedIndex.snapshot(segments, index), false);
+                SavedIndex.Snapshot snapshot = SavedIndex.snapshot(segments, index);
+                if (!indexFile.holds(snapshot) && SavedIndex.save(segments.directory(), snapshot, false)) {
+                    indexFile.wrote(snapshot);
+                }
             }
         } catch (StoreIOException e) {
             segments.active().abandon();

@@ -52,6 +52,8 @@ final class Checkpointer {
     private final Segments segments;
     private final KeyDirectory index;
     private final Syncer syncer;
+    /** What the index file on the device covers, which a checkpoint of the same need not write again. */
+    private final SavedIndex.OnDevice indexFile;
     /** Null in a read-only store, which writes no index file, or when the writers run the checkpoints. */
     private final BackgroundQueue queue;
     private final boolean writersRun;
@@ -64,7 +66,9 @@ final class Checkpointer {
     private volatile long lastFileBytes;
 
     /** Checkpoints of {@code index}, the index of {@code segments} that {@code syncer} syncs, run by {@code runner}. */
-    Checkpointer(WriteGate gate, Segments segments, KeyDirectory index, Syncer syncer, Runner runner) {
+    Checkpointer(WriteGate gate, Segments segments, KeyDirectory index, Syncer syncer, Runner runner,
+            SavedIndex.OnDevice indexFile) {
+        this.indexFile = indexFile;
         this.gate = gate;
         this.segments = segments;
         this.index = index;
@@ -141,7 +145,11 @@ final class Checkpointer {
             long copied = System.nanoTime();
             syncer.sync();
             long synced = System.nanoTime();
+            if (indexFile.holds(snapshot)) {
+                return;
+            }
             if (SavedIndex.save(segments.directory(), snapshot, true)) {
+                indexFile.wrote(snapshot);
                 lastFileBytes = fileBytes();
                 LOG.log(Level.DEBUG, () -> String.format("Checkpoint of %s: %d keys over %d bytes of value log; the "
                         + "write lock held %.1f ms for the copy, the sync took %.1f ms and the index file (%d bytes) "

@@ -26,9 +26,10 @@ final class Recovery {
 
     /**
      * The segments a recovery opened, with the last one ready for appends, and the index of their records: started
-     * from the index file if {@code fromIndexFile} (and what it does not cover replayed), else rebuilt from the logs.
+     * from the index file if {@code fromIndexFile} (and what it does not cover replayed), else rebuilt from the logs;
+     * and what the index file on the device covers, if the store opened from it and it is of this version.
      */
-    record Recovered(Segments segments, KeyDirectory index, boolean fromIndexFile) {
+    record Recovered(Segments segments, KeyDirectory index, boolean fromIndexFile, SavedIndex.Coverage onDevice) {
     }
 
     /**
@@ -62,7 +63,8 @@ final class Recovery {
                 List<Segment> segments = replayWhatTheIndexFileDoesNotCover(directory, manifest.segmentIds(),
                         loaded, writeLock, logFileSize, nowMillis, readOnly, mark, marks);
                 return new Recovered(segments(directory, manifest, writeLock, logFileSize, segments, marks, readOnly),
-                        loaded.index(), true);
+                        loaded.index(), true, loaded.current() ? new SavedIndex.Coverage(loaded.generation(),
+                        loaded.extents()) : null);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Could not open " + directory.path() + " from its index file; rebuilding the"
                         + " index from the logs", e);
@@ -85,7 +87,7 @@ final class Recovery {
             index.trim();
             index.orderKeys();
             return new Recovered(segments(directory, manifest, writeLock, logFileSize, segments, marks, readOnly),
-                    index, false);
+                    index, false, null);
         } catch (RuntimeException e) {
             segments.forEach(Segment::abandon);
             throw e;

@@ -44,6 +44,54 @@ final class SavedIndex {
         }
     }
 
+    /** How far an index file covers the logs: the generation of the manifest and the extents it was written for. */
+    record Coverage(long generation, List<IndexFile.Extent> extents) {
+
+        /**
+         * Whether {@code snapshot} covers the same: the same segments, each as far. (The record each ends with is
+         * then the same too, though a segment opened without being read does not know where it starts.)
+         */
+        boolean sameAs(Snapshot snapshot) {
+            if (generation != snapshot.generation() || extents.size() != snapshot.extents().size()) {
+                return false;
+            }
+            for (int i = 0; i < extents.size(); i++) {
+                IndexFile.Extent a = extents.get(i);
+                IndexFile.Extent b = snapshot.extents().get(i);
+                if (a.segment() != b.segment() || a.valueLogEnd() != b.valueLogEnd()
+                        || a.keyLogEnd() != b.keyLogEnd()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * What the index file on the device covers, as far as the store knows: the file it opened from, then each it
+     * wrote. A close or a checkpoint whose snapshot it {@linkplain #holds holds} already leaves the file as it is, so
+     * that a store closed without a write since it opened from its index file writes nothing.
+     */
+    static final class OnDevice {
+        private volatile Coverage coverage;
+
+        /** With {@code coverage} null: unknown (or no file), so the first snapshot is written. */
+        OnDevice(Coverage coverage) {
+            this.coverage = coverage;
+        }
+
+        /** Whether the file on the device covers exactly what {@code snapshot} covers. */
+        boolean holds(Snapshot snapshot) {
+            Coverage c = coverage;
+            return c != null && c.sameAs(snapshot);
+        }
+
+        /** Notes that {@code snapshot} was written to the file. */
+        void wrote(Snapshot snapshot) {
+            coverage = new Coverage(snapshot.generation(), snapshot.extents());
+        }
+    }
+
     /**
      * Takes what the index file is to hold: {@code index} itself, which no update may change any more (the store is
      * closing), and the ends of the logs of {@code segments}. The caller holds the write lock.

@@ -117,7 +117,8 @@ public final class StoreOpener {
         Recovery.Recovered recovered = Recovery.recover(files, manifest, writeLock, options.logFileSize(),
                 options.clock().millis(), options.readOnly());
         ByteStore store = new ByteStore(files.path(), recovered.index(), recovered.segments(), writeLock,
-                options.clock(), lock, options.syncPolicy(), options.autoReclaim(), options.readOnly(), checkpoints);
+                options.clock(), lock, options.syncPolicy(), options.autoReclaim(), options.readOnly(), checkpoints,
+                new SavedIndex.OnDevice(recovered.onDevice()));
         store.start();
         @SuppressWarnings("unchecked")
         ValueCodec<V> typed = (ValueCodec<V>) codec;

@@ -1,9 +1,13 @@
 package io.viperdb.engine.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.viperdb.CorruptStoreException;
 import io.viperdb.Cursor;
 import io.viperdb.KeyRange;
 import io.viperdb.KeyValueStore;
@@ -90,6 +94,58 @@ class IndexFileTest {
         assertEquals(entries(rebuilt, false), loaded, "the index file holds what a replay of the logs makes");
         assertHolds(dir, model);
         assertHolds(rebuilt, model);
+    }
+
+    @Test
+    void aStoreClosedWithoutAWriteSinceItOpenedFromItsIndexFileLeavesTheFileAsItIs() throws Exception {
+        Path dir = root.resolve("store");
+        Map<String, String> model = fill(dir);
+        Path file = dir.resolve(StoreDirectory.INDEX);
+        Object written = Files.getAttribute(file, "unix:ino");
+        byte[] bytes = Files.readAllBytes(file);
+        assertHolds(dir, model);
+        assertEquals(written, Files.getAttribute(file, "unix:ino"), "not replaced");
+        assertArrayEquals(bytes, Files.readAllBytes(file));
+
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            store.put("one more", "write");
+            model.put("one more", "write");
+        }
+        assertNotEquals(written, Files.getAttribute(file, "unix:ino"), "a close after a write writes the file anew");
+        assertHolds(dir, model);
+    }
+
+    @Test
+    void damageToTheIndexFileFoundByAReadFailsItNamingTheFileAndTheNextOpenRebuildsTheIndex() throws Exception {
+        Path dir = root.resolve("store");
+        Map<String, String> model = new HashMap<>();
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            for (int i = 0; i < 20_000; i++) {
+                store.put("key-" + i, "value " + i);
+                model.put("key-" + i, "value " + i);
+            }
+        }
+        Path file = dir.resolve(StoreDirectory.INDEX);
+        // A byte in the middle of the file: in the table or the arena, which a writable open maps and checks as it
+        // uses them (the file's layout is in FORMAT.md).
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 3] ^= 0x20;
+        Files.write(file, bytes);
+        CorruptStoreException found = null;
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            for (Map.Entry<String, String> entry : model.entrySet()) {
+                try {
+                    assertEquals(entry.getValue(), store.get(entry.getKey()), "a read that does not fail is exact");
+                } catch (CorruptStoreException e) {
+                    found = e;
+                    break;
+                }
+            }
+        }
+        assertNotNull(found, "some read used the damaged block");
+        assertEquals(file, found.file());
+        assertTrue(found.getMessage().contains("nothing is lost"), found.getMessage());
+        assertHolds(dir, model);
     }
 
     @Test
