@@ -74,6 +74,7 @@ public final class IndexFile {
     private static final int MAX_SEGMENTS = 1 << 20;
     private static final int MAX_SECTIONS = 64;
     private static final int CHUNK = 1 << 20;
+    private static final int READ_CHUNK = 64 << 10;
     /** Arena pages in one mapping: 1 GiB. */
     private static final int MAP_PAGES = 4096;
 
@@ -256,7 +257,8 @@ public final class IndexFile {
         private final Path file;
         private final FileChannel channel;
         private final long size;
-        private final ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        /** For the small sections read into arrays; on the heap, as a direct one costs more to make than to use. */
+        private final ByteBuffer chunk = ByteBuffer.allocate(READ_CHUNK).order(ByteOrder.LITTLE_ENDIAN);
         private final long[] offsets = new long[CHECKS + 1];
         private final long[] lengths = new long[CHECKS + 1];
         private final int[] crcs = new int[CHECKS + 1];
