@@ -41,12 +41,16 @@ import java.util.zip.CRC32C;
  *                                                             key (see {@link OrderedKeys}: word is the key's first
  *                                                             7 bytes and the top bits of its arena reference, low
  *                                                             the reference's low 32 bits); optional
+ *   7 checks   crc:u32{blocks of 2, 3 and 4}                  the CRC32C of each 64 KiB block of the slots, hashes
+ *                                                             and arena sections (see {@link BlockChecks})
  * </pre>
  * Meta is big-endian, as in the other files. A reader skips sections of kinds it does not know, so that a section can
  * be added without a new format version. The order section (the ordered index) is such an addition, with its own
  * checksum like every section; a file without one (written before it existed) is used all the same, and its keys
  * are ordered with one sort at open. The meta's checksum covers the extents and the
- * section table, and each section's checksum its bytes: every byte of the file is checked before any is used.
+ * section table, and each section's checksum its bytes; section 7 has a checksum for each block of the table and
+ * the arena, so that a writable open maps them and checks each block as it is first used, and opening takes a time
+ * that does not grow with the keys. Every byte of the file is checked before it is used.
  */
 public final class IndexFile {
 
