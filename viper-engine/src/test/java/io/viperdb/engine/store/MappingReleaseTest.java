@@ -9,6 +9,7 @@ import io.viperdb.KeyValueStore;
 import io.viperdb.StoreClosedException;
 import io.viperdb.StoreOptions;
 import io.viperdb.engine.io.FileAccess;
+import io.viperdb.engine.log.StoreDirectory;
 import io.viperdb.engine.testing.TextCodec;
 import io.viperdb.engine.testing.Workers;
 import java.io.IOException;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The store unmaps its files itself, at once, and never under a reader: reads that race with {@code close()} and with
  * {@code reclaim()} deleting segments return the right bytes or {@link StoreClosedException}, never garbage and never
  * a crash of the JVM (which is what reading an unmapped buffer does on JDK 17); and once a segment is deleted, or the
- * store closed, no mapping of its files is left in {@code /proc/self/maps}. Real files, real mappings.
+ * store closed, no mapping of its log files is left in {@code /proc/self/maps} (the index file's are the garbage
+ * collector's to release). Real files, real mappings.
  *
  * <p>Every value is a function of its key and is rewritten with the same content, so whatever a read returns can be
  * checked exactly, however it races with writes and reclaims. {@code -Dviper.mapping.millis=N} sets how long each race
@@ -255,14 +257,22 @@ class MappingReleaseTest {
         }
     }
 
-    /** The files of the store directory that are mapped, one entry per mapping. */
+    /**
+     * The log files of the store directory that are mapped, one entry per mapping. The index file is left out: the
+     * index a store opened from it maps it copy-on-write, and readers of the index hold no count the store could wait
+     * for, so those mappings go when the garbage collector finds them unreachable, not at close (README, "Status and
+     * limits").
+     */
     private List<Path> mappedStoreFiles() {
         List<Path> mapped = new ArrayList<>();
         String prefix = dir.toAbsolutePath() + "/";
         for (String line : mapsLines()) {
             int at = line.indexOf(prefix);
             if (at >= 0) {
-                mapped.add(Path.of(line.substring(at).replace(" (deleted)", "")));
+                Path file = Path.of(line.substring(at).replace(" (deleted)", ""));
+                if (!file.getFileName().toString().equals(StoreDirectory.INDEX)) {
+                    mapped.add(file);
+                }
             }
         }
         return mapped;
