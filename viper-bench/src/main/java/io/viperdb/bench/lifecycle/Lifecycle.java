@@ -9,8 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs {@link LifecycleRun} for one store and value size: its two phases, each in a fresh JVM with the same flags and
@@ -32,10 +35,15 @@ public final class Lifecycle {
         LifecycleResult result = new LifecycleResult(store, valueSize);
         Path directory = dataDirectory.resolve(store + "-" + valueSize + "-lifecycle");
         Directories.delete(directory);
+        String label = store + "/" + valueSize;
         try {
-            runChild(result, LifecycleRun.FILL, store, keyCount, valueSize, directory);
-            if (result.failure() == null) {
-                runChild(result, LifecycleRun.MEASURE, store, keyCount, valueSize, directory);
+            for (String phase : List.of(LifecycleRun.FILL, LifecycleRun.MEASURE)) {
+                Outcome outcome = runChild(phase, store, keyCount, valueSize, directory, label);
+                outcome.figures().forEach(result::put);
+                if (outcome.failure() != null) {
+                    result.fail(outcome.failure());
+                    return result;
+                }
             }
         } finally {
             Directories.delete(directory);
@@ -43,8 +51,18 @@ public final class Lifecycle {
         return result;
     }
 
-    private void runChild(LifecycleResult result, String phase, String store, int keyCount, int valueSize,
-            Path directory) {
+    /**
+     * What a child JVM produced.
+     *
+     * @param figures the figures it printed, also those before a failure
+     * @param failure why the phase failed (it could not start, exited with another code than 0, or ran too long), or
+     *     null
+     */
+    private record Outcome(Map<String, Double> figures, String failure) {
+    }
+
+    /** Runs one phase in a child JVM, echoing its figures, and its whole output if it fails. */
+    private Outcome runChild(String phase, String store, int keyCount, int valueSize, Path directory, String label) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JvmFlags.forMeasuringJvms(dataDirectory));
@@ -56,34 +74,61 @@ public final class Lifecycle {
         command.add(Integer.toString(keyCount));
         command.add(Integer.toString(valueSize));
         command.add(directory.toAbsolutePath().toString());
+        Map<String, Double> figures = new LinkedHashMap<>();
         try {
             Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+            AtomicBoolean timedOut = killWhenLate(child, phase);
             List<String> output = new ArrayList<>();
             try (BufferedReader lines = new BufferedReader(
                     new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {
                     if (line.startsWith(LifecycleRun.RESULT_PREFIX)) {
                         String[] fields = line.substring(LifecycleRun.RESULT_PREFIX.length()).split(" ");
-                        result.put(fields[0], Double.parseDouble(fields[1]));
-                        System.out.println("  " + store + "/" + valueSize + " " + fields[0] + " = " + fields[1]);
+                        figures.put(fields[0], Double.parseDouble(fields[1]));
+                        System.out.println("  " + label + " " + fields[0] + " = " + fields[1]);
                     } else {
                         output.add(line);
                     }
                 }
             }
-            if (!child.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                child.destroyForcibly();
-                result.fail(phase + " did not finish in " + TIMEOUT_MINUTES + " minutes");
-            } else if (child.exitValue() != 0) {
-                output.forEach(line -> System.out.println("  | " + line));
-                result.fail(phase + " failed (exit " + child.exitValue() + "): " + lastException(output));
+            int exit = child.waitFor();
+            String failure = null;
+            if (timedOut.get()) {
+                failure = phase + " did not finish in " + TIMEOUT_MINUTES + " minutes";
+            } else if (exit != 0) {
+                failure = phase + " failed (exit " + exit + "): " + lastException(output);
             }
+            if (failure != null) {
+                output.forEach(line -> System.out.println("  | " + line));
+            }
+            return new Outcome(figures, failure);
         } catch (IOException e) {
-            result.fail(phase + " could not start: " + e);
+            return new Outcome(figures, phase + " could not start: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            result.fail(phase + " interrupted");
+            return new Outcome(figures, phase + " interrupted");
         }
+    }
+
+    /**
+     * Kills {@code child} if it is still running after {@link #TIMEOUT_MINUTES}: its output is read to the end before
+     * the harness waits for it, so a child that hangs would hang the harness too. The flag says whether it had to.
+     */
+    private static AtomicBoolean killWhenLate(Process child, String phase) {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!child.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                    timedOut.set(true);
+                    child.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // nothing interrupts it: a daemon thread, it ends with the JVM
+            }
+        }, "lifecycle-" + phase + "-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        return timedOut;
     }
 
     private static String lastException(List<String> output) {
