@@ -31,4 +31,18 @@ class MainTest {
 
         assertEquals(List.of("viper/100/overwrite", "viper/100/lifecycle"), Main.missing(results));
     }
+
+    @Test
+    void aStoreThatDidNotRecoverFromTheKillIsAFindingNotAMissingFigure() {
+        List<Throughput> throughput = new ArrayList<>();
+        for (Workloads workload : Workloads.ALL) {
+            throughput.add(new Throughput(workload, "viper", 100, 1, Double.NaN));
+        }
+        LifecycleResult notRecovered = new LifecycleResult("viper", 100);
+        notRecovered.failAfterKill("opening after the kill threw boom");
+        Results results = new Results(Settings.quick(List.of("viper")), new Machine("cpu", 2, 1, "os", "jdk", "fs"),
+                List.of(), Map.of(), Map.of(), throughput, List.of(notRecovered), Instant.now(), Duration.ZERO, "");
+
+        assertEquals(List.of(), Main.missing(results));
+    }
 }

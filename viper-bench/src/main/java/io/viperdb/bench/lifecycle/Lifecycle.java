@@ -16,8 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs {@link LifecycleRun} for one store and value size: its two phases, each in a fresh JVM with the same flags and
- * class path as the JMH forks, on a store directory that is deleted afterwards.
+ * Runs {@link LifecycleRun} for one store and value size: its phases, each in a fresh JVM with the same flags and
+ * class path as the JMH forks, on a store directory that is deleted afterwards. The {@code kill} phase's JVM is killed
+ * here with {@link Process#destroyForcibly()}, which on Linux sends SIGKILL: the store gets no chance to close, flush
+ * or run a shutdown hook.
  */
 public final class Lifecycle {
 
@@ -30,7 +32,11 @@ public final class Lifecycle {
         this.dataDirectory = dataDirectory;
     }
 
-    /** Measures one store; a failure is recorded in the result, never thrown. */
+    /**
+     * Measures one store: fill, measure, then the kill and the open after it (see {@link LifecycleRun}); each phase
+     * runs only if those before it succeeded. A failure is recorded in the result, never thrown; so is a store that
+     * does not recover from the kill ({@link LifecycleResult#failAfterKill}).
+     */
     public LifecycleResult measure(String store, int keyCount, int valueSize) {
         LifecycleResult result = new LifecycleResult(store, valueSize);
         Path directory = dataDirectory.resolve(store + "-" + valueSize + "-lifecycle");
@@ -45,6 +51,12 @@ public final class Lifecycle {
                     return result;
                 }
             }
+            Outcome kill = runChild(LifecycleRun.KILL, store, keyCount, valueSize, directory, label);
+            if (kill.failure() != null) {
+                result.fail(kill.failure());
+                return result;
+            }
+            openAfterKill(result, keyCount, directory);
         } finally {
             Directories.delete(directory);
         }
@@ -52,16 +64,38 @@ public final class Lifecycle {
     }
 
     /**
+     * Runs the {@code after-kill} phase on the store in {@code directory}, which the {@code kill} phase left, and puts
+     * what it found into {@code result}: the time, or why the store did not recover, or why the phase failed.
+     */
+    void openAfterKill(LifecycleResult result, int keyCount, Path directory) {
+        String label = result.store() + "/" + result.valueSize();
+        Outcome afterKill = runChild(LifecycleRun.AFTER_KILL, result.store(), keyCount, result.valueSize(), directory,
+                label);
+        afterKill.figures().forEach(result::put);
+        if (afterKill.failure() != null) {
+            result.fail(afterKill.failure());
+        } else if (afterKill.notRecovered() != null) {
+            System.out.println("  " + label + " did not recover from the kill: " + afterKill.notRecovered());
+            result.failAfterKill(afterKill.notRecovered());
+        }
+    }
+
+    /**
      * What a child JVM produced.
      *
      * @param figures the figures it printed, also those before a failure
-     * @param failure why the phase failed (it could not start, exited with another code than 0, or ran too long), or
-     *     null
+     * @param failure why the phase failed (it could not start, exited with another code than 0, ran too long, or,
+     *     for the {@code kill} phase, ended before it was ready to be killed), or null
+     * @param notRecovered the reason the child gave for a store that did not recover from the kill, or null
      */
-    private record Outcome(Map<String, Double> figures, String failure) {
+    private record Outcome(Map<String, Double> figures, String failure, String notRecovered) {
     }
 
-    /** Runs one phase in a child JVM, echoing its figures, and its whole output if it fails. */
+    /**
+     * Runs one phase in a child JVM, echoing its figures, and its whole output if it fails. When the child prints
+     * {@link LifecycleRun#READY_TO_BE_KILLED}, kills it with SIGKILL: for that phase, being killed is success and
+     * ending in any other way a failure.
+     */
     private Outcome runChild(String phase, String store, int keyCount, int valueSize, Path directory, String label) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -75,6 +109,8 @@ public final class Lifecycle {
         command.add(Integer.toString(valueSize));
         command.add(directory.toAbsolutePath().toString());
         Map<String, Double> figures = new LinkedHashMap<>();
+        String notRecovered = null;
+        boolean killed = false;
         try {
             Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
             AtomicBoolean timedOut = killWhenLate(child, phase);
@@ -86,6 +122,13 @@ public final class Lifecycle {
                         String[] fields = line.substring(LifecycleRun.RESULT_PREFIX.length()).split(" ");
                         figures.put(fields[0], Double.parseDouble(fields[1]));
                         System.out.println("  " + label + " " + fields[0] + " = " + fields[1]);
+                    } else if (line.equals(LifecycleRun.READY_TO_BE_KILLED)) {
+                        child.destroyForcibly();
+                        killed = true;
+                        System.out.println("  " + label + " killed (SIGKILL) after its writes and flush");
+                        break; // destroying the process closed its streams: there is nothing more to read
+                    } else if (line.startsWith(LifecycleRun.NOT_RECOVERED)) {
+                        notRecovered = line.substring(LifecycleRun.NOT_RECOVERED.length());
                     } else {
                         output.add(line);
                     }
@@ -95,24 +138,28 @@ public final class Lifecycle {
             String failure = null;
             if (timedOut.get()) {
                 failure = phase + " did not finish in " + TIMEOUT_MINUTES + " minutes";
-            } else if (exit != 0) {
+            } else if (phase.equals(LifecycleRun.KILL) && !killed) {
+                failure = phase + " ended (exit " + exit + ") before it was ready to be killed: "
+                        + lastException(output);
+            } else if (!killed && exit != 0) {
                 failure = phase + " failed (exit " + exit + "): " + lastException(output);
             }
-            if (failure != null) {
+            if (failure != null || notRecovered != null) {
                 output.forEach(line -> System.out.println("  | " + line));
             }
-            return new Outcome(figures, failure);
+            return new Outcome(figures, failure, notRecovered);
         } catch (IOException e) {
-            return new Outcome(figures, phase + " could not start: " + e);
+            return new Outcome(figures, phase + " could not start: " + e, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(figures, phase + " interrupted");
+            return new Outcome(figures, phase + " interrupted", null);
         }
     }
 
     /**
      * Kills {@code child} if it is still running after {@link #TIMEOUT_MINUTES}: its output is read to the end before
-     * the harness waits for it, so a child that hangs would hang the harness too. The flag says whether it had to.
+     * the harness waits for it, so a child that hangs (a store that waits forever for a lock the killed process held)
+     * would hang the harness too. The flag says whether it had to.
      */
     private static AtomicBoolean killWhenLate(Process child, String phase) {
         AtomicBoolean timedOut = new AtomicBoolean();

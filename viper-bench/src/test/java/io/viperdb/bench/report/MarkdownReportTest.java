@@ -33,8 +33,10 @@ class MarkdownReportTest {
         viper.put(LifecycleResult.APPARENT_AFTER_COMPACT, 99 * (1 << 20));
         viper.put(LifecycleResult.SEQUENTIAL_WRITE_MILLIS, 33);
         viper.put(LifecycleResult.HEAP_PER_KEY, 141.2);
+        viper.put(LifecycleResult.REOPEN_AFTER_KILL_MILLIS, 61.23);
         LifecycleResult chronicle = new LifecycleResult("chronicle", 100);
         chronicle.put(LifecycleResult.REOPEN_MILLIS, 12);
+        chronicle.failAfterKill("opening after the kill threw java.lang.IllegalStateException: locked");
         LifecycleResult rocksdb = new LifecycleResult("rocksdb", 100);
         rocksdb.fail("measure failed (exit 1): boom");
         Machine machine = new Machine("Test CPU", 2, 4L << 30, "Linux", "JDK 17", "ext4");
@@ -58,6 +60,18 @@ class MarkdownReportTest {
         assertTrue(report.contains("| compaction time, ms | 99.0 | failed | n/a |"), report);
         assertTrue(report.contains("| reopen: open + first read, ms (median of 3) | 150 | failed | 12.0 |"), report);
         assertTrue(report.contains("RocksDB: the measurement failed: `measure failed (exit 1): boom`"), report);
+    }
+
+    @Test
+    void givesTheReopenAfterAKillAndSaysWhichStoresDidNotRecover() {
+        String report = MarkdownReport.render(results(), "benchmarks.png");
+        // RocksDB's lifecycle failed before its kill; Chronicle Map was killed and did not open again.
+        assertTrue(report.contains("| reopen after a kill: open + first read, ms | 61.2 | failed | did not recover |"),
+                report);
+        assertTrue(report.contains("- Chronicle Map did not recover from the kill: `opening after the kill threw "
+                + "java.lang.IllegalStateException: locked`"), report);
+        assertTrue(report.contains("- **Reopen after a kill**: then a third JVM opens the store"), report);
+        assertTrue(report.contains("overwrites 5,000 keys spread evenly over the key space"), report);
     }
 
     @Test
