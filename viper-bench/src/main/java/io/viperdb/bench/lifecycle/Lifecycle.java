@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,6 +78,36 @@ public final class Lifecycle {
         } else if (afterKill.notRecovered() != null) {
             System.out.println("  " + label + " did not recover from the kill: " + afterKill.notRecovered());
             result.failAfterKill(afterKill.notRecovered());
+        }
+    }
+
+    /**
+     * Fills a store of {@code keyCount} keys of {@code result}'s store and value size, in a directory of its own, and
+     * reopens it ({@link LifecycleRun}'s {@code fill} and {@code reopen}); puts the reopen time into {@code result} as
+     * {@link LifecycleResult#LARGE_REOPEN_MILLIS}, or records why it could not be measured as that figure's failure.
+     */
+    public void measureLargeReopen(LifecycleResult result, int keyCount) {
+        String store = result.store();
+        int valueSize = result.valueSize();
+        Path directory = dataDirectory.resolve(store + "-" + valueSize + "-reopen-" + keyCount);
+        Directories.delete(directory);
+        String label = String.format(Locale.ROOT, "%s/%d at %,d keys", store, valueSize, keyCount);
+        try {
+            Outcome fill = runChild(LifecycleRun.FILL, store, keyCount, valueSize, directory, label);
+            if (fill.failure() != null) {
+                result.failFigure(LifecycleResult.LARGE_REOPEN_MILLIS, label + ": " + fill.failure());
+                return;
+            }
+            Outcome reopen = runChild(LifecycleRun.REOPEN, store, keyCount, valueSize, directory, label);
+            Double millis = reopen.figures().get(LifecycleResult.REOPEN_MILLIS);
+            if (reopen.failure() != null || millis == null) {
+                result.failFigure(LifecycleResult.LARGE_REOPEN_MILLIS, label + ": "
+                        + (reopen.failure() != null ? reopen.failure() : "reopen reported no time"));
+                return;
+            }
+            result.put(LifecycleResult.LARGE_REOPEN_MILLIS, millis);
+        } finally {
+            Directories.delete(directory);
         }
     }
 

@@ -8,9 +8,10 @@ import java.util.OptionalDouble;
  * What the lifecycle harness measured for one store and value size: named numbers, as the child JVMs print them
  * ({@code RESULT name value}), or the reason it failed.
  *
- * <p>Two kinds of failure are kept apart. {@link #failure()}: the harness could not measure the lifecycle (a phase
- * failed); {@link #failureAfterKill()}: the store did not recover from the kill, a finding about the store, not a
- * figure the harness failed to produce.
+ * <p>Three kinds of failure are kept apart. {@link #failure()}: the harness could not measure the lifecycle (a phase
+ * failed); {@link #figureFailures()}: one figure measured on a store of its own ({@link #LARGE_REOPEN_MILLIS}) could
+ * not be, and the rest stands; {@link #failureAfterKill()}: the store did not recover from the kill, a finding about
+ * the store, not a figure the harness failed to produce.
  */
 public final class LifecycleResult {
 
@@ -28,6 +29,12 @@ public final class LifecycleResult {
      * kill recovers (see {@link LifecycleRun}).
      */
     public static final String REOPEN_AFTER_KILL_MILLIS = "reopen.after.kill.millis";
+    /**
+     * Milliseconds to open a second, larger store (the settings' {@code reopenKeyCount} keys, of this result's value
+     * size, filled in key order and closed) and read one key: the median of three opens in a fresh JVM. Measured on
+     * a store of its own, only for the run's smallest value size.
+     */
+    public static final String LARGE_REOPEN_MILLIS = "large.reopen.millis";
     /** Heap held by the open store (after GC, before and after opening), per key. */
     public static final String HEAP_PER_KEY = "heap.per.key";
     /** Growth of the process's resident memory from opening the store and reading one key, per key. */
@@ -63,6 +70,7 @@ public final class LifecycleResult {
     private final int valueSize;
     private final Map<String, Double> values = new LinkedHashMap<>();
     private String failure;
+    private final Map<String, String> figureFailures = new LinkedHashMap<>();
     private String failureAfterKill;
 
     public LifecycleResult(String store, int valueSize) {
@@ -102,6 +110,19 @@ public final class LifecycleResult {
     }
 
     /**
+     * Records why the figure {@code name}, measured on a store of its own, could not be measured; the other figures
+     * and {@link #failure()} are not affected.
+     */
+    public void failFigure(String name, String reason) {
+        figureFailures.put(name, reason);
+    }
+
+    /** Why each figure that failed on its own failed, by figure name; empty if none did. */
+    public Map<String, String> figureFailures() {
+        return Map.copyOf(figureFailures);
+    }
+
+    /**
      * Records that the store did not recover from the kill: opening it threw, or it returned a value other than the
      * one written and flushed before the kill. A finding about the store, which the report prints in place of
      * {@link #REOPEN_AFTER_KILL_MILLIS}; the harness measured what it set out to.
@@ -118,6 +139,7 @@ public final class LifecycleResult {
     @Override
     public String toString() {
         return store + "/" + valueSize + " " + values + (failure == null ? "" : " failed: " + failure)
+                + (figureFailures.isEmpty() ? "" : " figures failed: " + figureFailures)
                 + (failureAfterKill == null ? "" : " did not recover from the kill: " + failureAfterKill);
     }
 }

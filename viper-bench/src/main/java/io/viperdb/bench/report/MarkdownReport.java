@@ -108,6 +108,11 @@ public final class MarkdownReport {
         header("");
         lifecycleRow(valueSize, "reopen: open + first read, ms (median of 3)", LifecycleResult.REOPEN_MILLIS,
                 MarkdownReport::millis);
+        if (hasLargeReopen(valueSize)) {
+            // Measured on a store of its own: the lifecycle's failure says nothing about it.
+            row(largeReopenLabel(), valueSize, l -> l.get(LifecycleResult.LARGE_REOPEN_MILLIS),
+                    MarkdownReport::millis, l -> MISSING);
+        }
         row("reopen after a kill: open + first read, ms", valueSize,
                 l -> l.get(LifecycleResult.REOPEN_AFTER_KILL_MILLIS), MarkdownReport::millis,
                 l -> l.failureAfterKill() != null ? NOT_RECOVERED : MISSING);
@@ -132,12 +137,25 @@ public final class MarkdownReport {
             Optional<LifecycleResult> measured = results.lifecycle(store, valueSize);
             measured.map(LifecycleResult::failure).ifPresent(failure ->
                     line("- " + Stores.displayName(store) + ": the measurement failed: `" + failure + "`"));
+            measured.filter(l -> hasLargeReopen(valueSize))
+                    .map(l -> l.figureFailures().get(LifecycleResult.LARGE_REOPEN_MILLIS))
+                    .ifPresent(failure -> line("- " + Stores.displayName(store) + ": the reopen at "
+                            + count(settings.reopenKeyCount()) + " keys failed: `" + failure + "`"));
             measured.map(LifecycleResult::failureAfterKill).ifPresent(failure ->
                     line("- " + Stores.displayName(store) + " did not recover from the kill: `" + failure + "`"));
         }
         line("");
     }
 
+    /** Whether the table of {@code valueSize} has the reopen at the second key count. */
+    private boolean hasLargeReopen(int valueSize) {
+        Settings settings = results.settings();
+        return settings.reopenKeyCount() > 0 && valueSize == settings.reopenValueSize();
+    }
+
+    private String largeReopenLabel() {
+        return "reopen at " + count(results.settings().reopenKeyCount()) + " keys: open + first read, ms (median of 3)";
+    }
 
     private void lifecycleRow(int valueSize, String label, String name, DoubleFunction<String> format) {
         row(label, valueSize, l -> l.get(name), format);
@@ -247,6 +265,14 @@ public final class MarkdownReport {
                 + "the open after a crash, not a replay of the whole fill. A store whose open throws, or which "
                 + "returns a wrong value, is marked \"" + NOT_RECOVERED + "\" with the reason below the table: that "
                 + "is a finding about the store, not a figure the harness failed to measure.");
+        if (settings.reopenKeyCount() > 0) {
+            line("- **Reopen at " + count(settings.reopenKeyCount()) + " keys**: a store of its own with "
+                    + count(settings.reopenKeyCount()) + " keys and " + settings.reopenValueSize() + "-byte values "
+                    + "(the run's smallest), filled in key order in batches as above and closed in one fresh JVM; in "
+                    + "another, warmed up as above, opened and one key read, three times (the median is given), and "
+                    + "a sample of values checked after the first open. Nothing else is done with it: it shows how "
+                    + "the open grows with the number of keys.");
+        }
         line("");
     }
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The lifecycle harness end to end, in real child JVMs, on small stores: what it records for a store that recovers
- * from the kill and for one that does not. Only that figures are there, never what they are: the figures are for the
- * report.
+ * from the kill, for one that does not, and for the reopen at a second key count. Only that figures are there, never
+ * what they are: the figures are for the report.
  */
 class LifecycleTest {
 
@@ -55,5 +55,19 @@ class LifecycleTest {
         assertTrue(result.failureAfterKill() != null && result.failureAfterKill().contains("key0000000000000"),
                 result.toString());
         assertTrue(result.get(LifecycleResult.REOPEN_AFTER_KILL_MILLIS).isEmpty(), result.toString());
+    }
+
+    @Test
+    void theReopenAtASecondKeyCountIsMeasuredOnAStoreOfItsOwn(@TempDir Path data) throws Exception {
+        LifecycleResult result = new LifecycleResult("viper", VALUE_SIZE);
+
+        new Lifecycle(data).measureLargeReopen(result, 2 * KEYS);
+
+        assertTrue(result.get(LifecycleResult.LARGE_REOPEN_MILLIS).isPresent(), result.toString());
+        assertTrue(result.figureFailures().isEmpty(), result.toString());
+        assertTrue(result.get(LifecycleResult.REOPEN_MILLIS).isEmpty(), "the lifecycle's own figures are untouched");
+        try (Stream<Path> left = Files.list(data)) {
+            assertEquals(0, left.count(), "the store's directory is deleted afterwards");
+        }
     }
 }
