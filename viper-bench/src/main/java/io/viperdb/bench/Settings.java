@@ -30,15 +30,16 @@ public record Settings(String mode, int keyCount, List<Integer> valueSizes, List
     }
 
     /**
-     * The stores and sizes of the issue, at a million keys, long enough to trust on a quiet machine (30 to 60 min),
-     * and the reopen at ten million keys, where an index that is rebuilt at every open costs seconds.
+     * The stores and sizes of the issue, at a million keys, long enough to trust on a quiet machine (35 to 70 min),
+     * and the reopen at ten million keys, where an index that is rebuilt at every open costs seconds (the six stores
+     * of ten million keys took about 4 minutes of that on two cores, 1.6 of them MapDB's fill).
      */
     public static Settings full(List<String> stores) {
         return new Settings("full", 1_000_000, List.of(100, 1024), stores, 2, 3, 5, 3, 1, 1, 3, 10_000_000);
     }
 
     /**
-     * Everything once, small and short: checks the harness end to end in under five minutes on two cores. The second
+     * Everything once, small and short: checks the harness end to end in about six minutes on two cores. The second
      * reopen is at the full mode's key count, five times the quick one, large enough to show growth and cheap to fill.
      */
     public static Settings quick(List<String> stores) {

@@ -297,8 +297,8 @@ public final class MarkdownReport {
         line("");
         line("```sh");
         line("./bench.sh            # full mode: " + count(Settings.full(List.of()).keyCount())
-                + " keys, 100-byte and 1 KiB values (30 to 60 minutes on 2 cores)");
-        line("./bench.sh --quick    # quick mode: checks the harness in under 5 minutes");
+                + " keys, 100-byte and 1 KiB values (35 to 70 minutes on 2 cores)");
+        line("./bench.sh --quick    # quick mode: checks the harness in about 6 minutes");
         line("```");
         line("");
         line("Both rewrite `docs/benchmarks.md` and `docs/benchmarks.png`. A JDK 17 or newer is all it needs; the "
