@@ -61,7 +61,12 @@ public final class Loading {
         check(store, workload, keys.apply(count - 1), count - 1, generation);
     }
 
-    private static void check(StoreAdapter store, Workload workload, Key key, int index, int generation) {
+    /**
+     * Checks that {@code key}, the key of {@code index}, reads back with the value of {@code generation}.
+     *
+     * @throws IllegalStateException naming the store and the key, if it does not
+     */
+    public static void check(StoreAdapter store, Workload workload, Key key, int index, int generation) {
         byte[] actual = store.get(key);
         if (!Arrays.equals(workload.value(index, generation), actual)) {
             throw new IllegalStateException(store.name() + " returned " + (actual == null ? "null"

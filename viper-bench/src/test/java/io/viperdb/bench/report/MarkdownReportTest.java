@@ -1,6 +1,7 @@
 package io.viperdb.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.viperdb.bench.Settings;
@@ -19,7 +20,10 @@ class MarkdownReportTest {
     private static final List<String> STORES = List.of("viper", "rocksdb", "chronicle");
 
     private static Results results() {
-        Settings settings = Settings.quick(STORES);
+        return results(Settings.quick(STORES));
+    }
+
+    private static Results results(Settings settings) {
         List<Throughput> throughput = List.of(
                 new Throughput(Workloads.READ_UNIFORM, "viper", 100, 2_000_000, Double.NaN),
                 new Throughput(Workloads.READ_UNIFORM, "rocksdb", 100, 500_000, Double.NaN),
@@ -33,10 +37,15 @@ class MarkdownReportTest {
         viper.put(LifecycleResult.APPARENT_AFTER_COMPACT, 99 * (1 << 20));
         viper.put(LifecycleResult.SEQUENTIAL_WRITE_MILLIS, 33);
         viper.put(LifecycleResult.HEAP_PER_KEY, 141.2);
+        viper.put(LifecycleResult.REOPEN_AFTER_KILL_MILLIS, 61.23);
+        viper.put(LifecycleResult.LARGE_REOPEN_MILLIS, 2950.2);
         LifecycleResult chronicle = new LifecycleResult("chronicle", 100);
         chronicle.put(LifecycleResult.REOPEN_MILLIS, 12);
+        chronicle.failAfterKill("opening after the kill threw java.lang.IllegalStateException: locked");
+        chronicle.failFigure(LifecycleResult.LARGE_REOPEN_MILLIS, "chronicle/100 at 1,000,000 keys: fill failed");
         LifecycleResult rocksdb = new LifecycleResult("rocksdb", 100);
         rocksdb.fail("measure failed (exit 1): boom");
+        rocksdb.put(LifecycleResult.LARGE_REOPEN_MILLIS, 40);
         Machine machine = new Machine("Test CPU", 2, 4L << 30, "Linux", "JDK 17", "ext4");
         return new Results(settings, machine, List.of("-Xmx2g"), Map.of("viper", "0.1.0", "rocksdb", "11.8.1"),
                 Map.of("viper", "bytes codec", "rocksdb", "defaults", "chronicle", "entries"), throughput,
@@ -58,6 +67,42 @@ class MarkdownReportTest {
         assertTrue(report.contains("| compaction time, ms | 99.0 | failed | n/a |"), report);
         assertTrue(report.contains("| reopen: open + first read, ms (median of 3) | 150 | failed | 12.0 |"), report);
         assertTrue(report.contains("RocksDB: the measurement failed: `measure failed (exit 1): boom`"), report);
+    }
+
+    @Test
+    void givesTheReopenAfterAKillAndSaysWhichStoresDidNotRecover() {
+        String report = MarkdownReport.render(results(), "benchmarks.png");
+        // RocksDB's lifecycle failed before its kill; Chronicle Map was killed and did not open again.
+        assertTrue(report.contains("| reopen after a kill: open + first read, ms | 61.2 | failed | did not recover |"),
+                report);
+        assertTrue(report.contains("- Chronicle Map did not recover from the kill: `opening after the kill threw "
+                + "java.lang.IllegalStateException: locked`"), report);
+        assertTrue(report.contains("- **Reopen after a kill**: then a third JVM opens the store"), report);
+        assertTrue(report.contains("overwrites 5,000 keys spread evenly over the key space"), report);
+    }
+
+    @Test
+    void givesTheReopenAtTheSecondKeyCountApartFromTheLifecycleItWasNotPartOf() {
+        String report = MarkdownReport.render(results(), "benchmarks.png");
+        // RocksDB's lifecycle failed, but its store at the second key count was measured; Chronicle Map's was not.
+        assertTrue(report.contains("| reopen at 1,000,000 keys: open + first read, ms (median of 3) | 2,950 | 40.0 "
+                + "| failed |"), report);
+        assertTrue(report.contains("- Chronicle Map: the reopen at 1,000,000 keys failed: `chronicle/100 at 1,000,000 "
+                + "keys: fill failed`"), report);
+        assertTrue(report.contains("- **Reopen at 1,000,000 keys**: a store of its own with 1,000,000 keys and "
+                + "100-byte values"), report);
+    }
+
+    @Test
+    void givesTheReopenAtTheSecondKeyCountOnlyForTheSmallestValueSizeAndOnlyIfItWasRun() {
+        String both = MarkdownReport.render(results(Settings.quick(STORES).withValueSizes(List.of(100, 1024))),
+                "benchmarks.png");
+        assertEquals(1, both.split("\\| reopen at 1,000,000 keys", -1).length - 1, both);
+        assertEquals(2, both.split("\\| reopen after a kill", -1).length - 1, both);
+
+        String none = MarkdownReport.render(results(Settings.quick(STORES).withReopenKeyCount(0)), "benchmarks.png");
+        assertFalse(none.contains("reopen at"), none);
+        assertFalse(none.contains("**Reopen at"), none);
     }
 
     @Test
