@@ -2,9 +2,9 @@
 # Benchmarks ViperDB against RocksDB, LMDB, Chronicle Map, H2 MVStore and MapDB, and rewrites docs/benchmarks.md and
 # docs/benchmarks.png. Needs a JDK 17 or newer; the Maven wrapper fetches Maven and the libraries.
 #
-#   ./bench.sh            full mode: 1,000,000 keys, 100-byte and 1 KiB values (30 to 60 minutes on 2 cores;
+#   ./bench.sh            full mode: 1,000,000 keys, 100-byte and 1 KiB values (35 to 70 minutes on 2 cores;
 #                         8 GiB of memory and about 20 GB of free disk under viper-bench/target)
-#   ./bench.sh --quick    quick mode: 200,000 keys, 100-byte values, short runs (under 5 minutes): checks the harness
+#   ./bench.sh --quick    quick mode: 200,000 keys, 100-byte values, short runs (about 6 minutes): checks the harness
 #
 # Any other arguments go to io.viperdb.bench.Main, e.g. --stores viper,rocksdb  --value-sizes 1024  --keys 500000
 #   --note "text for the top of the report"  --out DIR (default docs)  --data DIR (where the stores' files go)

@@ -108,17 +108,24 @@ final class BlockChecks {
     }
 
     private CorruptStoreException damaged(int block, int computed) {
-        long offset = fileOffset + ((long) block << BLOCK_SHIFT);
+        return foundAfterTheOpen(access, file, fileOffset + ((long) block << BLOCK_SHIFT), String.format(
+                "block %d of an index file section fails its checksum (stored 0x%08x, computed 0x%08x)", block,
+                crcs[block], computed));
+    }
+
+    /**
+     * Damage to the index file {@code file} at {@code offset}, found after the store opened from it: deletes the file,
+     * so that the next open rebuilds the index from the logs, and returns the exception that says so.
+     */
+    static CorruptStoreException foundAfterTheOpen(FileAccess access, Path file, long offset, String what) {
         try {
             access.deleteIfExists(file);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not delete the damaged index file " + file
-                    + "; the next open finds it damaged too, and ignores it", e);
+                    + "; delete it before the store is opened again", e);
         }
-        return new CorruptStoreException(file, offset, String.format("block %d of an index file section fails its "
-                + "checksum (stored 0x%08x, computed 0x%08x). The index file is a cache of the logs: nothing is lost."
-                + " It has been deleted; reopen the store to rebuild its index from the logs", block, crcs[block],
-                computed));
+        return new CorruptStoreException(file, offset, what + ". The index file is a cache of the logs: nothing is "
+                + "lost. It has been deleted; reopen the store to rebuild its index from the logs");
     }
 
     private static int crc(ByteBuffer bytes, int block, long length) {

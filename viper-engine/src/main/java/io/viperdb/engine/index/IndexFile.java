@@ -61,7 +61,6 @@ public final class IndexFile {
     private static final int HANDLES = 5;
     private static final int ORDER = 6;
     private static final int CHECKS = 7;
-    private static final System.Logger LOG = System.getLogger("io.viperdb");
     /** The sections every index file has. */
     private static final int[] KINDS = {COUNTS, SLOTS, HASHES, ARENA, HANDLES};
     /** The sections written: the required ones, and the order if one is kept. */
@@ -81,6 +80,12 @@ public final class IndexFile {
     private static final int READ_CHUNK = 64 << 10;
     /** Arena pages in one mapping: 1 GiB. */
     private static final int MAP_PAGES = 4096;
+
+    static {
+        if (KeyArena.PAGE_SIZE % BlockChecks.BLOCK_SIZE != 0) {
+            throw new AssertionError("an arena page must be whole blocks, so that its checks are its blocks'");
+        }
+    }
 
     /**
      * How far the index file covers one segment: the lengths of its value log and key log, and the record the value
@@ -608,16 +613,8 @@ public final class IndexFile {
         }
 
         private CorruptStoreException damaged(long at, String what) {
-            if (deleteWith == null) {
-                return new CorruptStoreException(file, at, what);
-            }
-            try {
-                deleteWith.deleteIfExists(file);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Could not delete the damaged index file " + file, e);
-            }
-            return new CorruptStoreException(file, at, what + ". The index file is a cache of the logs: nothing is "
-                    + "lost. It has been deleted; reopen the store to rebuild its index from the logs");
+            return deleteWith == null ? new CorruptStoreException(file, at, what)
+                    : BlockChecks.foundAfterTheOpen(deleteWith, file, at, what);
         }
     }
 
