@@ -90,6 +90,55 @@ class BlockChecksTest {
         assertTrue(Files.exists(file));
     }
 
+    @Test
+    void readersThatCheckABlockWhileTheWriterChecksAndChangesItReadExactly() throws Exception {
+        Path file = written();
+        for (int round = 0; round < 20; round++) {
+            // A fresh read each round: every block unchecked, so readers and the writer race to check them.
+            KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic
+                    .AtomicReference<>();
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<Thread> readers = new java.util.ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                int seed = round * 2 + r;
+                Thread reader = new Thread(() -> {
+                    java.util.Random random = new java.util.Random(seed);
+                    try {
+                        start.await();
+                        for (int n = 0; n < 20_000; n++) {
+                            int i = random.nextInt(KEYS);
+                            Place place = loaded.get(key(i));
+                            if (!place(i).equals(place) && !moved(i).equals(place)) {
+                                throw new AssertionError("key " + i + " read " + place);
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                reader.start();
+                readers.add(reader);
+            }
+            start.countDown();
+            java.util.Random random = new java.util.Random(round);
+            for (int n = 0; n < 5_000; n++) {
+                int i = random.nextInt(KEYS);
+                loaded.put(key(i), moved(i));
+            }
+            for (Thread reader : readers) {
+                reader.join();
+            }
+            if (failure.get() != null) {
+                throw new AssertionError("round " + round, failure.get());
+            }
+        }
+    }
+
+    private static Place moved(int i) {
+        return new Place(2, 200 + 40L * i, 40, RecordHeader.NO_EXPIRY);
+    }
+
     /** Reads every key; returns the failure of the first read that failed, or null. */
     private static CorruptStoreException readAll(KeyDirectory index) {
         for (int i = 0; i < KEYS; i++) {
