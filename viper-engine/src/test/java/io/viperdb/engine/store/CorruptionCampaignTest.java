@@ -175,6 +175,34 @@ class CorruptionCampaignTest {
         report("flip");
     }
 
+    /**
+     * The index file of a clean close, which covers every write, flipped at every offset: the open replays nothing, so
+     * damage to the table or the arena, which a writable open checks block by block as they are used, is found by a
+     * read after the open (the read fails naming the file, which is then deleted, and a reopen rebuilds the index),
+     * unless the open itself finds it.
+     */
+    @Test
+    void theIndexFileOfACleanCloseFlippedAtEveryOffset() {
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            build(seed);
+            // Opened from the half checkpoint, the rest replayed; the close writes a file that covers everything.
+            try (KeyValueStore<String> store = KeyValueStore.open(original, options)) {
+                assertEquals(workload.steps().size(), workload.prefixHeldBy(store, 0, workload.steps().size()));
+            }
+            Path index = original.resolve(StoreDirectory.INDEX);
+            Random masks = new Random(seed);
+            for (long offset = 0; offset < StoreFiles.size(index); offset++) {
+                Path copy = copy();
+                int mask = 1 + masks.nextInt(255);
+                StoreFiles.flip(copy.resolve(StoreDirectory.INDEX), offset, mask);
+                check(copy, StoreDirectory.INDEX, offset, false, "seed " + seed + ", the index file of a clean close,"
+                        + " byte " + offset + " flipped with mask " + mask);
+            }
+        }
+        report("flip, the index file of a clean close");
+        assertTrue(indexDamageFoundByARead > 0, "some damage is found by a read after the open");
+    }
+
     private Path copy() {
         Path copy = root.resolve("copy");
         StoreFiles.deleteTree(copy);
