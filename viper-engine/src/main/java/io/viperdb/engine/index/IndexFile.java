@@ -416,12 +416,14 @@ public final class IndexFile {
             int mapped = Math.max(0, pageCount - 1);
             BlockChecks[] checks = new BlockChecks[blockCrcs != null ? mapped : 0];
             // The arena's checksums follow those of the slots and the hashes; each page has the same number.
-            int arenaCrcs = blockCrcs == null ? 0 : BlockChecks.blocks(lengths[SLOTS]) + BlockChecks.blocks(lengths[HASHES]);
+            int arenaCrcs = blockCrcs == null ? 0
+                    : BlockChecks.blocks(lengths[SLOTS]) + BlockChecks.blocks(lengths[HASHES]);
             int perPage = KeyArena.PAGE_SIZE / BlockChecks.BLOCK_SIZE;
             CRC32C crc = new CRC32C();
             for (int first = 0; first < mapped; first += MAP_PAGES) {
                 int n = Math.min(MAP_PAGES, mapped - first);
-                ByteBuffer chunk = map(offsets[ARENA] + (long) first * KeyArena.PAGE_SIZE, (long) n * KeyArena.PAGE_SIZE);
+                ByteBuffer chunk = map(offsets[ARENA] + (long) first * KeyArena.PAGE_SIZE,
+                        (long) n * KeyArena.PAGE_SIZE);
                 if (blockCrcs == null) {
                     crc.update(chunk.duplicate());
                 }

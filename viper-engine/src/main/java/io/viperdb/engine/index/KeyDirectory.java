@@ -15,9 +15,9 @@ import java.util.function.Supplier;
  *
  * <h2>Layout</h2>
  * An open-addressing hash table ({@link KeyTable}, which alone knows the slot layout) with linear probing over one
- * buffer ({@link IndexBuffers}), two words per slot, and the keys' bytes in a {@link KeyArena}. A slot is 16 + 4 bytes and the
- * table is rebuilt to half full whenever entries and tombstones would fill three quarters of it, so with 16-byte keys
- * a key takes 27 to 40 bytes of slots plus 18 of arena. A removed key leaves a tombstone (entries are never moved
+ * buffer ({@link IndexBuffers}), two words per slot, and the keys' bytes in a {@link KeyArena}. A slot is 16 + 4 bytes
+ * and the table is rebuilt to half full whenever entries and tombstones would fill three quarters of it, so with
+ * 16-byte keys a key takes 27 to 40 bytes of slots plus 18 of arena. A removed key leaves a tombstone (entries are never moved
  * within a table, which keeps iteration simple); tombstones and arena garbage go when the table is rebuilt, which
  * happens when it fills up or when more than half of the arena is garbage. Any byte sequence is a key, the empty one
  * too; each key's arena entry is a stable reference for as long as the table lasts.

@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 
 /**
  * One generation of a {@link KeyDirectory}'s hash table, and the one class that knows its slot layout: slots of two
- * little-endian words each in a buffer (see {@link IndexBuffers}), and the keys in a {@link KeyArena}. Linear probing from the slot {@link #home}
- * gives; a removed entry leaves a tombstone.
+ * little-endian words each in a buffer (see {@link IndexBuffers}), and the keys in a {@link KeyArena}. Linear probing
+ * from the slot {@link #home} gives; a removed entry leaves a tombstone.
  * <pre>
  * word 0  fingerprint:8 | segment handle:18 | arena reference:38     0 = empty slot, 1 = tombstone
  * word 1  record offset:32 | expires:1 | record length:31
@@ -81,8 +81,8 @@ final class KeyTable {
     long garbageBytes;
 
     KeyTable(int capacity, KeyArena arena, long[] segments, long generation) {
-        this(IndexBuffers.allocate((long) SLOT_BYTES * capacity), IndexBuffers.allocate((long) Integer.BYTES * capacity), arena,
-                segments, generation);
+        this(IndexBuffers.allocate((long) SLOT_BYTES * capacity),
+                IndexBuffers.allocate((long) Integer.BYTES * capacity), arena, segments, generation);
     }
 
     /**
@@ -222,7 +222,8 @@ final class KeyTable {
         }
         ByteBuffer page = pageOf(word, pages);
         int keyStart = keyStartOf(word);
-        return keyLengthOf(word, page) == length && IndexBuffers.equals(page, keyStart, key, start, length) ? KEY : OTHER;
+        return keyLengthOf(word, page) == length && IndexBuffers.equals(page, keyStart, key, start, length) ? KEY
+                : OTHER;
     }
 
     /** The arena page that holds the entry of slot word {@code word}, which {@link #readable} has found whole. */
