@@ -17,10 +17,12 @@ import java.util.function.Supplier;
  * An open-addressing hash table ({@link KeyTable}, which alone knows the slot layout) with linear probing over one
  * buffer ({@link IndexBuffers}), two words per slot, and the keys' bytes in a {@link KeyArena}. A slot is 16 + 4 bytes
  * and the table is rebuilt to half full whenever entries and tombstones would fill three quarters of it, so with
- * 16-byte keys a key takes 27 to 40 bytes of slots plus 18 of arena. A removed key leaves a tombstone (entries are never moved
- * within a table, which keeps iteration simple); tombstones and arena garbage go when the table is rebuilt, which
- * happens when it fills up or when more than half of the arena is garbage. Any byte sequence is a key, the empty one
- * too; each key's arena entry is a stable reference for as long as the table lasts.
+ * 16-byte keys a key takes 27 to 40 bytes of slots plus 18 of arena. A removed key leaves a tombstone (entries are
+ * never moved within a table, which keeps iteration simple); tombstones and arena garbage go when the table is
+ * rebuilt, which happens when it fills up or when more than half of the arena is garbage. Any byte sequence is a key,
+ * the empty one too; each key's arena entry is a stable reference for as long as the table lasts. A table read from
+ * an index file is mapped from it, copy-on-write, and each block of it is checked the first time it is used (see
+ * {@link IndexFile} and {@link BlockChecks}).
  *
  * <h2>Reads</h2>
  * {@link #candidate} is the read of a get: the first entry on the key's probe path whose one-byte fingerprint is the
