@@ -163,6 +163,17 @@ public final class KeyDirectory {
         }
     }
 
+    /**
+     * Checks every block of the index that it mapped from an index file and has not checked yet, and reads its order
+     * if it has not (see {@link BlockChecks}): for a verify, which must find damage no read has met yet.
+     *
+     * @throws io.viperdb.CorruptStoreException if a block is damaged (the file is then deleted)
+     */
+    public void checkAll() {
+        table.checkAll();
+        order.view();
+    }
+
     /** Room for a {@link #snapshot} of the table as large as it is now; called without the write lock. */
     public SnapshotRoom roomForSnapshot() {
         KeyTable t = table;

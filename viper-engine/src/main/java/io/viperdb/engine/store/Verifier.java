@@ -24,7 +24,9 @@ import java.util.Map;
 
 /**
  * Checks every record of a {@link StoreSnapshot} without changing anything: each value log record's checksum and
- * batch framing, each hint against the record it describes, and each index entry against the record it points to.
+ * batch framing, each hint against the record it describes, and each index entry against the record it points to;
+ * and every block of the index file the index was mapped from that no read has checked yet (a damaged one is a
+ * problem, and the file is deleted, as a cache of the logs that the next open rebuilds).
  *
  * <p>Each damage is one problem: an index entry that points at a record the walk of its value log already found
  * damaged adds its key to that problem ("it holds the value of key ...") rather than a second problem that repeats it.
@@ -47,6 +49,13 @@ final class Verifier {
         for (StoreSnapshot.Part part : snapshot.segments()) {
             verifier.segment(part);
             parts.put(part.segment().id(), part);
+        }
+        try {
+            index.checkAll();
+        } catch (CorruptStoreException e) {
+            // The index file the index was mapped from is damaged, and now deleted: its entries cannot be walked.
+            verifier.problem(e.file(), e.offset(), e.getMessage());
+            return new VerifyReport(verifier.records, verifier.bytes, verifier.problems);
         }
         verifier.index(index, parts);
         return new VerifyReport(verifier.records, verifier.bytes, verifier.problems);

@@ -12,6 +12,7 @@ import io.viperdb.Cursor;
 import io.viperdb.KeyRange;
 import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
+import io.viperdb.VerifyReport;
 import io.viperdb.WriteBatch;
 import io.viperdb.engine.index.Entry;
 import io.viperdb.engine.index.IndexFile;
@@ -145,6 +146,29 @@ class IndexFileTest {
         assertNotNull(found, "some read used the damaged block");
         assertEquals(file, found.file());
         assertTrue(found.getMessage().contains("nothing is lost"), found.getMessage());
+        assertHolds(dir, model);
+    }
+
+    @Test
+    void verifyReportsDamageToTheIndexFileThatNoReadHasMet() throws Exception {
+        Path dir = root.resolve("store");
+        Map<String, String> model = new HashMap<>();
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            for (int i = 0; i < 20_000; i++) {
+                store.put("key-" + i, "value " + i);
+                model.put("key-" + i, "value " + i);
+            }
+        }
+        Path file = dir.resolve(StoreDirectory.INDEX);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 3] ^= 0x20;
+        Files.write(file, bytes);
+        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
+            VerifyReport report = store.verify();
+            assertEquals(1, report.problems().size(), report.toString());
+            assertEquals(file, report.problems().get(0).file());
+            assertFalse(Files.exists(file), "deleted: the next open rebuilds the index");
+        }
         assertHolds(dir, model);
     }
 
