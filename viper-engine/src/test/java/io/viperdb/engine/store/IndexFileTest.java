@@ -116,9 +116,11 @@ class IndexFileTest {
         assertHolds(dir, model);
     }
 
-    @Test
-    void damageToTheIndexFileFoundByAReadFailsItNamingTheFileAndTheNextOpenRebuildsTheIndex() throws Exception {
-        Path dir = root.resolve("store");
+    /**
+     * A store of 20,000 keys closed cleanly, whose index file then has a byte flipped a third of the way in: in the
+     * table, which a writable open maps and checks block by block as it uses it (the layout is in FORMAT.md).
+     */
+    private Map<String, String> storeWithADamagedIndexFile(Path dir) throws IOException {
         Map<String, String> model = new HashMap<>();
         try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
             for (int i = 0; i < 20_000; i++) {
@@ -127,11 +129,17 @@ class IndexFileTest {
             }
         }
         Path file = dir.resolve(StoreDirectory.INDEX);
-        // A byte in the middle of the file: in the table or the arena, which a writable open maps and checks as it
-        // uses them (the file's layout is in FORMAT.md).
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length / 3] ^= 0x20;
         Files.write(file, bytes);
+        return model;
+    }
+
+    @Test
+    void damageToTheIndexFileFoundByAReadFailsItNamingTheFileAndTheNextOpenRebuildsTheIndex() throws Exception {
+        Path dir = root.resolve("store");
+        Map<String, String> model = storeWithADamagedIndexFile(dir);
+        Path file = dir.resolve(StoreDirectory.INDEX);
         CorruptStoreException found = null;
         try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
             for (Map.Entry<String, String> entry : model.entrySet()) {
@@ -152,17 +160,8 @@ class IndexFileTest {
     @Test
     void verifyReportsDamageToTheIndexFileThatNoReadHasMet() throws Exception {
         Path dir = root.resolve("store");
-        Map<String, String> model = new HashMap<>();
-        try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
-            for (int i = 0; i < 20_000; i++) {
-                store.put("key-" + i, "value " + i);
-                model.put("key-" + i, "value " + i);
-            }
-        }
+        Map<String, String> model = storeWithADamagedIndexFile(dir);
         Path file = dir.resolve(StoreDirectory.INDEX);
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[bytes.length / 3] ^= 0x20;
-        Files.write(file, bytes);
         try (KeyValueStore<String> store = KeyValueStore.open(dir, options)) {
             VerifyReport report = store.verify();
             assertEquals(1, report.problems().size(), report.toString());
