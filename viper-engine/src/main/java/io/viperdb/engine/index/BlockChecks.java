@@ -31,6 +31,12 @@ final class BlockChecks {
     static final int BLOCK_SHIFT = 16;
     static final int BLOCK_SIZE = 1 << BLOCK_SHIFT;
 
+    static {
+        if (BLOCK_SIZE % KeyTable.SLOT_BYTES != 0) {
+            throw new AssertionError("a slot must never span two blocks: KeyTable checks a slot's block once");
+        }
+    }
+
     private static final System.Logger LOG = System.getLogger("io.viperdb");
     private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
 

@@ -534,7 +534,9 @@ final class KeyTable {
         return offset << 32 | (expiry != NEVER ? EXPIRES : 0) | length;
     }
 
-    // Every use of a slot or a hash goes through these, which check its block first if it is mapped and unchecked.
+    // Every use of a slot or a hash goes through these. Every use of a slot reads its word 0 first, which checks the
+    // slot's block if it is mapped and unchecked; a slot's two words are in one block (blocks are a multiple of 16
+    // bytes), so the others need not check again.
 
     private long word0(int slot) {
         checkSlot(slot);
@@ -542,17 +544,14 @@ final class KeyTable {
     }
 
     private long word1(int slot) {
-        checkSlot(slot);
         return (long) IndexBuffers.LONGS.get(slots, slot * SLOT_BYTES + Long.BYTES);
     }
 
     private void setWord0(int slot, long word) {
-        checkSlot(slot);
         IndexBuffers.LONGS.set(slots, slot * SLOT_BYTES, word);
     }
 
     private void setWord1(int slot, long where) {
-        checkSlot(slot);
         IndexBuffers.LONGS.set(slots, slot * SLOT_BYTES + Long.BYTES, where);
     }
 

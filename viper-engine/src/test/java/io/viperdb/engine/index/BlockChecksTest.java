@@ -35,6 +35,8 @@ class BlockChecksTest {
     void aSoundFileIsReadBackExactlyAndLazily() throws Exception {
         Path file = written();
         KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
+        assertNotNull(loaded.table().slotChecks, "mapped, its blocks to be checked as they are used, not at the read");
+        assertNotNull(loaded.table().hashChecks);
         for (int i = 0; i < KEYS; i++) {
             assertEquals(place(i), loaded.get(key(i)), "key " + i);
         }
