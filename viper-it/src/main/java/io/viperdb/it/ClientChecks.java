@@ -331,12 +331,14 @@ public final class ClientChecks {
         Path dir = store("damaged");
         try (KeyValueStore<String> kv = KeyValueStore.open(dir, options)) {
             for (int i = 0; i < 100; i++) {
-                kv.put("k" + i, "value " + i);
+                // Each value ends in '.', so that no value is a prefix of another and the bytes that follow one (the
+                // next record's header) cannot make it look like another: "value 4" then a header byte '2' did.
+                kv.put("k" + i, "value " + i + ".");
             }
         }
         Path valueLog = dir.resolve("00000001.vlog");
         byte[] bytes = Files.readAllBytes(valueLog);
-        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("value 42");
+        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("value 42.");
         bytes[at] ^= 0x01;
         Files.write(valueLog, bytes);
         byte[] damaged = Files.readAllBytes(valueLog);
@@ -350,7 +352,7 @@ public final class ClientChecks {
         expectEqual(99L, report.keys(), "keys salvaged");
         expect(Arrays.equals(damaged, Files.readAllBytes(valueLog)), "the damaged store is left as it was");
         try (KeyValueStore<String> salvaged = KeyValueStore.open(store("salvaged"), options)) {
-            expectEqual("value 41", salvaged.get("k41"), "a value copied byte for byte");
+            expectEqual("value 41.", salvaged.get("k41"), "a value copied byte for byte");
             expectEqual(null, salvaged.get("k42"), "the lost key");
         }
     }
