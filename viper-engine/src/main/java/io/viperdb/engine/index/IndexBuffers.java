@@ -6,12 +6,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The buffers the index keeps its table and keys in: on the heap when the index makes them ({@link #allocate}), or
- * mapped copy-on-write from an index file when a store opens from one (see {@link IndexFile}), so that opening maps
- * the index rather than reading it, and its unchanged pages stay out of the heap, shared with the file system's
- * cache. Both kinds are read and written through the handles here, at byte offsets, little-endian as the index file
- * is. (Made buffers are on the heap, not direct, so that the garbage collector frees a table a rebuild replaced as
- * soon as it is unreachable: readers may still hold one for a moment, so it cannot be freed by hand.)
+ * The buffers the index keeps its keys in, and the table it maps: on the heap when the index makes them
+ * ({@link #allocate}), or mapped copy-on-write from an index file when a store opens from one (see {@link IndexFile}),
+ * so that opening maps the index rather than reading it, and its unchanged pages stay out of the heap, shared with the
+ * file system's cache. Both kinds are read and written through the handles here, at byte offsets, little-endian as the
+ * index file is. (Made buffers are on the heap, not direct, so that the garbage collector frees an arena a rebuild
+ * replaced as soon as it is unreachable: readers may still hold one for a moment, so it cannot be freed by hand. A
+ * table the index makes is in plain arrays: see {@link KeyTable}.)
  *
  * <p>One buffer holds less than 2 GiB, which bounds a table's slots (see {@link KeyDirectory#MAX_CAPACITY}); the
  * arena is in pages and has no such bound.
@@ -43,6 +44,18 @@ final class IndexBuffers {
         ByteBuffer copy = allocate(source.capacity());
         copy.put(0, source, 0, source.capacity());
         return copy;
+    }
+
+    /** Copies the little-endian longs of {@code source}, all of them, to {@code target}, which has room for them. */
+    static void copy(ByteBuffer source, long[] target) {
+        source.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
+                .get(target, 0, source.capacity() / Long.BYTES);
+    }
+
+    /** Copies the little-endian ints of {@code source}, all of them, to {@code target}, which has room for them. */
+    static void copy(ByteBuffer source, int[] target) {
+        source.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer()
+                .get(target, 0, source.capacity() / Integer.BYTES);
     }
 
     /** Whether {@code buffer[offset, offset + length)} holds the bytes {@code key[start, start + length)}. */

@@ -66,6 +66,14 @@ public final class IndexFile {
     /** The sections written: the required ones, and the order if one is kept. */
     private static final int[] WRITTEN = {COUNTS, SLOTS, HASHES, ARENA, HANDLES, ORDER, CHECKS};
     private static final int[] WRITTEN_UNORDERED = {COUNTS, SLOTS, HASHES, ARENA, HANDLES, CHECKS};
+    /** The sections whose blocks section 7 holds checksums of, in this order, which is the order they are written in. */
+    private static final boolean[] BLOCK_CHECKED = new boolean[CHECKS + 1];
+
+    static {
+        BLOCK_CHECKED[SLOTS] = true;
+        BLOCK_CHECKED[HASHES] = true;
+        BLOCK_CHECKED[ARENA] = true;
+    }
     /** Bytes of an order entry. */
     private static final int ORDER_ENTRY_SIZE = Long.BYTES + Integer.BYTES;
 
@@ -140,7 +148,7 @@ public final class IndexFile {
             SectionWriter writer = new SectionWriter(channel, chunk);
             for (int s = 0; s < written.length; s++) {
                 offsets[s] = position;
-                writer.start(position);
+                writer.start(position, BLOCK_CHECKED[written[s]]);
                 writeSection(written[s], table, handles, order, writer);
                 lengths[s] = writer.finish();
                 crcs[s] = writer.crc();
@@ -182,8 +190,8 @@ public final class IndexFile {
                         .putInt(table.arena.pageCount()).putInt(table.arena.tail()).putInt(ids.length)
                         .putLong(table.expiring).putLong(table.garbageBytes).putLong(table.arena.usedBytes());
             }
-            case SLOTS -> out.buffer(table.slots, table.slots.capacity());
-            case HASHES -> out.buffer(table.hashes, table.hashes.capacity());
+            case SLOTS -> out.array(2 * table.capacity, Long.BYTES, table::putSlotWords);
+            case HASHES -> out.array(table.capacity, Integer.BYTES, table::putHashes);
             case ARENA -> {
                 KeyArena.Pages pages = table.arena.pages();
                 int count = table.arena.pageCount();
@@ -204,30 +212,11 @@ public final class IndexFile {
                         (bytes, from, n) -> bytes.asIntBuffer().put(order.lows(), from, n));
             }
             case CHECKS -> {
-                for (int crc : blockChecksums(table)) {
-                    out.room(Integer.BYTES).putInt(crc);
-                }
+                int[] blocks = out.blockChecksums();
+                out.array(blocks.length, Integer.BYTES, (bytes, from, n) -> bytes.asIntBuffer().put(blocks, from, n));
             }
             default -> throw new AssertionError(kind);
         }
-    }
-
-    /** The checksums of the blocks of the slots, hashes and arena sections, in that order (section 7). */
-    private static int[] blockChecksums(KeyTable table) {
-        int[] slots = BlockChecks.checksums(table.slots, table.slots.capacity());
-        int[] hashes = BlockChecks.checksums(table.hashes, table.hashes.capacity());
-        KeyArena.Pages pages = table.arena.pages();
-        int count = table.arena.pageCount();
-        int[] all = new int[slots.length + hashes.length + BlockChecks.blocks(arenaLength(count, table.arena.tail()))];
-        System.arraycopy(slots, 0, all, 0, slots.length);
-        System.arraycopy(hashes, 0, all, slots.length, hashes.length);
-        int at = slots.length + hashes.length;
-        for (int p = 0; p < count; p++) {
-            int[] page = BlockChecks.checksums(pages.get(p), p == count - 1 ? table.arena.tail() : KeyArena.PAGE_SIZE);
-            System.arraycopy(page, 0, all, at, page.length);
-            at += page.length;
-        }
-        return all;
     }
 
     /** The length of the arena section of {@code pageCount} pages, the last used up to {@code tail}. */
@@ -379,10 +368,12 @@ public final class IndexFile {
             readArray(offsets[HANDLES] + (long) handleCount * Long.BYTES, handleCount, Integer.BYTES, crc,
                     (bytes, from, n) -> bytes.asIntBuffer().get(handleCounts, from, n));
             check(HANDLES, crc);
-            ByteBuffer slots = map(offsets[SLOTS], lengths[SLOTS]);
-            ByteBuffer hashes = map(offsets[HASHES], lengths[HASHES]);
-            KeyTable table = new KeyTable(slots, hashes, arena, ids, 0);
+            // Read-only, the table is copied to the heap, from a mapping that is only read.
+            ByteBuffer slots = map(offsets[SLOTS], lengths[SLOTS], false);
+            ByteBuffer hashes = map(offsets[HASHES], lengths[HASHES], false);
+            KeyTable table;
             if (blockCrcs != null) {
+                table = KeyTable.mapped(slots, hashes, arena, ids);
                 int slotBlocks = BlockChecks.blocks(lengths[SLOTS]);
                 int hashBlocks = BlockChecks.blocks(lengths[HASHES]);
                 table.slotChecks = new BlockChecks(access, file, offsets[SLOTS], slots,
@@ -392,6 +383,8 @@ public final class IndexFile {
             } else {
                 check(SLOTS, slots);
                 check(HASHES, hashes);
+                table = writable ? KeyTable.mapped(slots, hashes, arena, ids)
+                        : KeyTable.copied(slots, hashes, arena, ids);
             }
             table.live = live;
             table.tombstones = tombstones;
@@ -423,7 +416,7 @@ public final class IndexFile {
             for (int first = 0; first < mapped; first += MAP_PAGES) {
                 int n = Math.min(MAP_PAGES, mapped - first);
                 ByteBuffer chunk = map(offsets[ARENA] + (long) first * KeyArena.PAGE_SIZE,
-                        (long) n * KeyArena.PAGE_SIZE);
+                        (long) n * KeyArena.PAGE_SIZE, true);
                 if (blockCrcs == null) {
                     crc.update(chunk.duplicate());
                 }
@@ -479,10 +472,16 @@ public final class IndexFile {
             return crcs;
         }
 
-        /** {@code length} bytes of the file at {@code position}, as {@link IndexFile#read} says. */
-        private ByteBuffer map(long position, long length) throws IOException {
+        /**
+         * {@code length} bytes of the file at {@code position}, as {@link IndexFile#read} says: mapped copy-on-write if
+         * the store is writable; else mapped read-only, or copied to the heap if {@code copyIfReadOnly}.
+         */
+        private ByteBuffer map(long position, long length, boolean copyIfReadOnly) throws IOException {
             if (writable) {
                 return channel.map(FileChannel.MapMode.PRIVATE, position, length).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            if (!copyIfReadOnly) {
+                return channel.map(FileChannel.MapMode.READ_ONLY, position, length).order(ByteOrder.LITTLE_ENDIAN);
             }
             ByteBuffer copy = IndexBuffers.allocate(length);
             copy.put(0, channel.map(FileChannel.MapMode.READ_ONLY, position, length), 0, (int) length);
@@ -626,24 +625,41 @@ public final class IndexFile {
         void copy(ByteBuffer bytes, int from, int n);
     }
 
-    /** Writes a section through a chunk, keeping its checksum and length. */
+    /**
+     * Writes a section through a chunk, keeping its checksum and length, and the checksums of its blocks (see
+     * {@link BlockChecks}) if it is one section 7 covers. A chunk is a whole number of blocks, and a section starts
+     * with an empty chunk, so each chunk written holds whole blocks but the section's last.
+     */
     private static final class SectionWriter {
         private final FileChannel channel;
         private final ByteBuffer chunk;
         private CRC32C crc;
         private long start;
         private long position;
+        private boolean blocks;
+        private int[] blockCrcs = new int[64];
+        private int blockCount;
 
         SectionWriter(FileChannel channel, ByteBuffer chunk) {
+            if (chunk.capacity() % BlockChecks.BLOCK_SIZE != 0) {
+                throw new IllegalArgumentException("a chunk must hold whole blocks: " + chunk.capacity());
+            }
             this.channel = channel;
             this.chunk = chunk;
         }
 
-        void start(long at) {
+        /** Starts a section at {@code at}; its blocks' checksums are kept if {@code blocks}. */
+        void start(long at, boolean blocks) {
             crc = new CRC32C();
             start = at;
             position = at;
+            this.blocks = blocks;
             chunk.clear();
+        }
+
+        /** The checksums of the blocks of every section written so far that kept them, in order. */
+        int[] blockChecksums() {
+            return Arrays.copyOf(blockCrcs, blockCount);
         }
 
         /** The chunk, with at least {@code bytes} free. */
@@ -673,8 +689,8 @@ public final class IndexFile {
             for (int done = 0; done < length; ) {
                 int n = Math.min(length - done, CHUNK);
                 ByteBuffer slice = values.slice(done, n);
-                crc.update(slice);
-                write(slice.flip());
+                checksum(slice);
+                write(slice);
                 done += n;
             }
         }
@@ -690,10 +706,28 @@ public final class IndexFile {
 
         private void drain() throws IOException {
             chunk.flip();
-            crc.update(chunk);
-            chunk.flip();
+            checksum(chunk);
             write(chunk);
             chunk.clear();
+        }
+
+        /** Adds {@code bytes}, the next of the section, to its checksum and to its blocks'; their position stays. */
+        private void checksum(ByteBuffer bytes) {
+            crc.update(bytes.duplicate());
+            if (!blocks || !bytes.hasRemaining()) {
+                return;
+            }
+            if ((position - start) % BlockChecks.BLOCK_SIZE != 0) {
+                throw new IllegalStateException("a block checksum must start at a block: " + (position - start));
+            }
+            for (int at = bytes.position(); at < bytes.limit(); at += BlockChecks.BLOCK_SIZE) {
+                CRC32C block = new CRC32C();
+                block.update(bytes.duplicate().position(at).limit(Math.min(bytes.limit(), at + BlockChecks.BLOCK_SIZE)));
+                if (blockCount == blockCrcs.length) {
+                    blockCrcs = Arrays.copyOf(blockCrcs, blockCount * 2);
+                }
+                blockCrcs[blockCount++] = (int) block.getValue();
+            }
         }
 
         private void write(ByteBuffer bytes) throws IOException {

@@ -65,6 +65,14 @@ public final class KeyDirectory {
     /** How many keys {@link #putAll} touches ahead: their slots stay in the cache until they are updated. */
     private static final int TOUCH_GROUP = 256;
 
+    /**
+     * A table mapped from an index file takes its first updates in place, where the first write to each page of the
+     * mapping costs a fault and a copy of the page (10 to 30 µs here). After {@code capacity >>> HEAP_AFTER_SHIFT}
+     * updates it is copied to the heap once, which costs about what that many faults do: a store that goes on writing
+     * never pays more than twice what the copy costs, and one that writes little never copies.
+     */
+    static final int HEAP_AFTER_SHIFT = 10;
+
     private static final VarHandle SEQUENCE;
 
     static {
@@ -82,6 +90,7 @@ public final class KeyDirectory {
     // The writer's state.
     private final SegmentHandles handles = new SegmentHandles();
     private int batchDepth;
+    private boolean stayMapped;
     /** Keeps the reads of {@link #touch} in {@link #putAll} from being optimized away. */
     private long touched;
 
@@ -148,13 +157,13 @@ public final class KeyDirectory {
      * grew meanwhile is copied into new arrays instead.
      */
     public static final class SnapshotRoom {
-        final ByteBuffer slots;
-        final ByteBuffer hashes;
+        final long[] slots;
+        final int[] hashes;
         final ByteBuffer[] pages;
 
         private SnapshotRoom(KeyTable table) {
-            slots = IndexBuffers.allocate(table.slots.capacity());
-            hashes = IndexBuffers.allocate(table.hashes.capacity());
+            slots = new long[2 * table.capacity];
+            hashes = new int[table.capacity];
             // One page more than the arena has now, for the page it may start before the snapshot.
             pages = new ByteBuffer[table.arena.pageCount() + 1];
             for (int i = 0; i < pages.length; i++) {
@@ -414,6 +423,10 @@ public final class KeyDirectory {
      * rebuild the table while readers wait for the batch.
      */
     public void reserve(int additional) {
+        // A mapped table that the batch would take past its updates in place is moved to the heap before it.
+        if (table.mapped() && table.mappedUpdates + (long) additional > updatesInPlace(table)) {
+            moveToHeap();
+        }
         KeyTable t = table;
         if (t.live + t.tombstones + (long) additional > t.threshold) {
             rebuild(capacityFor(t.live + (long) additional, REBUILT_LOAD));
@@ -449,6 +462,7 @@ public final class KeyDirectory {
 
     private Place put(byte[] key, long hash, Place place) {
         Place previous = null;
+        beforeUpdate();
         makeRoom();
         beginWrite();
         try {
@@ -511,6 +525,7 @@ public final class KeyDirectory {
      * {@code expected} is null; returns the place it had, or null if it was not removed.
      */
     private Place remove(byte[] key, int start, int length, long hash, Place expected) {
+        beforeUpdate();
         KeyTable t = table;
         int slot = t.writerFind(key, start, length, hash);
         if (slot < 0) {
@@ -570,6 +585,8 @@ public final class KeyDirectory {
         if (!t.holds(slot, from, fromOffset, length)) {
             return false;
         }
+        beforeUpdate();
+        t = table;
         beginWrite();
         try {
             t.move(slot, to, toOffset, length, handles);
@@ -586,6 +603,7 @@ public final class KeyDirectory {
      */
     void putBytes(byte[] key, int start, int keyLength, long hash, long segment, long offset, int length,
             long expiry) {
+        beforeUpdate();
         makeRoom();
         beginWrite();
         try {
@@ -624,6 +642,50 @@ public final class KeyDirectory {
      */
     long touch(long hash) {
         return table.touch(hash);
+    }
+
+    /**
+     * Before every update: counts the updates of a table mapped from an index file, and moves it to the heap after
+     * enough of them (see {@link #HEAP_AFTER_SHIFT}); not inside a batch, whose readers wait meanwhile ({@link #reserve}
+     * moves it before a batch that would take it past that).
+     */
+    private void beforeUpdate() {
+        KeyTable t = table;
+        if (t.mapped() && ++t.mappedUpdates > updatesInPlace(t) && batchDepth == 0) {
+            moveToHeap();
+        }
+    }
+
+    /** How many updates the mapped table {@code t} takes in place before it is moved to the heap. */
+    private long updatesInPlace(KeyTable t) {
+        return stayMapped ? Long.MAX_VALUE : t.capacity >>> HEAP_AFTER_SHIFT;
+    }
+
+    /** Keeps a mapped table mapped however many updates it takes: for tests of the mapped table under writes. */
+    void stayMapped() {
+        stayMapped = true;
+    }
+
+    /**
+     * Tells the directory that some {@code updates} are coming, as a replay does: a table mapped from an index file
+     * that would take enough of them to be moved to the heap is moved now, before the first.
+     */
+    void expectUpdates(long updates) {
+        KeyTable t = table;
+        if (t.mapped() && updates > updatesInPlace(t)) {
+            moveToHeap();
+        }
+    }
+
+    /**
+     * Replaces a table mapped from an index file with a copy of it on the heap, arena included: same slots, same
+     * generation, so that the slot numbers of a {@link #forEachPlace} pass stay good. Readers go on reading the
+     * mapped table meanwhile, which is never written again.
+     */
+    private void moveToHeap() {
+        KeyTable heap = table.snapshot(null);
+        table = heap;
+        order.rebase(heap.arena);
     }
 
     /**
@@ -688,7 +750,7 @@ public final class KeyDirectory {
     /** Bytes of memory the directory holds: its slots and its arena pages (for tests and figures). */
     long memoryBytes() {
         KeyTable t = table;
-        return (long) t.slots.capacity() + t.hashes.capacity() + t.arena.capacityBytes();
+        return (long) t.capacity * (KeyTable.SLOT_BYTES + Integer.BYTES) + t.arena.capacityBytes();
     }
 
     int capacity() {

@@ -5,8 +5,9 @@ import java.nio.ByteBuffer;
 
 /**
  * One generation of a {@link KeyDirectory}'s hash table, and the one class that knows its slot layout: slots of two
- * little-endian words each in a buffer (see {@link IndexBuffers}), and the keys in a {@link KeyArena}. Linear probing
- * from the slot {@link #home} gives; a removed entry leaves a tombstone.
+ * words each, in arrays on the heap, or little-endian in a buffer mapped from an index file (see {@link IndexBuffers}),
+ * and the keys in a {@link KeyArena}. Linear probing from the slot {@link #home} gives; a removed entry leaves a
+ * tombstone.
  * <pre>
  * word 0  fingerprint:8 | segment handle:18 | arena reference:38     0 = empty slot, 1 = tombstone
  * word 1  record offset:32 | expires:1 | record length:31
@@ -49,14 +50,22 @@ final class KeyTable {
         }
     }
 
-    /** The slots, {@value #SLOT_BYTES} bytes each: word 0, then word 1. */
-    final ByteBuffer slots;
     /**
-     * The low 32 bits of the hash of each slot's key, the bits its home slot comes from: kept by the writer so that
-     * growing the table moves entries without reading and hashing their keys again (a cache miss each, in arena
-     * order), and compared before a key whose fingerprint matches is read. Readers never look at it.
+     * The slots of a table made here, two words each (word 0, then word 1); null if the table is mapped. Plain arrays,
+     * not heap buffers, for the writer's probes: an array element is one load, a buffer's several.
      */
-    final ByteBuffer hashes;
+    private final long[] words;
+    /**
+     * The low 32 bits of the hash of each slot's key, the bits its home slot comes from, for a table made here (null if
+     * mapped): kept by the writer so that growing the table moves entries without reading and hashing their keys
+     * again (a cache miss each, in arena order), and compared before a key whose fingerprint matches is read. Readers
+     * never look at it.
+     */
+    private final int[] hashWords;
+    /** The slots of a table mapped from an index file, {@value #SLOT_BYTES} bytes each; null if made here. */
+    private final ByteBuffer mappedSlots;
+    /** The hashes of a table mapped from an index file, 4 bytes each; null if made here. */
+    private final ByteBuffer mappedHashes;
     final int capacity;
     /** Entries and tombstones may take this many slots before a rebuild. */
     final int threshold;
@@ -66,12 +75,14 @@ final class KeyTable {
     /** The segment id of each handle, as of the last write to this table (see {@link SegmentHandles}). */
     long[] segments;
     /**
-     * The checks of {@link #slots} and {@link #hashes} when they are mapped from an index file (see
-     * {@link BlockChecks}), each block checked before it is first used; null for a table made here. Set by
-     * {@link IndexFile} before the table is used.
+     * The checks of the mapped slots and hashes (see {@link BlockChecks}), each block checked before it is first
+     * used; null for a table made here, and once every block is checked. Set by {@link IndexFile} before the table
+     * is used.
      */
     BlockChecks slotChecks;
     BlockChecks hashChecks;
+    /** Updates the writer has made to this table while it is mapped (see {@link KeyDirectory}). */
+    int mappedUpdates;
 
     // The writer's counts, carried over by a rebuild; readers read live only, under the sequence lock.
     int live;
@@ -80,27 +91,48 @@ final class KeyTable {
     /** Bytes of arena entries no slot refers to any more. */
     long garbageBytes;
 
+    /** An empty table of {@code capacity} slots, on the heap. */
     KeyTable(int capacity, KeyArena arena, long[] segments, long generation) {
-        this(IndexBuffers.allocate((long) SLOT_BYTES * capacity),
-                IndexBuffers.allocate((long) Integer.BYTES * capacity), arena, segments, generation);
+        this(new long[2 * capacity], new int[capacity], null, null, arena, segments, generation);
     }
 
-    /**
-     * A table over {@code slots} and {@code hashes} (of {@value #SLOT_BYTES} and 4 bytes a slot), which are empty, or
-     * filled by the caller before any use, or read from an index file.
-     */
-    KeyTable(ByteBuffer slots, ByteBuffer hashes, KeyArena arena, long[] segments, long generation) {
-        int capacity = hashes.capacity() / Integer.BYTES;
-        if (slots.capacity() != (long) SLOT_BYTES * capacity) {
-            throw new IllegalArgumentException(slots.capacity() + " bytes of slots for " + capacity + " hashes");
+    private KeyTable(long[] words, int[] hashWords, ByteBuffer mappedSlots, ByteBuffer mappedHashes, KeyArena arena,
+            long[] segments, long generation) {
+        int capacity = hashWords != null ? hashWords.length : mappedHashes.capacity() / Integer.BYTES;
+        long slotBytes = words != null ? (long) words.length * Long.BYTES : mappedSlots.capacity();
+        if (slotBytes != (long) SLOT_BYTES * capacity) {
+            throw new IllegalArgumentException(slotBytes + " bytes of slots for " + capacity + " hashes");
         }
+        this.words = words;
+        this.hashWords = hashWords;
+        this.mappedSlots = mappedSlots;
+        this.mappedHashes = mappedHashes;
         this.generation = generation;
-        this.slots = slots;
-        this.hashes = hashes;
         this.capacity = capacity;
         this.threshold = (int) (capacity * MAX_LOAD);
         this.arena = arena;
         this.segments = segments;
+    }
+
+    /**
+     * A table over {@code slots} and {@code hashes} (of {@value #SLOT_BYTES} and 4 bytes a slot, little-endian) mapped
+     * from an index file, which it reads and writes in place.
+     */
+    static KeyTable mapped(ByteBuffer slots, ByteBuffer hashes, KeyArena arena, long[] segments) {
+        return new KeyTable(null, null, slots, hashes, arena, segments, 0);
+    }
+
+    /** A table on the heap, its slots and hashes copied from {@code slots} and {@code hashes}, as {@link #mapped} takes. */
+    static KeyTable copied(ByteBuffer slots, ByteBuffer hashes, KeyArena arena, long[] segments) {
+        KeyTable table = new KeyTable(hashes.capacity() / Integer.BYTES, arena, segments, 0);
+        IndexBuffers.copy(slots, table.words);
+        IndexBuffers.copy(hashes, table.hashWords);
+        return table;
+    }
+
+    /** Whether the table's slots are mapped from an index file, rather than on the heap. */
+    boolean mapped() {
+        return words == null;
     }
 
     // ---------------------------------------------------------------------------------------------------- reads
@@ -440,23 +472,51 @@ final class KeyTable {
     }
 
     /**
-     * A copy of this table as it is now, arena and counts included, that later writes to this one leave as it is: for
-     * a checkpoint to write to the index file while the store goes on (see {@link KeyDirectory#snapshot}). It copies
-     * into the arrays of {@code room} where they are of the right size, and into new ones otherwise.
+     * A copy of this table as it is now, on the heap, arena and counts included, that later writes to this one leave
+     * as it is: for a checkpoint to write to the index file while the store goes on (see
+     * {@link KeyDirectory#snapshot}), and for a table mapped from an index file to be moved to the heap (see
+     * {@link KeyDirectory}). It copies into the arrays of {@code room} where they are of the right size (a null
+     * {@code room} has none), and into new ones otherwise. Its slot numbers are this table's: it is of the same
+     * generation.
      */
     KeyTable snapshot(KeyDirectory.SnapshotRoom room) {
         checkAll();
-        boolean fits = room.slots.capacity() == slots.capacity();
-        KeyTable copy = new KeyTable(fits ? room.slots : IndexBuffers.allocate(slots.capacity()),
-                fits ? room.hashes : IndexBuffers.allocate(hashes.capacity()), arena.copy(room.pages), segments,
-                generation);
-        copy.slots.put(0, slots, 0, slots.capacity());
-        copy.hashes.put(0, hashes, 0, hashes.capacity());
+        boolean fits = room != null && room.hashes.length == capacity;
+        KeyTable copy = new KeyTable(fits ? room.slots : new long[2 * capacity], fits ? room.hashes : new int[capacity],
+                null, null, arena.copy(room != null ? room.pages : new ByteBuffer[0]), segments, generation);
+        if (words != null) {
+            System.arraycopy(words, 0, copy.words, 0, words.length);
+            System.arraycopy(hashWords, 0, copy.hashWords, 0, capacity);
+        } else {
+            IndexBuffers.copy(mappedSlots, copy.words);
+            IndexBuffers.copy(mappedHashes, copy.hashWords);
+        }
         copy.live = live;
         copy.tombstones = tombstones;
         copy.expiring = expiring;
         copy.garbageBytes = garbageBytes;
         return copy;
+    }
+
+    /**
+     * Puts {@code n} words of the slots, from word {@code from} (word 0 of slot {@code s} is word {@code 2s}), at the
+     * position of {@code bytes}, little-endian as the index file holds them; the position stays.
+     */
+    void putSlotWords(ByteBuffer bytes, int from, int n) {
+        if (words != null) {
+            bytes.asLongBuffer().put(words, from, n);
+        } else {
+            bytes.put(bytes.position(), mappedSlots, from * Long.BYTES, n * Long.BYTES);
+        }
+    }
+
+    /** Puts {@code n} hashes, from slot {@code from}, at the position of {@code bytes}, as {@link #putSlotWords}. */
+    void putHashes(ByteBuffer bytes, int from, int n) {
+        if (hashWords != null) {
+            bytes.asIntBuffer().put(hashWords, from, n);
+        } else {
+            bytes.put(bytes.position(), mappedHashes, from * Integer.BYTES, n * Integer.BYTES);
+        }
     }
 
     /**
@@ -534,35 +594,64 @@ final class KeyTable {
         return offset << 32 | (expiry != NEVER ? EXPIRES : 0) | length;
     }
 
-    // Every use of a slot or a hash goes through these. Every use of a slot reads its word 0 first, which checks the
-    // slot's block if it is mapped and unchecked; a slot's two words are in one block (blocks are a multiple of 16
-    // bytes), so the others need not check again.
+    // Every use of a slot or a hash goes through these. A table is on the heap or mapped, never both: each accessor
+    // tries the arrays first, a branch the processor predicts, and which the compiler drops in a store that never
+    // opened from an index file. Every use of a mapped slot reads its word 0 first, which checks the slot's block if it
+    // is unchecked; a slot's two words are in one block (blocks are a multiple of 16 bytes), so the others need not
+    // check again.
 
     private long word0(int slot) {
+        long[] w = words;
+        if (w != null) {
+            return w[2 * slot];
+        }
         checkSlot(slot);
-        return (long) IndexBuffers.LONGS.get(slots, slot * SLOT_BYTES);
+        return (long) IndexBuffers.LONGS.get(mappedSlots, slot * SLOT_BYTES);
     }
 
     private long word1(int slot) {
-        return (long) IndexBuffers.LONGS.get(slots, slot * SLOT_BYTES + Long.BYTES);
+        long[] w = words;
+        if (w != null) {
+            return w[2 * slot + 1];
+        }
+        return (long) IndexBuffers.LONGS.get(mappedSlots, slot * SLOT_BYTES + Long.BYTES);
     }
 
     private void setWord0(int slot, long word) {
-        IndexBuffers.LONGS.set(slots, slot * SLOT_BYTES, word);
+        long[] w = words;
+        if (w != null) {
+            w[2 * slot] = word;
+        } else {
+            IndexBuffers.LONGS.set(mappedSlots, slot * SLOT_BYTES, word);
+        }
     }
 
     private void setWord1(int slot, long where) {
-        IndexBuffers.LONGS.set(slots, slot * SLOT_BYTES + Long.BYTES, where);
+        long[] w = words;
+        if (w != null) {
+            w[2 * slot + 1] = where;
+        } else {
+            IndexBuffers.LONGS.set(mappedSlots, slot * SLOT_BYTES + Long.BYTES, where);
+        }
     }
 
     private int hashAt(int slot) {
+        int[] h = hashWords;
+        if (h != null) {
+            return h[slot];
+        }
         checkHash(slot);
-        return (int) IndexBuffers.INTS.get(hashes, slot * Integer.BYTES);
+        return (int) IndexBuffers.INTS.get(mappedHashes, slot * Integer.BYTES);
     }
 
     private void setHash(int slot, int hash) {
-        checkHash(slot);
-        IndexBuffers.INTS.set(hashes, slot * Integer.BYTES, hash);
+        int[] h = hashWords;
+        if (h != null) {
+            h[slot] = hash;
+        } else {
+            checkHash(slot);
+            IndexBuffers.INTS.set(mappedHashes, slot * Integer.BYTES, hash);
+        }
     }
 
     private void checkSlot(int slot) {

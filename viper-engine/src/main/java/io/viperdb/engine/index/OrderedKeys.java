@@ -259,11 +259,23 @@ final class OrderedKeys {
      * key: the same entries, over the new arena.
      */
     void rebase(KeyArena arena) {
-        if (!maintained) {
+        if (!maintained || rebaseSaved(arena)) {
             return;
         }
         loaded();
         view = over(view, arena);
+    }
+
+    /**
+     * Rebases an order not read yet from the index file without reading it: its references name the same keys in
+     * {@code arena}, which it is read over when it is first used. Returns whether it was not read yet.
+     */
+    private synchronized boolean rebaseSaved(KeyArena arena) {
+        if (saved == null) {
+            return false;
+        }
+        view = new View(arena, new Run[0]);
+        return true;
     }
 
     /**

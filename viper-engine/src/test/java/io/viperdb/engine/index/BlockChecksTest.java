@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BlockChecksTest {
 
     private static final List<IndexFile.Extent> EXTENTS = List.of(new IndexFile.Extent(1, 1000, 500, 900, 7));
-    private static final int KEYS = 40_000;
+    static final int KEYS = 40_000;
     private static final int SLOTS = 2;
     private static final int ARENA = 4;
 
@@ -98,6 +98,8 @@ class BlockChecksTest {
         for (int round = 0; round < 20; round++) {
             // A fresh read each round: every block unchecked, so readers and the writer race to check them.
             KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
+            // Mapped throughout, however many updates: the race is between checks of mapped blocks.
+            loaded.stayMapped();
             java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic
                     .AtomicReference<>();
             java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
@@ -137,7 +139,7 @@ class BlockChecksTest {
         }
     }
 
-    private static Place moved(int i) {
+    static Place moved(int i) {
         return new Place(2, 200 + 40L * i, 40, RecordHeader.NO_EXPIRY);
     }
 
@@ -155,6 +157,11 @@ class BlockChecksTest {
     }
 
     private Path written() throws Exception {
+        return written(dir);
+    }
+
+    /** An index file in {@code dir} of {@link #KEYS} keys, each at {@link #place}. */
+    static Path written(Path dir) throws Exception {
         KeyDirectory index = new KeyDirectory();
         for (int i = 0; i < KEYS; i++) {
             index.put(key(i), place(i));
@@ -164,17 +171,17 @@ class BlockChecksTest {
         return file;
     }
 
-    private static void flip(Path file, long offset) throws Exception {
+    static void flip(Path file, long offset) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
         bytes[(int) offset] ^= 0x10;
         Files.write(file, bytes);
     }
 
-    private static byte[] key(int i) {
+    static byte[] key(int i) {
         return String.format("key-%08d", i).getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static Place place(int i) {
+    static Place place(int i) {
         return new Place(1, 100 + 40L * i, 40, RecordHeader.NO_EXPIRY);
     }
 }

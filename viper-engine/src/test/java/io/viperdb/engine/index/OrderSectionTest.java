@@ -124,7 +124,7 @@ class OrderSectionTest {
         return model;
     }
 
-    private static List<String> scan(KeyDirectory index) {
+    static List<String> scan(KeyDirectory index) {
         return keys(index.scan(KeyRange.all(), Direction.FORWARD), index);
     }
 

@@ -1,0 +1,129 @@
+package io.viperdb.engine.index;
+
+import static io.viperdb.engine.index.BlockChecksTest.KEYS;
+import static io.viperdb.engine.index.BlockChecksTest.key;
+import static io.viperdb.engine.index.BlockChecksTest.moved;
+import static io.viperdb.engine.index.BlockChecksTest.place;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.viperdb.CorruptStoreException;
+import io.viperdb.engine.io.FileAccess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A table mapped from an index file takes its first updates in place, and is moved to the heap once it has taken
+ * {@code capacity >>> HEAP_AFTER_SHIFT} of them, or before a replay or a batch that would take it past that: the same
+ * slots and generation, every entry exact, the order not read by the move, and nothing damaged copied.
+ */
+class HeapMoveTest {
+
+    private static final int ORDER = 6;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aMappedTableTakesItsFirstUpdatesInPlaceThenMovesToTheHeapWithTheSameSlots() throws Exception {
+        KeyDirectory loaded = IndexFile.read(FileAccess.real(), BlockChecksTest.written(dir), true).index();
+        KeyTable mapped = loaded.table();
+        assertTrue(mapped.mapped());
+        long inPlace = mapped.capacity >>> KeyDirectory.HEAP_AFTER_SHIFT;
+        List<Integer> slots = slots(loaded);
+        for (int i = 0; i < inPlace; i++) {
+            loaded.put(key(i), moved(i));
+        }
+        assertSame(mapped, loaded.table(), "still mapped after " + inPlace + " updates");
+        loaded.put(key((int) inPlace), moved((int) inPlace));
+        KeyTable heap = loaded.table();
+        assertFalse(heap.mapped(), "on the heap after one more");
+        assertEquals(mapped.generation, heap.generation, "slot numbers of a pass before the move stay good");
+        assertEquals(slots, slots(loaded));
+        for (int i = 0; i < KEYS; i++) {
+            assertEquals(i <= inPlace ? moved(i) : place(i), loaded.get(key(i)), "key " + i);
+        }
+        // The mapped table is never written again: a reader still holding it reads what it held at the move.
+        assertEquals(place(KEYS - 1), mapped.find(key(KEYS - 1), 0, key(KEYS - 1).length, KeyHash.of(key(KEYS - 1),
+                0, key(KEYS - 1).length)));
+        loaded.put(key(KEYS - 1), moved(KEYS - 1));
+        assertEquals(place(KEYS - 1), mapped.find(key(KEYS - 1), 0, key(KEYS - 1).length, KeyHash.of(key(KEYS - 1),
+                0, key(KEYS - 1).length)));
+        // And the heap table writes a file that reads back exactly.
+        Path again = dir.resolve("again.index");
+        IndexFile.write(FileAccess.real(), again, 4, List.of(new IndexFile.Extent(1, 1000, 500, 900, 7)), loaded,
+                false);
+        KeyDirectory reread = IndexFile.read(FileAccess.real(), again, true).index();
+        for (int i = 0; i < KEYS; i++) {
+            assertEquals(loaded.get(key(i)), reread.get(key(i)), "key " + i);
+        }
+    }
+
+    @Test
+    void aReplayOrABatchThatWouldTakeItPastItsUpdatesInPlaceMovesItFirst() throws Exception {
+        Path file = BlockChecksTest.written(dir);
+        KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
+        long inPlace = loaded.table().capacity >>> KeyDirectory.HEAP_AFTER_SHIFT;
+        loaded.expectUpdates(inPlace);
+        assertTrue(loaded.table().mapped(), "a replay of a few records stays in place");
+        loaded.expectUpdates(inPlace + 1);
+        assertFalse(loaded.table().mapped());
+
+        KeyDirectory batched = IndexFile.read(FileAccess.real(), file, true).index();
+        batched.reserve((int) inPlace + 1);
+        assertFalse(batched.table().mapped(), "moved before the batch, whose readers would wait for the move");
+    }
+
+    @Test
+    void theMoveDoesNotReadTheOrderWhichIsStillCheckedAtItsFirstUse() throws Exception {
+        Path file = BlockChecksTest.written(dir);
+        KeyDirectory sound = IndexFile.read(FileAccess.real(), file, true).index();
+        sound.expectUpdates(Long.MAX_VALUE);
+        assertFalse(sound.table().mapped());
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < KEYS; i++) {
+            expected.add(HexFormat.of().formatHex(key(i)));
+        }
+        assertEquals(expected, OrderSectionTest.scan(sound), "the order, read after the move, over the heap arena");
+
+        long[] order = OrderSectionTest.section(file, ORDER);
+        BlockChecksTest.flip(file, order[0] + 5);
+        KeyDirectory damaged = IndexFile.read(FileAccess.real(), file, true).index();
+        KeyTable mapped = damaged.table();
+        damaged.expectUpdates(Long.MAX_VALUE);
+        assertNotSame(mapped, damaged.table(), "moved without reading the damaged order");
+        assertThrows(CorruptStoreException.class, () -> OrderSectionTest.scan(damaged));
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void aDamagedBlockFailsTheMoveAndNothingIsCopied() throws Exception {
+        Path file = BlockChecksTest.written(dir);
+        long[] arena = OrderSectionTest.section(file, 4);
+        BlockChecksTest.flip(file, arena[0] + 10);
+        KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
+        KeyTable mapped = loaded.table();
+        CorruptStoreException found = assertThrows(CorruptStoreException.class,
+                () -> loaded.expectUpdates(Long.MAX_VALUE));
+        assertEquals(arena[0], found.offset());
+        assertSame(mapped, loaded.table());
+        assertFalse(Files.exists(file), "deleted, so that the next open rebuilds the index from the logs");
+    }
+
+    /** The slot of every key, in key order, from a pass over the places. */
+    private static List<Integer> slots(KeyDirectory index) {
+        Integer[] slots = new Integer[KEYS];
+        // Key i is at 100 + 40 i in segment 1 (place), or at 200 + 40 i in segment 2 (moved).
+        index.forEachPlace((place, slot) -> slots[(int) ((place.offset() - 100 * place.segment()) / 40)] = slot);
+        return List.of(slots);
+    }
+}
