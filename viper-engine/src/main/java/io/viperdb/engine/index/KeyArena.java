@@ -90,6 +90,11 @@ final class KeyArena {
     private int pageCount;
     private int tail = PAGE_SIZE;
     private long usedBytes;
+    /**
+     * Entries below this reference are shared with a table the writer no longer writes (see {@link #freeze}): their
+     * expiry is never rewritten in place, so that a reader of that table reads each of them as it was.
+     */
+    private long frozenEnd;
 
     /** An empty arena. */
     KeyArena() {
@@ -144,6 +149,19 @@ final class KeyArena {
         copy.tail = tail;
         copy.usedBytes = usedBytes;
         return copy;
+    }
+
+    /**
+     * Freezes the entries there are now: this arena goes on taking entries for a new table while readers of the old
+     * one read it too, and {@link #rewritable} tells the writer which entries it may no longer rewrite.
+     */
+    void freeze() {
+        frozenEnd = pageCount == 0 ? 0 : ((long) (pageCount - 1) << PAGE_SHIFT) | tail;
+    }
+
+    /** Whether the entry {@code ref}'s expiry may be rewritten in place: it is not {@linkplain #freeze frozen}. */
+    boolean rewritable(long ref) {
+        return ref >= frozenEnd;
     }
 
     /** The pages as they are now, for a reader to check references against. */

@@ -678,14 +678,12 @@ public final class KeyDirectory {
     }
 
     /**
-     * Replaces a table mapped from an index file with a copy of it on the heap, arena included: same slots, same
-     * generation, so that the slot numbers of a {@link #forEachPlace} pass stay good. Readers go on reading the
-     * mapped table meanwhile, which is never written again.
+     * Replaces a table mapped from an index file with a copy of it on the heap (see {@link KeyTable#onHeap}): same
+     * slots, same generation, so that the slot numbers of a {@link #forEachPlace} pass stay good, and the same arena,
+     * so that the order stays as it is. Readers go on reading the mapped table meanwhile, which is never written again.
      */
     private void moveToHeap() {
-        KeyTable heap = table.snapshot(null);
-        table = heap;
-        order.rebase(heap.arena);
+        table = table.onHeap();
     }
 
     /**

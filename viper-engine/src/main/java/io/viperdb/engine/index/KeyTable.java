@@ -357,7 +357,8 @@ final class KeyTable {
      * Points the entry in slot {@code slot} at the record of {@code length} bytes at {@code offset} in segment
      * {@code segment}, expiring at {@code expiry}. Inside a write.
      *
-     * @return the key's new arena reference if its entry had to move (to make room for an expiry), else -1
+     * @return the key's new arena reference if its entry had to move (to make room for an expiry, or to leave a
+     *     {@linkplain KeyArena#freeze frozen} one as it was), else -1
      */
     long update(int slot, long segment, long offset, int length, long expiry, SegmentHandles handles) {
         long word = word0(slot);
@@ -368,13 +369,14 @@ final class KeyTable {
         int keyLength = KeyArena.keyLength(header);
         long oldExpiry = KeyArena.hasExpiryField(header) ? KeyArena.expiry(page, entryOffset, keyLength) : NEVER;
         long old = ref;
-        if (KeyArena.hasExpiryField(header)) {
+        if (KeyArena.hasExpiryField(header) && arena.rewritable(ref)) {
             arena.setExpiry(ref, keyLength, expiry);
-        } else if (expiry != NEVER) {
-            // No field for an expiry: a new entry that has one; the old one is garbage until the next rebuild.
-            long moved = arena.allocate(keyLength, true, expiry);
+        } else if (expiry != oldExpiry) {
+            // No field for an expiry, or one a reader of an older table may read: a new entry with the new expiry;
+            // the old one is garbage until the next rebuild.
+            long moved = arena.allocate(keyLength, expiry != NEVER, expiry);
             arena.page(moved).put(KeyArena.keyStart(moved), page, entryOffset + KeyArena.HEADER, keyLength);
-            garbageBytes += KeyArena.entrySize(keyLength, false);
+            garbageBytes += KeyArena.entrySize(keyLength, KeyArena.hasExpiryField(header));
             ref = moved;
         }
         int handle = handles.acquire(segment);
@@ -474,16 +476,14 @@ final class KeyTable {
     /**
      * A copy of this table as it is now, on the heap, arena and counts included, that later writes to this one leave
      * as it is: for a checkpoint to write to the index file while the store goes on (see
-     * {@link KeyDirectory#snapshot}), and for a table mapped from an index file to be moved to the heap (see
-     * {@link KeyDirectory}). It copies into the arrays of {@code room} where they are of the right size (a null
-     * {@code room} has none), and into new ones otherwise. Its slot numbers are this table's: it is of the same
-     * generation.
+     * {@link KeyDirectory#snapshot}). It copies into the arrays of {@code room} where they are of the right size, and
+     * into new ones otherwise.
      */
     KeyTable snapshot(KeyDirectory.SnapshotRoom room) {
         checkAll();
-        boolean fits = room != null && room.hashes.length == capacity;
+        boolean fits = room.hashes.length == capacity;
         KeyTable copy = new KeyTable(fits ? room.slots : new long[2 * capacity], fits ? room.hashes : new int[capacity],
-                null, null, arena.copy(room != null ? room.pages : new ByteBuffer[0]), segments, generation);
+                null, null, arena.copy(room.pages), segments, generation);
         if (words != null) {
             System.arraycopy(words, 0, copy.words, 0, words.length);
             System.arraycopy(hashWords, 0, copy.hashWords, 0, capacity);
@@ -491,6 +491,29 @@ final class KeyTable {
             IndexBuffers.copy(mappedSlots, copy.words);
             IndexBuffers.copy(mappedHashes, copy.hashWords);
         }
+        copy.live = live;
+        copy.tombstones = tombstones;
+        copy.expiring = expiring;
+        copy.garbageBytes = garbageBytes;
+        return copy;
+    }
+
+    /**
+     * A copy of this table, which is mapped from an index file, on the heap: its slots and hashes checked and copied,
+     * its arena shared and {@linkplain KeyArena#freeze frozen}, so that this table, which the writer no longer writes,
+     * reads on as it was. Of the same generation: its slot numbers are this table's.
+     */
+    KeyTable onHeap() {
+        if (slotChecks != null) {
+            slotChecks.checkAll();
+        }
+        if (hashChecks != null) {
+            hashChecks.checkAll();
+        }
+        KeyTable copy = new KeyTable(capacity, arena, segments, generation);
+        IndexBuffers.copy(mappedSlots, copy.words);
+        IndexBuffers.copy(mappedHashes, copy.hashWords);
+        arena.freeze();
         copy.live = live;
         copy.tombstones = tombstones;
         copy.expiring = expiring;

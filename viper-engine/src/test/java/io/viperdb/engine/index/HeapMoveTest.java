@@ -69,6 +69,34 @@ class HeapMoveTest {
     }
 
     @Test
+    void theMovedTableLeavesTheExpiriesTheMappedOneReadsAsTheyWere() throws Exception {
+        KeyDirectory index = new KeyDirectory();
+        for (int i = 0; i < KEYS; i++) {
+            index.put(key(i), expiring(i, 1_000));
+        }
+        Path file = dir.resolve("viper.index");
+        IndexFile.write(FileAccess.real(), file, 3, List.of(new IndexFile.Extent(1, 1000, 500, 900, 7)), index, false);
+        KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
+        KeyTable mapped = loaded.table();
+        loaded.expectUpdates(Long.MAX_VALUE);
+        for (int i = 0; i < KEYS; i += 2) {
+            loaded.put(key(i), expiring(i, 2_000));
+        }
+        for (int i = 0; i < KEYS; i++) {
+            assertEquals(expiring(i, i % 2 == 0 ? 2_000 : 1_000), loaded.get(key(i)), "key " + i);
+            byte[] key = key(i);
+            assertEquals(expiring(i, 1_000), mapped.find(key, 0, key.length, KeyHash.of(key, 0, key.length)),
+                    "a reader of the mapped table reads key " + i + " as it was at the move");
+        }
+        assertEquals(KEYS, loaded.liveCount(500));
+        assertEquals(KEYS / 2, loaded.liveCount(1_500), "the keys put again with a later expiry");
+    }
+
+    private static Place expiring(int i, long expiry) {
+        return new Place(1, 100 + 40L * i, 40, expiry);
+    }
+
+    @Test
     void aReplayOrABatchThatWouldTakeItPastItsUpdatesInPlaceMovesItFirst() throws Exception {
         Path file = BlockChecksTest.written(dir);
         KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
@@ -106,17 +134,34 @@ class HeapMoveTest {
     }
 
     @Test
-    void aDamagedBlockFailsTheMoveAndNothingIsCopied() throws Exception {
+    void aDamagedSlotBlockFailsTheMoveAndNothingIsCopied() throws Exception {
         Path file = BlockChecksTest.written(dir);
-        long[] arena = OrderSectionTest.section(file, 4);
-        BlockChecksTest.flip(file, arena[0] + 10);
+        long[] slots = OrderSectionTest.section(file, 2);
+        BlockChecksTest.flip(file, slots[0] + slots[1] - 5);
         KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
         KeyTable mapped = loaded.table();
         CorruptStoreException found = assertThrows(CorruptStoreException.class,
                 () -> loaded.expectUpdates(Long.MAX_VALUE));
-        assertEquals(arena[0], found.offset());
+        assertEquals(slots[0] + (slots[1] - 5) / BlockChecks.BLOCK_SIZE * BlockChecks.BLOCK_SIZE, found.offset());
         assertSame(mapped, loaded.table());
         assertFalse(Files.exists(file), "deleted, so that the next open rebuilds the index from the logs");
+    }
+
+    @Test
+    void theSharedArenaIsStillCheckedAsItIsUsedAfterTheMove() throws Exception {
+        Path file = BlockChecksTest.written(dir);
+        long[] arena = OrderSectionTest.section(file, 4);
+        BlockChecksTest.flip(file, arena[0] + 10);
+        KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
+        loaded.expectUpdates(Long.MAX_VALUE);
+        assertFalse(loaded.table().mapped(), "the move copies the slots and hashes, not the arena");
+        CorruptStoreException found = assertThrows(CorruptStoreException.class, () -> {
+            for (int i = 0; i < KEYS; i++) {
+                assertEquals(place(i), loaded.get(key(i)));
+            }
+        });
+        assertEquals(arena[0], found.offset());
+        assertFalse(Files.exists(file));
     }
 
     /** The slot of every key, in key order, from a pass over the places. */

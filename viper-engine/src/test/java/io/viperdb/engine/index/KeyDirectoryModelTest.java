@@ -4,19 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.QuickTheory.qt;
 
 import io.viperdb.engine.format.RecordHeader;
+import io.viperdb.engine.io.FileAccess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.quicktheories.generators.SourceDSL;
 
 /**
  * Random sequences of puts and removes (as the store makes them and as replayed from the middle of an array),
- * conditional removes, batches, reservations and trims agree with a {@code HashMap} at every step, through the rebuilds they cause. Each operation
- * is one random int, so QuickTheories shrinks a failing sequence to a short one and prints its seed.
+ * conditional removes, batches, reservations and trims, and the index written to an index file and mapped back from it,
+ * agree with a {@code HashMap} at every step, through the rebuilds they cause and the moves of a mapped table to the
+ * heap. Each operation is one random int, so QuickTheories shrinks a failing sequence to a short one and prints its
+ * seed.
  */
 class KeyDirectoryModelTest {
 
@@ -39,6 +46,9 @@ class KeyDirectoryModelTest {
                         .ofSizeBetween(0, 1500))
                 .checkAssert(KeyDirectoryModelTest::check);
     }
+
+    @TempDir
+    static Path files;
 
     private static void check(List<Integer> operations) {
         KeyDirectory index = new KeyDirectory();
@@ -89,12 +99,19 @@ class KeyDirectoryModelTest {
                     index.reserve(size);
                     long version = index.version();
                     Place[][] previous = new Place[1][];
-                    index.applyAtomically(() -> previous[0] = index.putAll(keys, places));
+                    KeyDirectory batched = index;
+                    index.applyAtomically(() -> previous[0] = batched.putAll(keys, places));
                     assertEquals(version + 2, index.version(), step);
                     assertEquals(Arrays.asList(expected), Arrays.asList(previous[0]), step + " after " + before);
                 }
                 case 11 -> index.reserve((r >>> 4) % 2000);
                 case 12 -> index.trim();
+                case 13 -> {
+                    // One step in eight of this kind: a write and a mapping cost more than the rest.
+                    if ((r >>> 4) % 8 == 0) {
+                        index = writtenAndMapped(index);
+                    }
+                }
                 default -> {
                     assertEquals(model.get(key), index.get(keyBytes), step);
                     assertEquals(model.get(key), readAsTheStore(index, key, model), step);
@@ -149,6 +166,20 @@ class KeyDirectoryModelTest {
     }
 
     /** A place from random bits: one of four segments, an offset, a length, an expiry one time in four. */
+    /**
+     * {@code index} written to an index file and mapped back from it, as a store's open does: a table of a thousand
+     * slots or more (after a reservation) takes its first updates in place before it moves to the heap.
+     */
+    private static KeyDirectory writtenAndMapped(KeyDirectory index) {
+        try {
+            Path file = files.resolve("viper.index");
+            IndexFile.write(FileAccess.real(), file, 1, List.of(new IndexFile.Extent(1, 10, 10, 0, 0)), index, false);
+            return IndexFile.read(FileAccess.real(), file, true).index();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static Place place(int bits) {
         long expiry = (bits & 3) == 0 ? (bits >>> 2) % 100_000 : RecordHeader.NO_EXPIRY;
         return new Place(1 + ((bits >>> 2) & 3), (bits >>> 4) % 5000 + 20L, 27 + (bits >>> 6) % 300, expiry);
