@@ -75,9 +75,9 @@ final class KeyTable {
     /** The segment id of each handle, as of the last write to this table (see {@link SegmentHandles}). */
     long[] segments;
     /**
-     * The checks of the mapped slots and hashes (see {@link BlockChecks}), each block checked before it is first
-     * used; null for a table made here, and once every block is checked. Set by {@link IndexFile} before the table
-     * is used.
+     * The checks of the slots and hashes of a table mapped from an index file, or copied from one to the heap (see
+     * {@link BlockChecks}), each block checked before it is first used; null for a table made here, and once every
+     * block is checked. Set by {@link IndexFile} before the table is used.
      */
     BlockChecks slotChecks;
     BlockChecks hashChecks;
@@ -499,20 +499,18 @@ final class KeyTable {
     }
 
     /**
-     * A copy of this table, which is mapped from an index file, on the heap: its slots and hashes checked and copied,
-     * its arena shared and {@linkplain KeyArena#freeze frozen}, so that this table, which the writer no longer writes,
-     * reads on as it was. Of the same generation: its slot numbers are this table's.
+     * A copy of this table, which is mapped from an index file, on the heap: its slots and hashes copied, each block
+     * still checked at its first use; its arena shared and {@linkplain KeyArena#freeze frozen}, so that this table,
+     * which the writer no longer writes, reads on as it was. Of the same generation: its slot numbers are this table's.
      */
     KeyTable onHeap() {
-        if (slotChecks != null) {
-            slotChecks.checkAll();
-        }
-        if (hashChecks != null) {
-            hashChecks.checkAll();
-        }
         KeyTable copy = new KeyTable(capacity, arena, segments, generation);
         IndexBuffers.copy(mappedSlots, copy.words);
         IndexBuffers.copy(mappedHashes, copy.hashWords);
+        // Copied unchecked, and checked as they are used, like the mapping: each copied block is checked against the
+        // mapped block it was copied from, which the writer changed only after a check, and never changes again.
+        copy.slotChecks = slotChecks;
+        copy.hashChecks = hashChecks;
         arena.freeze();
         copy.live = live;
         copy.tombstones = tombstones;
@@ -619,16 +617,16 @@ final class KeyTable {
 
     // Every use of a slot or a hash goes through these. A table is on the heap or mapped, never both: each accessor
     // tries the arrays first, a branch the processor predicts, and which the compiler drops in a store that never
-    // opened from an index file. Every use of a mapped slot reads its word 0 first, which checks the slot's block if it
-    // is unchecked; a slot's two words are in one block (blocks are a multiple of 16 bytes), so the others need not
-    // check again.
+    // opened from an index file. Every use of a slot reads its word 0 first, which checks the slot's block if the
+    // table came from an index file and the block is unchecked; a slot's two words are in one block (blocks are a
+    // multiple of 16 bytes), so the others need not check again.
 
     private long word0(int slot) {
+        checkSlot(slot);
         long[] w = words;
         if (w != null) {
             return w[2 * slot];
         }
-        checkSlot(slot);
         return (long) IndexBuffers.LONGS.get(mappedSlots, slot * SLOT_BYTES);
     }
 
@@ -659,20 +657,20 @@ final class KeyTable {
     }
 
     private int hashAt(int slot) {
+        checkHash(slot);
         int[] h = hashWords;
         if (h != null) {
             return h[slot];
         }
-        checkHash(slot);
         return (int) IndexBuffers.INTS.get(mappedHashes, slot * Integer.BYTES);
     }
 
     private void setHash(int slot, int hash) {
+        checkHash(slot);
         int[] h = hashWords;
         if (h != null) {
             h[slot] = hash;
         } else {
-            checkHash(slot);
             IndexBuffers.INTS.set(mappedHashes, slot * Integer.BYTES, hash);
         }
     }

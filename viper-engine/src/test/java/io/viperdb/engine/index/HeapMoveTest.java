@@ -6,6 +6,7 @@ import static io.viperdb.engine.index.BlockChecksTest.moved;
 import static io.viperdb.engine.index.BlockChecksTest.place;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A table mapped from an index file takes its first updates in place, and is moved to the heap once it has taken
  * {@code capacity >>> HEAP_AFTER_SHIFT} of them, or before a replay or a batch that would take it past that: the same
- * slots and generation, every entry exact, the order not read by the move, and nothing damaged copied.
+ * slots and generation, every entry exact, the arena shared and the order not read by the move, and every block still
+ * checked at its first use.
  */
 class HeapMoveTest {
 
@@ -134,17 +136,26 @@ class HeapMoveTest {
     }
 
     @Test
-    void aDamagedSlotBlockFailsTheMoveAndNothingIsCopied() throws Exception {
+    void aDamagedSlotBlockCopiedByTheMoveIsFoundByItsFirstUseAfterIt() throws Exception {
         Path file = BlockChecksTest.written(dir);
         long[] slots = OrderSectionTest.section(file, 2);
-        BlockChecksTest.flip(file, slots[0] + slots[1] - 5);
+        long damaged = slots[0] + slots[1] - 5;
+        BlockChecksTest.flip(file, damaged);
         KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
-        KeyTable mapped = loaded.table();
-        CorruptStoreException found = assertThrows(CorruptStoreException.class,
-                () -> loaded.expectUpdates(Long.MAX_VALUE));
-        assertEquals(slots[0] + (slots[1] - 5) / BlockChecks.BLOCK_SIZE * BlockChecks.BLOCK_SIZE, found.offset());
-        assertSame(mapped, loaded.table());
+        loaded.expectUpdates(Long.MAX_VALUE);
+        assertFalse(loaded.table().mapped());
+        assertNotNull(loaded.table().slotChecks, "the copy is checked as it is used, as the mapping was");
+        CorruptStoreException found = assertThrows(CorruptStoreException.class, () -> {
+            for (int i = 0; i < KEYS; i++) {
+                assertEquals(place(i), loaded.get(key(i)));
+            }
+        });
+        assertEquals(slots[0] + (damaged - slots[0]) / BlockChecks.BLOCK_SIZE * BlockChecks.BLOCK_SIZE, found.offset());
         assertFalse(Files.exists(file), "deleted, so that the next open rebuilds the index from the logs");
+        Path other = dir.resolve("other.index");
+        assertThrows(CorruptStoreException.class, () -> IndexFile.write(FileAccess.real(), other, 4,
+                List.of(new IndexFile.Extent(1, 1000, 500, 900, 7)), loaded, false), "nor written to another file");
+        assertFalse(Files.exists(other));
     }
 
     @Test
@@ -154,7 +165,7 @@ class HeapMoveTest {
         BlockChecksTest.flip(file, arena[0] + 10);
         KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
         loaded.expectUpdates(Long.MAX_VALUE);
-        assertFalse(loaded.table().mapped(), "the move copies the slots and hashes, not the arena");
+        assertFalse(loaded.table().mapped(), "the move copies the slots and hashes, and shares the arena");
         CorruptStoreException found = assertThrows(CorruptStoreException.class, () -> {
             for (int i = 0; i < KEYS; i++) {
                 assertEquals(place(i), loaded.get(key(i)));
