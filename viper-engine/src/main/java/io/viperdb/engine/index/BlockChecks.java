@@ -18,7 +18,9 @@ import java.util.zip.CRC32C;
  * <p>A block is checked before its bytes are used: a reader before it follows a slot or reads a key, the writer
  * before it changes one (so a block the writer has changed is always one that was checked). Two threads may check
  * the same block at once; each finds the same bytes, unless the writer has meanwhile checked it and begun to change
- * it, which the check tells by reading the block's bit again after a mismatch.
+ * it, which the check tells by reading the block's bit again after a mismatch. A table the writer has copied from the
+ * mapping to the heap (see {@link KeyTable#onHeap}) keeps these checks: a block of the copy is checked against the
+ * mapped block it was copied from, which nothing changes after the copy.
  *
  * <p>A block that fails its check means the file was damaged after it was written. The index is a cache of the logs,
  * so nothing is lost: the file is deleted, so that the next open rebuilds the index from the logs, and the operation
