@@ -157,22 +157,20 @@ public final class KeyLog {
 
     private static Replay replay(Source source, long size, Path path, long segmentId, long from,
             HintVisitor visitor) {
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(FileHeader.SIZE, Math.min(size, READ_CHUNK)));
-        long bufferStart = 0;
-        source.readFully(buffer, 0);
-        buffer.flip();
-        buffer.limit((int) Math.min(buffer.limit(), size));
-        if (!headerNames(buffer, path, segmentId)) {
+        ByteBuffer header = ByteBuffer.allocate(FileHeader.SIZE);
+        source.readFully(header, 0);
+        header.flip();
+        header.limit((int) Math.min(header.limit(), size));
+        if (!headerNames(header, path, segmentId)) {
             return new Replay(0, Outcome.NO_HEADER);
         }
-        int position = FileHeader.SIZE;
-        if (from > FileHeader.SIZE) {
-            bufferStart = from;
-            position = 0;
-            buffer.clear().limit((int) Math.max(0, Math.min(buffer.capacity(), size - from)));
-            source.readFully(buffer, from);
-            buffer.flip();
-        }
+        // The buffer holds what there is to read, up to a chunk: an open from the index file, which reads only the
+        // hints past what it covers (usually none), must not pay for a chunk it does not use.
+        long bufferStart = Math.max(from, FileHeader.SIZE);
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(0, Math.min(size - bufferStart, READ_CHUNK)));
+        source.readFully(buffer, bufferStart);
+        buffer.flip();
+        int position = 0;
         while (true) {
             int length = HintRecord.inspect(buffer, position, buffer.limit());
             if (RecordVerdict.isIncomplete(length) && bufferStart + buffer.limit() < size) {

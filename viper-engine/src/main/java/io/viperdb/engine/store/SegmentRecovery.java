@@ -15,6 +15,7 @@ import io.viperdb.engine.log.SyncMarkFile;
 import io.viperdb.engine.log.ValueLog;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -71,8 +72,66 @@ final class SegmentRecovery {
                     "the value log does not hold, ending at offset " + extent.valueLogEnd()
                             + ", the record the index file names as the last it covers");
         }
+        if (nothingPastCoverage(segment, extent)) {
+            return keepAsCovered(segment, extent, last, readOnly, mark, marks);
+        }
         return replay(segment, new SegmentReplay.From(extent.valueLogEnd(), extent.keyLogEnd(), extent.lastRecord()),
                 extent.valueLogEnd(), last, readOnly, keyDirectory, nowMillis, mark, marks);
+    }
+
+    /**
+     * Whether both logs of {@code segment} end exactly where {@code extent}, the index file's coverage of it, says:
+     * then a replay past the coverage (rule 11) would read nothing, as after a clean close.
+     */
+    private static boolean nothingPastCoverage(Segment segment, IndexFile.Extent extent) {
+        return segment.values().mappedForRecovery().limit() == extent.valueLogEnd()
+                && segment.keys().end() == extent.keyLogEnd();
+    }
+
+    /**
+     * Rule 11 with nothing to replay: carries out what a replay past the coverage decides when the logs end where it
+     * does (see {@link #nothingPastCoverage}), without one: the key log's header is checked, the sync mark confirmed
+     * if the value log holds what it names, and the segment sealed or made ready for appends, every record of it
+     * kept. A replay would change nothing more; skipping it saves what a replay costs to set up, the buffers of the
+     * index's updates among it (most of what is left of an open after a clean close).
+     *
+     * @throws CorruptStoreException if the key log's file header is damaged (the caller rebuilds the index from the
+     *     logs, which rebuilds the key log)
+     */
+    private static Segment keepAsCovered(Segment segment, IndexFile.Extent extent, boolean last, boolean readOnly,
+            SyncMark mark, SyncMarkFile marks) {
+        try {
+            KeyLog.Replay hints = segment.keys().replay(segment.id(), extent.keyLogEnd(), (hint, start, length, at) -> {
+                throw new IllegalStateException("the key log of " + segment + " holds a hint past its end");
+            });
+            if (hints.outcome() == KeyLog.Outcome.NO_HEADER) {
+                throw new CorruptStoreException(segment.keys().file(), 0, "the key log's file header is damaged");
+            }
+            confirmMark(segment, mark, marks);
+            SegmentReplay.Replayed replayed = new SegmentReplay.Replayed((int) extent.valueLogEnd(), hints,
+                    extent.keyLogEnd(), extent.valueLogEnd(), List.of(), extent.lastRecord());
+            if (readOnly) {
+                stopAt(segment, replayed);
+            } else {
+                keep(segment, last, replayed);
+            }
+            return segment;
+        } catch (RuntimeException e) {
+            segment.abandon();
+            throw e;
+        }
+    }
+
+    /**
+     * Where records of the last segment start being checked (see {@link #syncedEnd}), after telling {@code marks} that
+     * {@code mark} holds if the value log holds what it names.
+     */
+    private static long confirmMark(Segment segment, SyncMark mark, SyncMarkFile marks) {
+        long syncedEnd = syncedEnd(segment, mark);
+        if (mark != null && syncedEnd == mark.syncedEnd()) {
+            marks.confirmed(mark);
+        }
+        return syncedEnd;
     }
 
     /**
@@ -84,11 +143,8 @@ final class SegmentRecovery {
         KeyLog keys = segment.keys();
         KeyReplay updates = null;
         try {
-            long syncedEnd = syncedEnd(segment, mark);
+            long syncedEnd = confirmMark(segment, mark, marks);
             updates = new KeyReplay(keyDirectory, segment.id(), keys.end() - from.keyLogEnd());
-            if (mark != null && syncedEnd == mark.syncedEnd()) {
-                marks.confirmed(mark);
-            }
             SegmentReplay.Replayed replayed = new SegmentReplay(segment, from, last, readOnly,
                     Math.max(syncedEnd, durableEnd), nowMillis, updates).run();
             updates.finish();

@@ -58,10 +58,13 @@ public final class StoreOpener {
         // Settle the codec of a new store now, so that an unknown codec leaves no directory behind.
         ValueCodec<?> forNewStore = requested != null || Files.exists(files.manifest()) ? requested
                 : ValueCodecs.named(DEFAULT_CODEC);
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new StoreIOException(directory, "creating the store directory", e);
+        // Only if it is missing: given one that exists, Files.createDirectories fails to create it and catches that.
+        if (!Files.isDirectory(directory)) {
+            try {
+                Files.createDirectories(directory);
+            } catch (IOException e) {
+                throw new StoreIOException(directory, "creating the store directory", e);
+            }
         }
         StoreLock lock = StoreLock.acquire(files);
         try {

@@ -14,6 +14,7 @@ import io.viperdb.KeyValueStore;
 import io.viperdb.StoreOptions;
 import io.viperdb.VerifyReport;
 import io.viperdb.WriteBatch;
+import io.viperdb.engine.format.FileHeader;
 import io.viperdb.engine.index.Entry;
 import io.viperdb.engine.index.IndexFile;
 import io.viperdb.engine.index.Place;
@@ -186,6 +187,25 @@ class IndexFileTest {
         });
         entries(dir, true);
         assertHolds(dir, model);
+    }
+
+    @Test
+    void rule11_anIndexFileThatCoversTheLogsToTheirEndsIsUsedOnlyIfTheLastKeyLogsHeaderIsSound() {
+        Path dir = root.resolve("store");
+        Map<String, String> model = fill(dir);
+        // After a clean close the logs end where the index file says: an open has nothing to replay past it.
+        entries(dir, true);
+        StoreDirectory files = new StoreDirectory(dir, FileAccess.real());
+        List<Long> listed = files.readManifest().segmentIds();
+        Path keyLog = files.keyLog(listed.get(listed.size() - 1));
+        byte[] sound = StoreFiles.read(keyLog);
+        byte[] damaged = sound.clone();
+        damaged[FileHeader.ID_OFFSET + 3] ^= 0x01;
+        StoreFiles.write(keyLog, damaged);
+
+        entries(dir, false);
+        assertHolds(dir, model);
+        assertArrayEquals(sound, StoreFiles.read(keyLog), "the writable open rebuilt the key log");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.viperdb.StoreLockedException;
 import io.viperdb.StoreOptions;
 import io.viperdb.UnknownCodecException;
 import io.viperdb.ViperException;
+import io.viperdb.engine.log.StoreDirectory;
 import io.viperdb.engine.testing.StoreFiles;
 import io.viperdb.engine.testing.TextCodec;
 import io.viperdb.spi.ValueCodec;
@@ -170,6 +171,19 @@ class KeyValueStoreTest {
         }
         try (KeyValueStore<String> again = open()) {
             assertEquals("v2", again.get("k2"));
+        }
+    }
+
+    @Test
+    void aWriterLeavesItsPidAloneInTheLockFileWhateverTheFileHeldBefore() throws Exception {
+        Path lockFile = dir.resolve(StoreDirectory.LOCK);
+        String pid = ProcessHandle.current().pid() + "\n";
+        for (String before : List.of("123456789012345678\n", "7\n", pid, "")) {
+            Files.createDirectories(dir);
+            Files.writeString(lockFile, before);
+            try (KeyValueStore<String> store = open()) {
+                assertEquals(pid, Files.readString(lockFile), "after " + before.trim());
+            }
         }
     }
 

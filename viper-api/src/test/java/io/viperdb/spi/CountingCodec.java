@@ -1,0 +1,36 @@
+package io.viperdb.spi;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A codec that counts how often it is made, for {@link ValueCodecsTest}, which loads it into a class loader of its own
+ * (so each loader's copy has its own count) and offers it there as a service.
+ */
+public final class CountingCodec implements ValueCodec<byte[]> {
+
+    /** How many instances of this copy of the class were made. */
+    public static final AtomicInteger MADE = new AtomicInteger();
+
+    /** Counts the instance; {@link java.util.ServiceLoader} calls this. */
+    public CountingCodec() {
+        MADE.incrementAndGet();
+    }
+
+    @Override
+    public String name() {
+        return "counting";
+    }
+
+    @Override
+    public byte[] encode(byte[] value) {
+        return value;
+    }
+
+    @Override
+    public byte[] decode(ByteBuffer bytes) {
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(bytes.position(), copy);
+        return copy;
+    }
+}
