@@ -401,8 +401,8 @@ public final class IndexFile {
         }
 
         /**
-         * The arena's pages, checked: the full ones mapped (slices of mappings of at most {@link #MAP_PAGES} pages,
-         * as a buffer holds less than 2 GiB), the last one copied to a page of its own, which takes the appends.
+         * The arena's pages: the full ones mapped (slices of mappings of at most {@link #MAP_PAGES} pages, as a buffer
+         * holds less than 2 GiB), the last one mapped as far as it is used, and checked now.
          */
         private KeyArena arena(int pageCount, int tail, long usedBytes, int[] blockCrcs) throws IOException {
             ByteBuffer[] pages = new ByteBuffer[Math.max(4, Integer.highestOneBit(Math.max(1, pageCount)) * 2)];
@@ -432,16 +432,16 @@ public final class IndexFile {
                 }
             }
             if (pageCount > 0) {
-                // The last page, copied: it takes the appends, and is checked now.
-                ByteBuffer last = IndexBuffers.allocate(KeyArena.PAGE_SIZE);
+                // The last page, as long as its entries and checked now: the arena makes it a whole page of its own
+                // when it first appends to it.
                 long at = offsets[ARENA] + (long) mapped * KeyArena.PAGE_SIZE;
-                readFully(last.duplicate().limit(tail), at);
+                ByteBuffer last = map(at, tail, true);
                 if (blockCrcs == null) {
-                    crc.update(last.duplicate().limit(tail));
+                    crc.update(last.duplicate());
                 } else {
                     int from = arenaCrcs + mapped * perPage;
-                    new BlockChecks(access, file, at, last.slice(0, tail),
-                            Arrays.copyOfRange(blockCrcs, from, blockCrcs.length)).checkAll();
+                    new BlockChecks(access, file, at, last, Arrays.copyOfRange(blockCrcs, from, blockCrcs.length))
+                            .checkAll();
                 }
                 pages[mapped] = last;
             }

@@ -95,6 +95,8 @@ final class KeyArena {
      * expiry is never rewritten in place, so that a reader of that table reads each of them as it was.
      */
     private long frozenEnd;
+    /** Whether the last page is shorter than {@link #PAGE_SIZE}, as read from an index file (see {@link #allocate}). */
+    private boolean lastPageShort;
 
     /** An empty arena. */
     KeyArena() {
@@ -102,13 +104,14 @@ final class KeyArena {
 
     /**
      * The arena of a table read from a file: {@code pageCount} pages of {@link #PAGE_SIZE} bytes, the last used up to
-     * {@code tail}.
+     * {@code tail}, and possibly only that long.
      */
     KeyArena(ByteBuffer[] pages, BlockChecks[] checks, int pageCount, int tail, long usedBytes) {
         this.pages = new Pages(pages, checks);
         this.pageCount = pageCount;
         this.tail = tail;
         this.usedBytes = usedBytes;
+        this.lastPageShort = pageCount > 0 && pages[pageCount - 1].capacity() < PAGE_SIZE;
     }
 
     int pageCount() {
@@ -138,7 +141,7 @@ final class KeyArena {
         for (int i = 0; i < pageCount; i++) {
             ByteBuffer page = pages.get(i);
             if (i < spare.length) {
-                spare[i].put(0, page, 0, PAGE_SIZE);
+                spare[i].put(0, page, 0, page.capacity());
                 copied[i] = spare[i];
             } else {
                 copied[i] = IndexBuffers.copy(page);
@@ -148,6 +151,7 @@ final class KeyArena {
         copy.pageCount = pageCount;
         copy.tail = tail;
         copy.usedBytes = usedBytes;
+        copy.lastPageShort = pageCount > 0 && copied[pageCount - 1].capacity() < PAGE_SIZE;
         return copy;
     }
 
@@ -192,6 +196,9 @@ final class KeyArena {
      */
     long allocate(int keyLength, boolean expiryField, long expiry) {
         int size = entrySize(keyLength, expiryField);
+        if (lastPageShort) {
+            wholeLastPage();
+        }
         if (tail + size > PAGE_SIZE) {
             addPage();
         }
@@ -204,6 +211,18 @@ final class KeyArena {
         tail += size;
         usedBytes += size;
         return ((long) (pageCount - 1) << PAGE_SHIFT) | offset;
+    }
+
+    /**
+     * Makes the last page, read from an index file only as long as its entries, a whole page of its own: before the
+     * first append to it, or before a page follows it. Readers holding the short one find in it every entry it had.
+     */
+    private void wholeLastPage() {
+        ByteBuffer part = pages.buffers[pageCount - 1];
+        ByteBuffer whole = IndexBuffers.allocate(PAGE_SIZE);
+        whole.put(0, part, 0, part.capacity());
+        pages.buffers[pageCount - 1] = whole;
+        lastPageShort = false;
     }
 
     private void addPage() {

@@ -84,6 +84,24 @@ class BlockChecksTest {
     }
 
     @Test
+    void theLastArenaPageIsReadAsFarAsItIsUsedAndMadeWholeByTheFirstAppend() throws Exception {
+        KeyDirectory loaded = IndexFile.read(FileAccess.real(), written(), true).index();
+        KeyArena arena = loaded.table().arena;
+        int last = arena.pageCount() - 1;
+        assertEquals(arena.tail(), arena.pages().get(last).capacity(), "no whole page made for an open that reads");
+        for (int i = KEYS; i < 2 * KEYS; i++) {
+            loaded.put(key(i), place(i));
+        }
+        assertEquals(KeyArena.PAGE_SIZE, loaded.table().arena.pages().get(last).capacity());
+        Path other = dir.resolve("other.index");
+        IndexFile.write(FileAccess.real(), other, 3, EXTENTS, loaded, false);
+        KeyDirectory reread = IndexFile.read(FileAccess.real(), other, true).index();
+        for (int i = 0; i < 2 * KEYS; i++) {
+            assertEquals(place(i), reread.get(key(i)), "key " + i);
+        }
+    }
+
+    @Test
     void aReadOnlyReadChecksEverythingAtOnce() throws Exception {
         Path file = written();
         long[] slots = OrderSectionTest.section(file, SLOTS);
