@@ -108,18 +108,22 @@ final class SegmentRecovery {
                 throw new CorruptStoreException(segment.keys().file(), 0, "the key log's file header is damaged");
             }
             confirmMark(segment, mark, marks);
-            SegmentReplay.Replayed replayed = new SegmentReplay.Replayed((int) extent.valueLogEnd(), hints,
-                    extent.keyLogEnd(), extent.valueLogEnd(), List.of(), extent.lastRecord());
-            if (readOnly) {
-                stopAt(segment, replayed);
-            } else {
-                keep(segment, last, replayed);
-            }
-            return segment;
+            return carryOut(segment, last, readOnly, new SegmentReplay.Replayed((int) extent.valueLogEnd(), hints,
+                    extent.keyLogEnd(), extent.valueLogEnd(), List.of(), extent.lastRecord()));
         } catch (RuntimeException e) {
             segment.abandon();
             throw e;
         }
+    }
+
+    /** Carries out what a replay of {@code segment} decided: read-only, its logs stop there; else it is kept. */
+    private static Segment carryOut(Segment segment, boolean last, boolean readOnly, SegmentReplay.Replayed replayed) {
+        if (readOnly) {
+            stopAt(segment, replayed);
+        } else {
+            keep(segment, last, replayed);
+        }
+        return segment;
     }
 
     /**
@@ -148,12 +152,7 @@ final class SegmentRecovery {
             SegmentReplay.Replayed replayed = new SegmentReplay(segment, from, last, readOnly,
                     Math.max(syncedEnd, durableEnd), nowMillis, updates).run();
             updates.finish();
-            if (readOnly) {
-                stopAt(segment, replayed);
-            } else {
-                keep(segment, last, replayed);
-            }
-            return segment;
+            return carryOut(segment, last, readOnly, replayed);
         } catch (RuntimeException e) {
             if (updates != null) {
                 updates.abandon();
