@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CountingCodec implements ValueCodec<byte[]> {
 
+    /** What it stores values as: their bytes. */
+    private static final BytesCodec BYTES = new BytesCodec();
+
     /** How many instances of this copy of the class were made. */
     public static final AtomicInteger MADE = new AtomicInteger();
 
@@ -24,13 +27,11 @@ public final class CountingCodec implements ValueCodec<byte[]> {
 
     @Override
     public byte[] encode(byte[] value) {
-        return value;
+        return BYTES.encode(value);
     }
 
     @Override
     public byte[] decode(ByteBuffer bytes) {
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.get(bytes.position(), copy);
-        return copy;
+        return BYTES.decode(bytes);
     }
 }

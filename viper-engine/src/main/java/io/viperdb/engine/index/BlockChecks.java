@@ -72,13 +72,16 @@ final class BlockChecks {
         return (int) ((length + BLOCK_SIZE - 1) >>> BLOCK_SHIFT);
     }
 
-    /** The checksum of each block of {@code bytes[0, length)}, as the index file holds them. */
-    static int[] checksums(ByteBuffer bytes, long length) {
-        int[] crcs = new int[blocks(length)];
-        for (int b = 0; b < crcs.length; b++) {
-            crcs[b] = crc(bytes, b, length);
-        }
-        return crcs;
+    /**
+     * The checksum, as the index file holds it, of block {@code block} of {@code bytes[0, length)}, which starts at
+     * its byte 0 and ends at {@code length} or {@value #BLOCK_SIZE} bytes further, whichever comes first; the buffer's
+     * position and limit stay.
+     */
+    static int checksum(ByteBuffer bytes, int block, long length) {
+        int start = block << BLOCK_SHIFT;
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.slice(start, (int) Math.min(BLOCK_SIZE, length - start)));
+        return (int) crc.getValue();
     }
 
     /** Checks the block that holds byte {@code offset} of the section, unless it has been. */
@@ -102,7 +105,7 @@ final class BlockChecks {
     }
 
     private void checkBlock(int block) {
-        int computed = crc(section, block, section.capacity());
+        int computed = checksum(section, block, section.capacity());
         if (computed == crcs[block]) {
             BITS.getAndBitwiseOr(checked, block >>> 6, 1L << block);
             return;
@@ -136,10 +139,4 @@ final class BlockChecks {
                 + "lost. It has been deleted; reopen the store to rebuild its index from the logs");
     }
 
-    private static int crc(ByteBuffer bytes, int block, long length) {
-        int start = block << BLOCK_SHIFT;
-        CRC32C crc = new CRC32C();
-        crc.update(bytes.slice(start, (int) Math.min(BLOCK_SIZE, length - start)));
-        return (int) crc.getValue();
-    }
 }

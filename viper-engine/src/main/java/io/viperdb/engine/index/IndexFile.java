@@ -720,13 +720,12 @@ public final class IndexFile {
             if ((position - start) % BlockChecks.BLOCK_SIZE != 0) {
                 throw new IllegalStateException("a block checksum must start at a block: " + (position - start));
             }
-            for (int at = bytes.position(); at < bytes.limit(); at += BlockChecks.BLOCK_SIZE) {
-                CRC32C block = new CRC32C();
-                block.update(bytes.duplicate().position(at).limit(Math.min(bytes.limit(), at + BlockChecks.BLOCK_SIZE)));
+            ByteBuffer written = bytes.slice();
+            for (int block = 0; block < BlockChecks.blocks(written.capacity()); block++) {
                 if (blockCount == blockCrcs.length) {
                     blockCrcs = Arrays.copyOf(blockCrcs, blockCount * 2);
                 }
-                blockCrcs[blockCount++] = (int) block.getValue();
+                blockCrcs[blockCount++] = BlockChecks.checksum(written, block, written.capacity());
             }
         }
 
