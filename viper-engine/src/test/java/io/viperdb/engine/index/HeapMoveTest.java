@@ -114,11 +114,14 @@ class HeapMoveTest {
     }
 
     @Test
-    void theMoveDoesNotReadTheOrderWhichIsStillCheckedAtItsFirstUse() throws Exception {
+    void neitherTheMoveNorAGrowthReadsTheOrderWhichIsStillCheckedAtItsFirstUse() throws Exception {
         Path file = BlockChecksTest.written(dir);
         KeyDirectory sound = IndexFile.read(FileAccess.real(), file, true).index();
         sound.expectUpdates(Long.MAX_VALUE);
         assertFalse(sound.table().mapped());
+        KeyArena before = sound.table().arena;
+        sound.reserve(4 * KEYS);
+        assertNotSame(before, sound.table().arena, "grown into a copy of the arena, the order not read yet");
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < KEYS; i++) {
             expected.add(HexFormat.of().formatHex(key(i)));
@@ -131,6 +134,8 @@ class HeapMoveTest {
         KeyTable mapped = damaged.table();
         damaged.expectUpdates(Long.MAX_VALUE);
         assertNotSame(mapped, damaged.table(), "moved without reading the damaged order");
+        damaged.reserve(4 * KEYS);
+        assertTrue(damaged.table().capacity > mapped.capacity, "grown without reading it either");
         assertThrows(CorruptStoreException.class, () -> OrderSectionTest.scan(damaged));
         assertFalse(Files.exists(file));
     }
