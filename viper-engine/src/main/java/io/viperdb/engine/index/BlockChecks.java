@@ -16,11 +16,12 @@ import java.util.zip.CRC32C;
  * possibly shorter.
  *
  * <p>A block is checked before its bytes are used: a reader before it follows a slot or reads a key, the writer
- * before it changes one (so a block the writer has changed is always one that was checked). Two threads may check
- * the same block at once; each finds the same bytes, unless the writer has meanwhile checked it and begun to change
- * it, which the check tells by reading the block's bit again after a mismatch. A table the writer has copied from the
- * mapping to the heap (see {@link KeyTable#onHeap}) keeps these checks: a block of the copy is checked against the
- * mapped block it was copied from, which nothing changes after the copy.
+ * before it copies a page of the table to the heap (see {@link KeyTable}) or changes a key's entry in the arena (so
+ * a block the writer has changed is always one that was checked). Two threads may check the same block at once; each
+ * finds the same bytes, unless the writer has meanwhile checked an arena block and begun to change it, which the
+ * check tells by reading the block's bit again after a mismatch. The mapped slots and hashes are never changed: a
+ * table the writer has copied from the mapping to the heap (see {@link KeyTable#onHeap}) keeps these checks, and a
+ * block of the copy is checked against the mapped block it was copied from.
  *
  * <p>A block that fails its check means the file was damaged after it was written. The index is a cache of the logs,
  * so nothing is lost: the file is deleted, so that the next open rebuilds the index from the logs, and the operation
@@ -34,8 +35,10 @@ final class BlockChecks {
     static final int BLOCK_SIZE = 1 << BLOCK_SHIFT;
 
     static {
-        if (BLOCK_SIZE % KeyTable.SLOT_BYTES != 0) {
-            throw new AssertionError("a slot must never span two blocks: KeyTable checks a slot's block once");
+        if (BLOCK_SIZE % (KeyTable.SLOTS_PER_PAGE * KeyTable.SLOT_BYTES) != 0
+                || BLOCK_SIZE % (KeyTable.HASHES_PER_PAGE * Integer.BYTES) != 0) {
+            throw new AssertionError("a slot, or a page the table copies to the heap, must never span two blocks: "
+                    + "KeyTable checks a slot's block once, and a page's before it copies it");
         }
     }
 

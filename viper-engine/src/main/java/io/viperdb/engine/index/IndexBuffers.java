@@ -58,6 +58,27 @@ final class IndexBuffers {
                 .get(target, 0, source.capacity() / Integer.BYTES);
     }
 
+    /**
+     * The {@code n} little-endian longs of {@code source} from long {@code from}, copied into an array of their own
+     * (element by element: a view of the buffer for a copy of a few hundred bytes would allocate more than the copy).
+     */
+    static long[] longs(ByteBuffer source, int from, int n) {
+        long[] longs = new long[n];
+        for (int i = 0; i < n; i++) {
+            longs[i] = (long) LONGS.get(source, (from + i) * Long.BYTES);
+        }
+        return longs;
+    }
+
+    /** The {@code n} little-endian ints of {@code source} from int {@code from}, copied as {@link #longs} copies. */
+    static int[] ints(ByteBuffer source, int from, int n) {
+        int[] ints = new int[n];
+        for (int i = 0; i < n; i++) {
+            ints[i] = (int) INTS.get(source, (from + i) * Integer.BYTES);
+        }
+        return ints;
+    }
+
     /** Whether {@code buffer[offset, offset + length)} holds the bytes {@code key[start, start + length)}. */
     static boolean equals(ByteBuffer buffer, int offset, byte[] key, int start, int length) {
         int i = 0;

@@ -368,9 +368,12 @@ public final class IndexFile {
             readArray(offsets[HANDLES] + (long) handleCount * Long.BYTES, handleCount, Integer.BYTES, crc,
                     (bytes, from, n) -> bytes.asIntBuffer().get(handleCounts, from, n));
             check(HANDLES, crc);
-            // Read-only, the table is copied to the heap, from a mapping that is only read.
-            ByteBuffer slots = map(offsets[SLOTS], lengths[SLOTS], false);
-            ByteBuffer hashes = map(offsets[HASHES], lengths[HASHES], false);
+            // Mapped read-only: a writable table copies a page to the heap at its first write (see KeyTable), and a
+            // read-only one is copied to the heap now.
+            ByteBuffer slots = channel.map(FileChannel.MapMode.READ_ONLY, offsets[SLOTS], lengths[SLOTS])
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer hashes = channel.map(FileChannel.MapMode.READ_ONLY, offsets[HASHES], lengths[HASHES])
+                    .order(ByteOrder.LITTLE_ENDIAN);
             KeyTable table;
             if (blockCrcs != null) {
                 table = KeyTable.mapped(slots, hashes, arena, ids);
@@ -416,7 +419,7 @@ public final class IndexFile {
             for (int first = 0; first < mapped; first += MAP_PAGES) {
                 int n = Math.min(MAP_PAGES, mapped - first);
                 ByteBuffer chunk = map(offsets[ARENA] + (long) first * KeyArena.PAGE_SIZE,
-                        (long) n * KeyArena.PAGE_SIZE, true);
+                        (long) n * KeyArena.PAGE_SIZE);
                 if (blockCrcs == null) {
                     crc.update(chunk.duplicate());
                 }
@@ -435,7 +438,7 @@ public final class IndexFile {
                 // The last page, as long as its entries and checked now: the arena makes it a whole page of its own
                 // when it first appends to it.
                 long at = offsets[ARENA] + (long) mapped * KeyArena.PAGE_SIZE;
-                ByteBuffer last = map(at, tail, true);
+                ByteBuffer last = map(at, tail);
                 if (blockCrcs == null) {
                     crc.update(last.duplicate());
                 } else {
@@ -473,15 +476,12 @@ public final class IndexFile {
         }
 
         /**
-         * {@code length} bytes of the file at {@code position}, as {@link IndexFile#read} says: mapped copy-on-write if
-         * the store is writable; else mapped read-only, or copied to the heap if {@code copyIfReadOnly}.
+         * {@code length} bytes of the arena at {@code position}, as {@link IndexFile#read} says: mapped copy-on-write
+         * if the store is writable (an expiry is rewritten in place); else copied to the heap.
          */
-        private ByteBuffer map(long position, long length, boolean copyIfReadOnly) throws IOException {
+        private ByteBuffer map(long position, long length) throws IOException {
             if (writable) {
                 return channel.map(FileChannel.MapMode.PRIVATE, position, length).order(ByteOrder.LITTLE_ENDIAN);
-            }
-            if (!copyIfReadOnly) {
-                return channel.map(FileChannel.MapMode.READ_ONLY, position, length).order(ByteOrder.LITTLE_ENDIAN);
             }
             ByteBuffer copy = IndexBuffers.allocate(length);
             copy.put(0, channel.map(FileChannel.MapMode.READ_ONLY, position, length), 0, (int) length);

@@ -65,14 +65,6 @@ public final class KeyDirectory {
     /** How many keys {@link #putAll} touches ahead: their slots stay in the cache until they are updated. */
     private static final int TOUCH_GROUP = 256;
 
-    /**
-     * A table mapped from an index file takes its first updates in place, where the first write to each page of the
-     * mapping costs a fault and a copy of the page (10 to 30 µs here). After {@code capacity >>> HEAP_AFTER_SHIFT}
-     * updates it is copied to the heap once, which costs about what that many faults do: a store that goes on writing
-     * never pays more than twice what the copy costs, and one that writes little never copies.
-     */
-    static final int HEAP_AFTER_SHIFT = 10;
-
     private static final VarHandle SEQUENCE;
 
     static {
@@ -90,7 +82,6 @@ public final class KeyDirectory {
     // The writer's state.
     private final SegmentHandles handles = new SegmentHandles();
     private int batchDepth;
-    private boolean stayMapped;
     /** Keeps the reads of {@link #touch} in {@link #putAll} from being optimized away. */
     private long touched;
 
@@ -423,10 +414,6 @@ public final class KeyDirectory {
      * rebuild the table while readers wait for the batch.
      */
     public void reserve(int additional) {
-        // A mapped table that the batch would take past its updates in place is moved to the heap before it.
-        if (table.mapped() && table.mappedUpdates + (long) additional > updatesInPlace(table)) {
-            moveToHeap();
-        }
         KeyTable t = table;
         if (t.live + t.tombstones + (long) additional > t.threshold) {
             rebuild(capacityFor(t.live + (long) additional, REBUILT_LOAD));
@@ -512,11 +499,13 @@ public final class KeyDirectory {
 
     /** Removes {@code key}; returns the place it had, or null. */
     public Place remove(byte[] key) {
+        beforeUpdate();
         return remove(key, 0, key.length, KeyHash.of(key, 0, key.length), null);
     }
 
     /** Removes {@code key} if it is still at {@code expected}; returns whether it was. */
     public boolean remove(byte[] key, Place expected) {
+        beforeUpdate();
         return remove(key, 0, key.length, KeyHash.of(key, 0, key.length), expected) != null;
     }
 
@@ -525,7 +514,6 @@ public final class KeyDirectory {
      * {@code expected} is null; returns the place it had, or null if it was not removed.
      */
     private Place remove(byte[] key, int start, int length, long hash, Place expected) {
-        beforeUpdate();
         KeyTable t = table;
         int slot = t.writerFind(key, start, length, hash);
         if (slot < 0) {
@@ -599,11 +587,10 @@ public final class KeyDirectory {
     /**
      * Replays a put (see {@link KeyReplay}): maps the key {@code key[start, start + keyLength)}, whose hash is
      * {@code hash}, to the record of {@code length} bytes at {@code offset} in segment {@code segment}, without making
-     * a {@link Place} of it.
+     * a {@link Place} of it. A replay never moves a mapped table to the heap on the way (see {@link #expectUpdates}).
      */
     void putBytes(byte[] key, int start, int keyLength, long hash, long segment, long offset, int length,
             long expiry) {
-        beforeUpdate();
         makeRoom();
         beginWrite();
         try {
@@ -645,34 +632,26 @@ public final class KeyDirectory {
     }
 
     /**
-     * Before every update: counts the updates of a table mapped from an index file, and moves it to the heap after
-     * enough of them (see {@link #HEAP_AFTER_SHIFT}); not inside a batch, whose readers wait meanwhile ({@link #reserve}
-     * moves it before a batch that would take it past that).
+     * Before every update but a replay's: moves a table mapped from an index file to the heap once its writes have
+     * copied enough of its pages (see {@link KeyTable#wantsHeap}); not inside a batch, whose readers wait meanwhile.
      */
     private void beforeUpdate() {
         KeyTable t = table;
-        if (t.mapped() && ++t.mappedUpdates > updatesInPlace(t) && batchDepth == 0) {
+        if (t.mapped() && batchDepth == 0 && t.wantsHeap()) {
             moveToHeap();
         }
     }
 
-    /** How many updates the mapped table {@code t} takes in place before it is moved to the heap. */
-    private long updatesInPlace(KeyTable t) {
-        return stayMapped ? Long.MAX_VALUE : t.capacity >>> HEAP_AFTER_SHIFT;
-    }
-
-    /** Keeps a mapped table mapped however many updates it takes: for tests of the mapped table under writes. */
-    void stayMapped() {
-        stayMapped = true;
-    }
-
     /**
-     * Tells the directory that some {@code updates} are coming, as a replay does: a table mapped from an index file
-     * that would take enough of them to be moved to the heap is moved now, before the first.
+     * Tells the directory that a replay of at most {@code updates} is coming. A mapped table that they could copy a
+     * quarter of the pages of is moved to the heap now, before the first: a replay that touches most of the table
+     * pays for one copy of it, not for a copy of each page and then the table. A shorter replay copies its pages and
+     * leaves the move, if its copies call for one, to the first write after it: so that an open after a crash replays
+     * what the index file does not cover in a time that grows with that, not with the table.
      */
     void expectUpdates(long updates) {
         KeyTable t = table;
-        if (t.mapped() && updates > updatesInPlace(t)) {
+        if (t.mapped() && updates > t.pages() / 4) {
             moveToHeap();
         }
     }

@@ -2,12 +2,22 @@ package io.viperdb.engine.index;
 
 import io.viperdb.engine.format.RecordHeader;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * One generation of a {@link KeyDirectory}'s hash table, and the one class that knows its slot layout: slots of two
  * words each, in arrays on the heap, or little-endian in a buffer mapped from an index file (see {@link IndexBuffers}),
  * and the keys in a {@link KeyArena}. Linear probing from the slot {@link #home} gives; a removed entry leaves a
  * tombstone.
+ *
+ * <p>A mapped table is never written: the first write to a page of {@value #SLOTS_PER_PAGE} slots (or
+ * {@value #HASHES_PER_PAGE} hashes, a KiB either way) copies that page to the heap, and every later use of the page
+ * reads the copy. So the first writes after an open from an index file, a crash's replay among them, cost a small
+ * allocation per page they touch, rather than a copy of the whole table, or a fault of the operating system's
+ * copy-on-write per 4 KiB page (10 to 30 µs on a virtual machine, where a fresh page also costs the host a fault).
+ * Once they have copied {@link #wantsHeap enough} of the pages, the directory moves the table to the heap whole
+ * ({@link #onHeap}): one copy, into arrays that the collector never moves again, rather than tens of thousands of
+ * small ones that it copies from one young collection to the next, and one load per access instead of two.
  * <pre>
  * word 0  fingerprint:8 | segment handle:18 | arena reference:38     0 = empty slot, 1 = tombstone
  * word 1  record offset:32 | expires:1 | record length:31
@@ -26,6 +36,14 @@ final class KeyTable {
 
     static final double MAX_LOAD = 0.75;
     static final int SLOT_BYTES = 2 * Long.BYTES;
+    /** The slots in a page that a mapped table copies to the heap at its first write. */
+    static final int SLOTS_PER_PAGE = 1 << 6;
+    /** The hashes in a page that a mapped table copies to the heap at its first write. */
+    static final int HASHES_PER_PAGE = 1 << 8;
+    private static final int SLOT_PAGE_SHIFT = Integer.numberOfTrailingZeros(SLOTS_PER_PAGE);
+    private static final int HASH_PAGE_SHIFT = Integer.numberOfTrailingZeros(HASHES_PER_PAGE);
+    /** A mapped table moves to the heap once its writes have copied more than this fraction of its pages. */
+    static final int HEAP_AFTER = 32;
 
     /** What a reader's probe returns when what it read cannot be consistent: the directory reads again. */
     static final Place RETRY = new Place(SegmentHandles.FREE, -1, -1, -1);
@@ -62,10 +80,19 @@ final class KeyTable {
      * never look at it.
      */
     private final int[] hashWords;
-    /** The slots of a table mapped from an index file, {@value #SLOT_BYTES} bytes each; null if made here. */
+    /** The slots of a table mapped from an index file, {@value #SLOT_BYTES} bytes each, only read; null if made here. */
     private final ByteBuffer mappedSlots;
-    /** The hashes of a table mapped from an index file, 4 bytes each; null if made here. */
+    /** The hashes of a table mapped from an index file, 4 bytes each, only read; null if made here. */
     private final ByteBuffer mappedHashes;
+    /**
+     * A mapped table's pages of slots that the writer has written, copied to the heap at the first write (two words a
+     * slot, as in {@link #words}), null for a page still read from the mapping; null if the table was made here.
+     */
+    private final long[][] slotPages;
+    /** A mapped table's pages of hashes that the writer has written, as {@link #slotPages}. */
+    private final int[][] hashPages;
+    /** How many pages of {@link #slotPages} and {@link #hashPages} the writer has copied. */
+    private int pagesCopied;
     final int capacity;
     /** Entries and tombstones may take this many slots before a rebuild. */
     final int threshold;
@@ -81,8 +108,6 @@ final class KeyTable {
      */
     BlockChecks slotChecks;
     BlockChecks hashChecks;
-    /** Updates the writer has made to this table while it is mapped (see {@link KeyDirectory}). */
-    int mappedUpdates;
 
     // The writer's counts, carried over by a rebuild; readers read live only, under the sequence lock.
     int live;
@@ -107,6 +132,8 @@ final class KeyTable {
         this.hashWords = hashWords;
         this.mappedSlots = mappedSlots;
         this.mappedHashes = mappedHashes;
+        this.slotPages = words != null ? null : new long[(capacity + SLOTS_PER_PAGE - 1) >>> SLOT_PAGE_SHIFT][];
+        this.hashPages = words != null ? null : new int[(capacity + HASHES_PER_PAGE - 1) >>> HASH_PAGE_SHIFT][];
         this.generation = generation;
         this.capacity = capacity;
         this.threshold = (int) (capacity * MAX_LOAD);
@@ -116,7 +143,7 @@ final class KeyTable {
 
     /**
      * A table over {@code slots} and {@code hashes} (of {@value #SLOT_BYTES} and 4 bytes a slot, little-endian) mapped
-     * from an index file, which it reads and writes in place.
+     * from an index file, which it reads in place and never writes: it copies a page to the heap at its first write.
      */
     static KeyTable mapped(ByteBuffer slots, ByteBuffer hashes, KeyArena arena, long[] segments) {
         return new KeyTable(null, null, slots, hashes, arena, segments, 0);
@@ -488,8 +515,7 @@ final class KeyTable {
             System.arraycopy(words, 0, copy.words, 0, words.length);
             System.arraycopy(hashWords, 0, copy.hashWords, 0, capacity);
         } else {
-            IndexBuffers.copy(mappedSlots, copy.words);
-            IndexBuffers.copy(mappedHashes, copy.hashWords);
+            copyMappedInto(copy);
         }
         copy.live = live;
         copy.tombstones = tombstones;
@@ -499,16 +525,30 @@ final class KeyTable {
     }
 
     /**
+     * Whether the writes to this mapped table have copied more than 1/{@value #HEAP_AFTER} of its pages: time to move
+     * it to the heap. By then the copies have cost a small part of what the move does, and the move comes before the
+     * compiler has made the code of a store that writes on all about a mapped table (measured: moved after a quarter,
+     * reads ran at half speed for seconds after it).
+     */
+    boolean wantsHeap() {
+        return pagesCopied > pages() / HEAP_AFTER;
+    }
+
+    /** The pages of slots and hashes of this mapped table. */
+    int pages() {
+        return slotPages.length + hashPages.length;
+    }
+
+    /**
      * A copy of this table, which is mapped from an index file, on the heap: its slots and hashes copied, each block
      * still checked at its first use; its arena shared and {@linkplain KeyArena#freeze frozen}, so that this table,
      * which the writer no longer writes, reads on as it was. Of the same generation: its slot numbers are this table's.
      */
     KeyTable onHeap() {
         KeyTable copy = new KeyTable(capacity, arena, segments, generation);
-        IndexBuffers.copy(mappedSlots, copy.words);
-        IndexBuffers.copy(mappedHashes, copy.hashWords);
-        // Copied unchecked, and checked as they are used, like the mapping: each copied block is checked against the
-        // mapped block it was copied from, which the writer changed only after a check, and never changes again.
+        copyMappedInto(copy);
+        // The blocks not checked yet are copied unchecked, and checked at their first use, against the mapping, which
+        // nothing writes: the pages copied before were checked before they were copied.
         copy.slotChecks = slotChecks;
         copy.hashChecks = hashChecks;
         arena.freeze();
@@ -519,6 +559,22 @@ final class KeyTable {
         return copy;
     }
 
+    /** Copies the slots and hashes of this mapped table, the mapping's and its pages', into those of {@code copy}. */
+    private void copyMappedInto(KeyTable copy) {
+        IndexBuffers.copy(mappedSlots, copy.words);
+        IndexBuffers.copy(mappedHashes, copy.hashWords);
+        for (int p = 0; p < slotPages.length; p++) {
+            if (slotPages[p] != null) {
+                System.arraycopy(slotPages[p], 0, copy.words, 2 * (p << SLOT_PAGE_SHIFT), slotPages[p].length);
+            }
+        }
+        for (int p = 0; p < hashPages.length; p++) {
+            if (hashPages[p] != null) {
+                System.arraycopy(hashPages[p], 0, copy.hashWords, p << HASH_PAGE_SHIFT, hashPages[p].length);
+            }
+        }
+    }
+
     /**
      * Puts {@code n} words of the slots, from word {@code from} (word 0 of slot {@code s} is word {@code 2s}), at the
      * position of {@code bytes}, little-endian as the index file holds them; the position stays.
@@ -526,8 +582,19 @@ final class KeyTable {
     void putSlotWords(ByteBuffer bytes, int from, int n) {
         if (words != null) {
             bytes.asLongBuffer().put(words, from, n);
-        } else {
-            bytes.put(bytes.position(), mappedSlots, from * Long.BYTES, n * Long.BYTES);
+            return;
+        }
+        int pageWords = 2 * SLOTS_PER_PAGE;
+        for (int w = from, end; w < from + n; w = end) {
+            int page = w / pageWords;
+            end = Math.min(from + n, (page + 1) * pageWords);
+            int at = bytes.position() + (w - from) * Long.BYTES;
+            if (slotPages[page] != null) {
+                bytes.slice(at, (end - w) * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
+                        .put(slotPages[page], w - page * pageWords, end - w);
+            } else {
+                bytes.put(at, mappedSlots, w * Long.BYTES, (end - w) * Long.BYTES);
+            }
         }
     }
 
@@ -535,8 +602,18 @@ final class KeyTable {
     void putHashes(ByteBuffer bytes, int from, int n) {
         if (hashWords != null) {
             bytes.asIntBuffer().put(hashWords, from, n);
-        } else {
-            bytes.put(bytes.position(), mappedHashes, from * Integer.BYTES, n * Integer.BYTES);
+            return;
+        }
+        for (int h = from, end; h < from + n; h = end) {
+            int page = h >>> HASH_PAGE_SHIFT;
+            end = Math.min(from + n, (page + 1) << HASH_PAGE_SHIFT);
+            int at = bytes.position() + (h - from) * Integer.BYTES;
+            if (hashPages[page] != null) {
+                bytes.slice(at, (end - h) * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer()
+                        .put(hashPages[page], h - (page << HASH_PAGE_SHIFT), end - h);
+            } else {
+                bytes.put(at, mappedHashes, h * Integer.BYTES, (end - h) * Integer.BYTES);
+            }
         }
     }
 
@@ -617,15 +694,21 @@ final class KeyTable {
 
     // Every use of a slot or a hash goes through these. A table is on the heap or mapped, never both: each accessor
     // tries the arrays first, a branch the processor predicts, and which the compiler drops in a store that never
-    // opened from an index file. Every use of a slot reads its word 0 first, which checks the slot's block if the
-    // table came from an index file and the block is unchecked; a slot's two words are in one block (blocks are a
-    // multiple of 16 bytes), so the others need not check again.
+    // opened from an index file; a mapped table reads a page's heap copy if it has one, else the mapping. Every use of
+    // a slot reads its word 0 first, which checks the slot's block if the table came from an index file and the block
+    // is unchecked; a slot's two words are in one block and one page (blocks are a multiple of a page), so the others
+    // need not check again. A reader may find a page's copy before its words: it is reading during a write, and the
+    // sequence lock has it read again.
 
     private long word0(int slot) {
         checkSlot(slot);
         long[] w = words;
         if (w != null) {
             return w[2 * slot];
+        }
+        long[] page = slotPages[slot >>> SLOT_PAGE_SHIFT];
+        if (page != null) {
+            return page[2 * (slot & (SLOTS_PER_PAGE - 1))];
         }
         return (long) IndexBuffers.LONGS.get(mappedSlots, slot * SLOT_BYTES);
     }
@@ -635,6 +718,10 @@ final class KeyTable {
         if (w != null) {
             return w[2 * slot + 1];
         }
+        long[] page = slotPages[slot >>> SLOT_PAGE_SHIFT];
+        if (page != null) {
+            return page[2 * (slot & (SLOTS_PER_PAGE - 1)) + 1];
+        }
         return (long) IndexBuffers.LONGS.get(mappedSlots, slot * SLOT_BYTES + Long.BYTES);
     }
 
@@ -643,7 +730,7 @@ final class KeyTable {
         if (w != null) {
             w[2 * slot] = word;
         } else {
-            IndexBuffers.LONGS.set(mappedSlots, slot * SLOT_BYTES, word);
+            slotPage(slot)[2 * (slot & (SLOTS_PER_PAGE - 1))] = word;
         }
     }
 
@@ -652,8 +739,22 @@ final class KeyTable {
         if (w != null) {
             w[2 * slot + 1] = where;
         } else {
-            IndexBuffers.LONGS.set(mappedSlots, slot * SLOT_BYTES + Long.BYTES, where);
+            slotPage(slot)[2 * (slot & (SLOTS_PER_PAGE - 1)) + 1] = where;
         }
+    }
+
+    /** The heap copy of the page of slot {@code slot} of a mapped table, copied now if this is its first write. */
+    private long[] slotPage(int slot) {
+        int p = slot >>> SLOT_PAGE_SHIFT;
+        long[] page = slotPages[p];
+        if (page == null) {
+            checkSlot(slot);
+            int first = p << SLOT_PAGE_SHIFT;
+            page = IndexBuffers.longs(mappedSlots, 2 * first, 2 * Math.min(SLOTS_PER_PAGE, capacity - first));
+            slotPages[p] = page;
+            pagesCopied++;
+        }
+        return page;
     }
 
     private int hashAt(int slot) {
@@ -661,6 +762,10 @@ final class KeyTable {
         int[] h = hashWords;
         if (h != null) {
             return h[slot];
+        }
+        int[] page = hashPages[slot >>> HASH_PAGE_SHIFT];
+        if (page != null) {
+            return page[slot & (HASHES_PER_PAGE - 1)];
         }
         return (int) IndexBuffers.INTS.get(mappedHashes, slot * Integer.BYTES);
     }
@@ -670,9 +775,31 @@ final class KeyTable {
         int[] h = hashWords;
         if (h != null) {
             h[slot] = hash;
-        } else {
-            IndexBuffers.INTS.set(mappedHashes, slot * Integer.BYTES, hash);
+            return;
         }
+        int p = slot >>> HASH_PAGE_SHIFT;
+        int[] page = hashPages[p];
+        if (page == null) {
+            int first = p << HASH_PAGE_SHIFT;
+            page = IndexBuffers.ints(mappedHashes, first, Math.min(HASHES_PER_PAGE, capacity - first));
+            hashPages[p] = page;
+            pagesCopied++;
+        }
+        page[slot & (HASHES_PER_PAGE - 1)] = hash;
+    }
+
+    /** Bytes of the heap that the pages a mapped table copied take, without the arrays' headers. */
+    long pageBytes() {
+        long bytes = 0;
+        if (slotPages != null) {
+            for (long[] page : slotPages) {
+                bytes += page == null ? 0 : (long) page.length * Long.BYTES;
+            }
+            for (int[] page : hashPages) {
+                bytes += page == null ? 0 : (long) page.length * Integer.BYTES;
+            }
+        }
+        return bytes;
     }
 
     private void checkSlot(int slot) {

@@ -116,8 +116,6 @@ class BlockChecksTest {
         for (int round = 0; round < 20; round++) {
             // A fresh read each round: every block unchecked, so readers and the writer race to check them.
             KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
-            // Mapped throughout, however many updates: the race is between checks of mapped blocks.
-            loaded.stayMapped();
             java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic
                     .AtomicReference<>();
             java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
