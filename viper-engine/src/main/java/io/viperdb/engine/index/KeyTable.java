@@ -703,26 +703,24 @@ final class KeyTable {
     private long word0(int slot) {
         checkSlot(slot);
         long[] w = words;
-        if (w != null) {
-            return w[2 * slot];
-        }
-        long[] page = slotPages[slot >>> SLOT_PAGE_SHIFT];
-        if (page != null) {
-            return page[2 * (slot & (SLOTS_PER_PAGE - 1))];
-        }
-        return (long) IndexBuffers.LONGS.get(mappedSlots, slot * SLOT_BYTES);
+        return w != null ? w[2 * slot] : mappedWord(slot, 0);
     }
 
     private long word1(int slot) {
         long[] w = words;
-        if (w != null) {
-            return w[2 * slot + 1];
-        }
+        return w != null ? w[2 * slot + 1] : mappedWord(slot, 1);
+    }
+
+    /**
+     * Word {@code which} of slot {@code slot} of a mapped table: from its page's copy if it has one, else from the
+     * mapping. Apart from the accessors, so that they stay as small as the arrays' path needs.
+     */
+    private long mappedWord(int slot, int which) {
         long[] page = slotPages[slot >>> SLOT_PAGE_SHIFT];
         if (page != null) {
-            return page[2 * (slot & (SLOTS_PER_PAGE - 1)) + 1];
+            return page[2 * (slot & (SLOTS_PER_PAGE - 1)) + which];
         }
-        return (long) IndexBuffers.LONGS.get(mappedSlots, slot * SLOT_BYTES + Long.BYTES);
+        return (long) IndexBuffers.LONGS.get(mappedSlots, slot * SLOT_BYTES + which * Long.BYTES);
     }
 
     private void setWord0(int slot, long word) {
@@ -760,9 +758,11 @@ final class KeyTable {
     private int hashAt(int slot) {
         checkHash(slot);
         int[] h = hashWords;
-        if (h != null) {
-            return h[slot];
-        }
+        return h != null ? h[slot] : mappedHash(slot);
+    }
+
+    /** The hash of slot {@code slot} of a mapped table, as {@link #mappedWord} reads a word. */
+    private int mappedHash(int slot) {
         int[] page = hashPages[slot >>> HASH_PAGE_SHIFT];
         if (page != null) {
             return page[slot & (HASHES_PER_PAGE - 1)];
@@ -775,8 +775,13 @@ final class KeyTable {
         int[] h = hashWords;
         if (h != null) {
             h[slot] = hash;
-            return;
+        } else {
+            hashPage(slot)[slot & (HASHES_PER_PAGE - 1)] = hash;
         }
+    }
+
+    /** The heap copy of the page of hash {@code slot} of a mapped table, as {@link #slotPage}. */
+    private int[] hashPage(int slot) {
         int p = slot >>> HASH_PAGE_SHIFT;
         int[] page = hashPages[p];
         if (page == null) {
@@ -785,7 +790,7 @@ final class KeyTable {
             hashPages[p] = page;
             pagesCopied++;
         }
-        page[slot & (HASHES_PER_PAGE - 1)] = hash;
+        return page;
     }
 
     /** Bytes of the heap that the pages a mapped table copied take, without the arrays' headers. */
