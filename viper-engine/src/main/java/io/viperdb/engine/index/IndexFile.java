@@ -226,9 +226,10 @@ public final class IndexFile {
 
     /**
      * Reads the index file {@code file}, checking every byte against its checksums. Its table and arena are mapped,
-     * not read: copy-on-write if {@code writable} (the channel is then opened for writing, which a private mapping
-     * needs, but the file is never written: the index's changes stay in memory), else read-only and copied, for a
-     * store opened read-only, which may lack the right to write. The mappings outlive the channel, and the file's
+     * not read, if {@code writable}: the table read-only (a write copies the page it changes, see {@link KeyTable}),
+     * the arena copy-on-write (the channel is then opened for writing, which a private mapping needs, but the file is
+     * never written: the index's changes stay in memory); else both are copied, for a store opened read-only, which
+     * may lack the right to write. The mappings outlive the channel, and the file's
      * name: a checkpoint that replaces the file leaves them as they were.
      *
      * @return what it holds, or null if there is no such file
