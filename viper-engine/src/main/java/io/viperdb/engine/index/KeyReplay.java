@@ -1,6 +1,5 @@
 package io.viperdb.engine.index;
 
-import io.viperdb.engine.format.HintRecord;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -38,8 +37,6 @@ public final class KeyReplay {
     public KeyReplay(KeyDirectory index, long segment, long keyLogBytes) {
         this.index = index;
         this.segment = segment;
-        // At most this many updates follow: every key log record is longer than its fixed fields.
-        index.expectUpdates(keyLogBytes / HintRecord.KEY_OFFSET);
         this.applier = keyLogBytes >= PARALLEL_FROM_BYTES && Runtime.getRuntime().availableProcessors() > 1
                 ? new Applier() : null;
     }

@@ -15,7 +15,7 @@ import java.nio.ByteOrder;
  * reads the copy. So the first writes after an open from an index file, a crash's replay among them, cost a small
  * allocation per page they touch, rather than a copy of the whole table, or a fault of the operating system's
  * copy-on-write per 4 KiB page (10 to 30 µs on a virtual machine, where a fresh page also costs the host a fault).
- * Once they have copied {@link #wantsHeap enough} of the pages, the directory moves the table to the heap whole
+ * Once they have copied {@link #copiedMoreThan enough} of the pages, the directory moves the table to the heap whole
  * ({@link #onHeap}): one copy, into arrays that the collector never moves again, rather than tens of thousands of
  * small ones that it copies from one young collection to the next, and one load per access instead of two.
  * <pre>
@@ -42,8 +42,6 @@ final class KeyTable {
     static final int HASHES_PER_PAGE = 1 << 8;
     private static final int SLOT_PAGE_SHIFT = Integer.numberOfTrailingZeros(SLOTS_PER_PAGE);
     private static final int HASH_PAGE_SHIFT = Integer.numberOfTrailingZeros(HASHES_PER_PAGE);
-    /** A mapped table moves to the heap once its writes have copied more than this fraction of its pages. */
-    static final int HEAP_AFTER = 32;
 
     /** What a reader's probe returns when what it read cannot be consistent: the directory reads again. */
     static final Place RETRY = new Place(SegmentHandles.FREE, -1, -1, -1);
@@ -524,14 +522,9 @@ final class KeyTable {
         return copy;
     }
 
-    /**
-     * Whether the writes to this mapped table have copied more than 1/{@value #HEAP_AFTER} of its pages: time to move
-     * it to the heap. By then the copies have cost a small part of what the move does; and the move must come early:
-     * moved after a quarter of the pages instead (some 10,000 random writes at 1,000,000 keys, in a fresh JVM), the
-     * reads that followed ran at a third to a half of their speed for about two seconds, which they did not after 1/32.
-     */
-    boolean wantsHeap() {
-        return pagesCopied > pages() / HEAP_AFTER;
+    /** Whether the writes to this mapped table have copied more than one in {@code n} of its pages. */
+    boolean copiedMoreThan(int n) {
+        return pagesCopied > pages() / n;
     }
 
     /** The pages of slots and hashes of this mapped table. */

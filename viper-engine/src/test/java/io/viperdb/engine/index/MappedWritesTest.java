@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A table mapped from an index file is never written: the first write to a page of its slots or hashes copies that
- * page to the heap, and later uses of the page read the copy. Once 1/{@value KeyTable#HEAP_AFTER} of its pages are
+ * page to the heap, and later uses of the page read the copy. Once 1/{@value KeyDirectory#HEAP_AFTER} of its pages are
  * copied, the next write moves the table to the heap whole: the same slots and generation, every entry exact, the
- * arena shared and the order not read by the move; a replay never moves it on the way, but moves it first if it could
- * copy a quarter of the pages. Every block is still checked before it is first used or copied.
+ * arena shared and the order not read by the move; a replay moves it only once it has copied a quarter of the pages.
+ * Every block is still checked before it is first used or copied.
  */
 class MappedWritesTest {
 
@@ -50,7 +50,7 @@ class MappedWritesTest {
         List<Integer> slots = slots(loaded);
 
         // Room for the pages of a remove and an insert below (three at most) before the move.
-        int updates = mapped.pages() / KeyTable.HEAP_AFTER - 3;
+        int updates = mapped.pages() / KeyDirectory.HEAP_AFTER - 3;
         assertTrue(updates > 10 && updates * 97 < KEYS);
         for (int i = 0; i < updates; i++) {
             loaded.put(key(i * 97), moved(i * 97));
@@ -102,7 +102,7 @@ class MappedWritesTest {
             loaded.put(key(updates), moved(updates));
             updates++;
         }
-        assertTrue(updates > pages / KeyTable.HEAP_AFTER + 1, "an overwrite copies one page at most, and the move "
+        assertTrue(updates > pages / KeyDirectory.HEAP_AFTER + 1, "an overwrite copies one page at most, and the move "
                 + "comes at the write after the copies called for it: " + updates + " updates");
         KeyTable heap = loaded.table();
         assertFalse(heap.mapped());
@@ -136,30 +136,42 @@ class MappedWritesTest {
     }
 
     @Test
-    void aReplayNeverMovesTheTableOnTheWayButMovesItFirstIfItCouldCopyAQuarterOfThePages() throws Exception {
+    void aReplayMovesTheTableOnlyOnceItHasCopiedAQuarterOfThePagesAndTheNextWriteAfterItAtLeastOneIn32() throws Exception {
         Path file = BlockChecksTest.written(dir);
         KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
         KeyTable mapped = loaded.table();
-        loaded.expectUpdates(mapped.pages() / 4);
-        for (int i = 0; i < KEYS; i++) {
-            byte[] key = key(i);
-            loaded.putBytes(key, 0, key.length, KeyHash.of(key, 0, key.length), 2, 200 + 40L * i, 40,
+        int replayed = 0;
+        while (loaded.table() == mapped) {
+            byte[] key = key(replayed);
+            loaded.putBytes(key, 0, key.length, KeyHash.of(key, 0, key.length), 2, 200 + 40L * replayed, 40,
                     RecordHeader.NO_EXPIRY);
+            replayed++;
+            if (replayed == mapped.pages() / KeyDirectory.REPLAY_HEAP_AFTER) {
+                assertTrue(mapped.copiedMoreThan(KeyDirectory.HEAP_AFTER));
+                assertSame(mapped, loaded.table(), "still mapped: a replay moves it after a quarter, not 1/32");
+            }
         }
-        assertSame(mapped, loaded.table(), "every page copied, and still mapped");
+        assertTrue(replayed > mapped.pages() / KeyDirectory.REPLAY_HEAP_AFTER + 1, replayed + " replayed");
+        assertTrue(mapped.copiedMoreThan(KeyDirectory.REPLAY_HEAP_AFTER));
+        assertEquals(mapped.generation, loaded.table().generation);
         for (int i = 0; i < KEYS; i++) {
-            assertEquals(moved(i), loaded.get(key(i)), "key " + i);
+            assertEquals(i < replayed ? moved(i) : place(i), loaded.get(key(i)), "key " + i);
         }
-        loaded.put(key(0), place(0));
-        assertNotSame(mapped, loaded.table(), "moved by the first write after the replay");
-        assertEquals(place(0), loaded.get(key(0)));
-        assertEquals(moved(1), loaded.get(key(1)));
 
+        // A shorter replay leaves the table mapped, and the first write after it moves it.
         KeyDirectory again = IndexFile.read(FileAccess.real(), file, true).index();
         KeyTable before = again.table();
-        again.expectUpdates(before.pages() / 4 + 1);
-        assertFalse(again.table().mapped(), "moved before a replay that could copy more than a quarter");
-        assertEquals(before.generation, again.table().generation);
+        for (int i = 0; i < KEYS; i += 200) {
+            byte[] key = key(i);
+            again.removeBytes(key, 0, key.length, KeyHash.of(key, 0, key.length));
+        }
+        assertSame(before, again.table());
+        assertTrue(before.copiedMoreThan(KeyDirectory.HEAP_AFTER));
+        again.put(key(1), place(1));
+        assertNotSame(before, again.table(), "moved by the first write after the replay");
+        for (int i = 0; i < KEYS; i++) {
+            assertEquals(i % 200 == 0 ? null : place(i), again.get(key(i)), "key " + i);
+        }
     }
 
     @Test
