@@ -116,42 +116,53 @@ class BlockChecksTest {
         for (int round = 0; round < 20; round++) {
             // A fresh read each round: every block unchecked, so readers and the writer race to check them.
             KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
-            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic
-                    .AtomicReference<>();
-            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-            List<Thread> readers = new java.util.ArrayList<>();
-            for (int r = 0; r < 2; r++) {
-                int seed = round * 2 + r;
-                Thread reader = new Thread(() -> {
-                    java.util.Random random = new java.util.Random(seed);
-                    try {
-                        start.await();
-                        for (int n = 0; n < 20_000; n++) {
-                            int i = random.nextInt(KEYS);
-                            Place place = loaded.get(key(i));
-                            if (!place(i).equals(place) && !moved(i).equals(place)) {
-                                throw new AssertionError("key " + i + " read " + place);
-                            }
+            int seed = round;
+            racingReaders(loaded, round, () -> {
+                java.util.Random random = new java.util.Random(seed);
+                for (int n = 0; n < 5_000; n++) {
+                    int i = random.nextInt(KEYS);
+                    loaded.put(key(i), moved(i));
+                }
+            });
+        }
+    }
+
+    /**
+     * Runs {@code writer} while two readers read 20,000 random keys each from {@code loaded}, and fails if any read a
+     * key at another place than {@link #place} or {@link #moved}, naming {@code round}.
+     */
+    static void racingReaders(KeyDirectory loaded, int round, Runnable writer) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic
+                .AtomicReference<>();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> readers = new java.util.ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            int seed = round * 2 + r;
+            Thread reader = new Thread(() -> {
+                java.util.Random random = new java.util.Random(seed);
+                try {
+                    start.await();
+                    for (int n = 0; n < 20_000; n++) {
+                        int i = random.nextInt(KEYS);
+                        Place place = loaded.get(key(i));
+                        if (!place(i).equals(place) && !moved(i).equals(place)) {
+                            throw new AssertionError("key " + i + " read " + place);
                         }
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
                     }
-                });
-                reader.start();
-                readers.add(reader);
-            }
-            start.countDown();
-            java.util.Random random = new java.util.Random(round);
-            for (int n = 0; n < 5_000; n++) {
-                int i = random.nextInt(KEYS);
-                loaded.put(key(i), moved(i));
-            }
-            for (Thread reader : readers) {
-                reader.join();
-            }
-            if (failure.get() != null) {
-                throw new AssertionError("round " + round, failure.get());
-            }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            reader.start();
+            readers.add(reader);
+        }
+        start.countDown();
+        writer.run();
+        for (Thread reader : readers) {
+            reader.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("round " + round, failure.get());
         }
     }
 

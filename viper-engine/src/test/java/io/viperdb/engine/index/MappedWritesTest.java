@@ -22,8 +22,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -185,45 +183,18 @@ class MappedWritesTest {
             // a quarter of its pages), so that hundreds of pages are copied while the readers read.
             KeyDirectory loaded = IndexFile.read(FileAccess.real(), file, true).index();
             KeyTable mapped = loaded.table();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            CountDownLatch start = new CountDownLatch(1);
-            List<Thread> readers = new ArrayList<>();
-            for (int r = 0; r < 2; r++) {
-                int seed = round * 2 + r;
-                Thread reader = new Thread(() -> {
-                    Random random = new Random(seed);
-                    try {
-                        start.await();
-                        for (int n = 0; n < 20_000; n++) {
-                            int i = random.nextInt(KEYS);
-                            Place place = loaded.get(key(i));
-                            if (!place(i).equals(place) && !moved(i).equals(place)) {
-                                throw new AssertionError("key " + i + " read " + place);
-                            }
-                        }
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
-                reader.start();
-                readers.add(reader);
-            }
-            start.countDown();
-            Random random = new Random(round);
             boolean[] written = new boolean[KEYS];
-            for (int n = 0; n < 400 && loaded.table() == mapped; n++) {
-                int i = random.nextInt(KEYS);
-                written[i] = true;
-                byte[] key = key(i);
-                loaded.putBytes(key, 0, key.length, KeyHash.of(key, 0, key.length), 2, 200 + 40L * i, 40,
-                        RecordHeader.NO_EXPIRY);
-            }
-            for (Thread reader : readers) {
-                reader.join();
-            }
-            if (failure.get() != null) {
-                throw new AssertionError("round " + round, failure.get());
-            }
+            int seed = round;
+            BlockChecksTest.racingReaders(loaded, round, () -> {
+                Random random = new Random(seed);
+                for (int n = 0; n < 400 && loaded.table() == mapped; n++) {
+                    int i = random.nextInt(KEYS);
+                    written[i] = true;
+                    byte[] key = key(i);
+                    loaded.putBytes(key, 0, key.length, KeyHash.of(key, 0, key.length), 2, 200 + 40L * i, 40,
+                            RecordHeader.NO_EXPIRY);
+                }
+            });
             assertTrue(mapped.pageBytes() > 100L * KeyTable.SLOTS_PER_PAGE * KeyTable.SLOT_BYTES,
                     "hundreds of pages copied in round " + round);
             for (int i = 0; i < KEYS; i++) {
