@@ -527,6 +527,11 @@ final class KeyTable {
         return pagesCopied > pages() / n;
     }
 
+    /** How many pages of slots and hashes the writes to this mapped table have copied to the heap. */
+    int pagesCopied() {
+        return pagesCopied;
+    }
+
     /** The pages of slots and hashes of this mapped table. */
     int pages() {
         return slotPages.length + hashPages.length;
@@ -784,20 +789,6 @@ final class KeyTable {
             pagesCopied++;
         }
         return page;
-    }
-
-    /** Bytes of the heap that the pages a mapped table copied take, without the arrays' headers. */
-    long pageBytes() {
-        long bytes = 0;
-        if (slotPages != null) {
-            for (long[] page : slotPages) {
-                bytes += page == null ? 0 : (long) page.length * Long.BYTES;
-            }
-            for (int[] page : hashPages) {
-                bytes += page == null ? 0 : (long) page.length * Integer.BYTES;
-            }
-        }
-        return bytes;
     }
 
     private void checkSlot(int slot) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BlockChecksTest {
 
-    private static final List<IndexFile.Extent> EXTENTS = List.of(new IndexFile.Extent(1, 1000, 500, 900, 7));
+    static final List<IndexFile.Extent> EXTENTS = List.of(new IndexFile.Extent(1, 1000, 500, 900, 7));
     static final int KEYS = 40_000;
     private static final int SLOTS = 2;
     private static final int ARENA = 4;
